@@ -1,0 +1,30 @@
+"""Prevention ROI: the return on investment of district prevention services, by partner.
+
+A pure-Python library (no Streamlit): load a scenario, run the model, read tidy tables.
+
+    >>> import roi
+    >>> result = roi.run(roi.load_scenario("district_offer"))
+    >>> result.totals["npv"]
+"""
+
+from .errors import InputError
+from .library import (
+    Library,
+    Scenario,
+    dump_spec,
+    load_claim,
+    load_library,
+    load_scenario,
+    parse_claim,
+    parse_scenario,
+    resolve,
+    save_scenario,
+    shipped_scenarios,
+)
+from .model import Result, financial_year, pounds, run
+
+__all__ = [
+    "InputError", "Library", "Result", "Scenario", "dump_spec", "financial_year", "load_claim",
+    "load_library", "load_scenario", "parse_claim", "parse_scenario", "pounds", "resolve", "run",
+    "save_scenario", "shipped_scenarios",
+]

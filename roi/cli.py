@@ -1,0 +1,175 @@
+"""`python -m roi VERB FILE [--json]`: the model from a terminal or a batch job.
+
+Every verb prints a readable table in pounds, or with ``--json`` the keys documented in DESIGN.md.
+A problem with the input prints one line on stderr and exits with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import InputError
+from .library import load_library, load_scenario, shipped_scenarios
+from .model import Result, pounds, run
+
+EXIT_INPUT_ERROR = 2
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe values: numpy scalars to Python, money rounded to the penny, NaN to None."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else round(value, 6)
+    return value
+
+
+def run_payload(result: Result) -> dict[str, Any]:
+    """The `run --json` document: scenario, totals, by_partner, by_intervention, warnings."""
+    totals = result.totals
+    partners = result.by_partner()
+    interventions = result.by_intervention()
+    return _clean({
+        "scenario": result.scenario.name,
+        "price_year": result.scenario.settings.price_year,
+        "totals": totals,
+        "by_partner": [
+            {"partner": row.partner, "label": row.label, "pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits,
+             "pv_fiscal": row.pv_fiscal, "npv": row.npv, "fiscal_npv": row.fiscal_npv}
+            for row in partners.itertuples()
+        ],
+        "by_intervention": [
+            {"intervention": row.intervention, "label": row.label, "ratio_based": bool(row.ratio_based),
+             "pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits, "pv_fiscal": row.pv_fiscal,
+             "npv": row.npv, "bcr": row.bcr, "fiscal_roi": row.fiscal_roi}
+            for row in interventions.itertuples()
+        ],
+        "warnings": list(result.warnings),
+    })
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))
+    body = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            for row in rows]
+    return "\n".join([line, "-" * len(line), *body])
+
+
+def _ratio(value: float | None) -> str:
+    return "no cost" if value is None else f"{value:,.2f}"
+
+
+def _print_run(result: Result) -> None:
+    totals = result.totals
+    settings = result.scenario.settings
+    print(f"{result.scenario.name}  (£ at {settings.price_year} prices, {settings.horizon_years}-year horizon, "
+          f"{settings.programme_years} programme year(s))\n")
+    headline = [
+        ("Present value of costs", pounds(totals["pv_costs"])),
+        ("Present value of benefits (all value types)", pounds(totals["pv_benefits"])),
+        ("  of which fiscal savings (cashable)", pounds(totals["pv_cashable"])),
+        ("  of which fiscal savings (non-cashable: capacity freed)", pounds(totals["pv_non_cashable"])),
+        ("  of which economic value", pounds(totals["pv_economic"])),
+        ("  of which social value", pounds(totals["pv_social"])),
+        ("Net present value", pounds(totals["npv"])),
+        ("Benefit-cost ratio", _ratio(totals["bcr"])),
+        ("Fiscal savings per £1 spent", "no cost" if totals["fiscal_roi"] is None else f"£{totals['fiscal_roi']:,.2f}"),
+        ("Payback", f"year {totals['payback_year']} ({totals['payback_financial_year']})"
+         if totals["payback_year"] else "not within the horizon"),
+    ]
+    print(_table(["Headline", "Value"], headline))
+    partners = result.by_partner()
+    print()
+    print(_table(["Partner", "PV costs", "PV benefits", "of which fiscal", "NPV"],
+                 [(r.label, pounds(r.pv_costs), pounds(r.pv_benefits), pounds(r.pv_fiscal), pounds(r.npv))
+                  for r in partners.itertuples()]))
+    interventions = result.by_intervention()
+    print()
+    print(_table(["Intervention", "PV costs", "PV benefits", "NPV", "BCR"],
+                 [(r.label + (" [ratio-based]" if r.ratio_based else ""), pounds(r.pv_costs), pounds(r.pv_benefits),
+                   pounds(r.npv), _ratio(r.bcr)) for r in interventions.itertuples()]))
+    for warning in result.warnings:
+        print(f"Note: {warning}")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    result = run(load_scenario(args.file))
+    if args.json:
+        print(json.dumps(run_payload(result), indent=2))
+    else:
+        _print_run(result)
+
+
+def list_payload() -> dict[str, Any]:
+    library = load_library()
+    return {
+        "partners": [{"id": p.id, "label": p.label, "fiscal": p.fiscal} for p in library.partners.values()],
+        "unit_costs": [
+            {"id": c.id, "label": c.label, "value": c.value, "unit": c.unit, "price_year": c.price_year,
+             "local_example": c.source.local_example} for c in library.unit_costs.values()
+        ],
+        "interventions": [
+            {"id": i.id, "label": i.label, "ratio_based": i.ratio_based} for i in library.interventions.values()
+        ],
+        "scenarios": list(shipped_scenarios()),
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    payload = list_payload()
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return
+    print(_table(["Intervention", "Id", "Valued by"],
+                 [(i["label"], i["id"], "published ratio" if i["ratio_based"] else "outcomes")
+                  for i in payload["interventions"]]))
+    print()
+    print(_table(["Unit cost", "Id", "Value", "Price year"],
+                 [(c["label"], c["id"], f"{pounds(c['value'], pence=True)} {c['unit']}", str(c["price_year"]))
+                  for c in payload["unit_costs"]]))
+    print()
+    print("Scenarios: " + ", ".join(payload["scenarios"]))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m roi", description="Prevention ROI model.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    run_parser = verbs.add_parser("run", help="run a scenario file or a shipped scenario name")
+    run_parser.add_argument("file")
+    run_parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    run_parser.set_defaults(handler=cmd_run)
+    list_parser = verbs.add_parser("list", help="list shipped partners, unit costs, interventions, scenarios")
+    list_parser.add_argument("--json", action="store_true")
+    list_parser.set_defaults(handler=cmd_list)
+    for register in EXTRA_VERBS:
+        register(verbs)
+    return parser
+
+
+# Other modules (uncertainty, claims, export) add their verbs here, keeping this file the one entry.
+EXTRA_VERBS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from . import verbs  # noqa: F401 - registers the verbs of the other modules
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.handler(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except BrokenPipeError:
+        return 0
+    return 0

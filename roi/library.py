@@ -1,0 +1,523 @@
+"""Load, validate and save assumption files and scenarios; resolve a scenario against the library.
+
+Every file a user gives passes through :func:`read_yaml` (size-limited, UTF-8, safe-loaded, no
+duplicate keys, no alias bombs) and a pydantic model; any problem becomes an :class:`InputError`
+naming the file, the field path and what is allowed. The documented library in ``assumptions/``
+is never written to: a user's changes are overrides in a scenario.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import InputError, from_validation_error
+from .schema import (
+    INTERVENTION_RANGED,
+    OUTCOME_RANGED,
+    ClaimSpec,
+    Deflator,
+    DiscountSchedule,
+    Intervention,
+    InterventionChoice,
+    OptimismBiasTable,
+    Partner,
+    RatioBenchmarks,
+    ScenarioSpec,
+    Source,
+    UnitCost,
+)
+
+ASSUMPTIONS_DIR = Path(__file__).resolve().parent.parent / "assumptions"
+SCENARIOS_DIR = ASSUMPTIONS_DIR / "scenarios"
+CLAIMS_DIR = ASSUMPTIONS_DIR / "claims"
+MAX_FILE_BYTES = 1_000_000
+MAX_ELEMENTS = 200_000
+
+
+# --------------------------------------------------------------------------------------------
+# Reading YAML safely
+
+
+class _StrictSafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML would silently keep the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError as exc:  # an unhashable key such as a list
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+                ) from exc
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _count_elements(data: Any) -> int:
+    """Elements a document expands to, counting shared (aliased) nodes each time they are used."""
+    memo: dict[int, int] = {}
+
+    def count(obj: Any) -> int:
+        if isinstance(obj, dict):
+            children: Iterable[Any] = list(obj.keys()) + list(obj.values())
+        elif isinstance(obj, list):
+            children = obj
+        else:
+            return 1
+        key = id(obj)
+        if key not in memo:
+            memo[key] = 0  # a self-referencing alias counts once rather than looping
+            memo[key] = 1 + sum(count(child) for child in children)
+        return memo[key]
+
+    return count(data)
+
+
+def parse_yaml(text: str | bytes, file: str) -> Any:
+    """Parse YAML text safely: size limit, UTF-8, no tags that build objects, no duplicate keys."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise InputError(file, "", f"file is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MB)")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(file, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(file, "", f"file is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,} (1 MB)")
+    try:
+        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(file, where, f"not valid YAML: {problem}") from exc
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise InputError(file, "", f"not valid YAML: {type(exc).__name__}") from exc
+    try:
+        elements = _count_elements(data)
+    except RecursionError as exc:
+        raise InputError(file, "", "nested too deeply to be an assumption file") from exc
+    if elements > MAX_ELEMENTS:
+        raise InputError(file, "", f"expands to {elements:,} elements; the limit is {MAX_ELEMENTS:,}")
+    return data
+
+
+def read_yaml(path: Path | str) -> Any:
+    """Read a YAML file from disk with the same safety rules as an upload."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(path.name, "", f"cannot read the file: {exc.strerror or exc}") from exc
+    return parse_yaml(raw, path.name)
+
+
+def validate(model: type[BaseModel], data: Any, file: str, prefix: str = "") -> Any:
+    """Validate data against a model, raising InputError with the field path on failure."""
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        raise InputError(file, prefix, f"expected a mapping of fields, found {found}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, file, prefix) from None
+    except (RecursionError, OverflowError, TypeError) as exc:
+        raise InputError(file, prefix, f"cannot be read: {type(exc).__name__}") from None
+
+
+def _mapping(data: Any, file: str, key: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise InputError(file, key, f"the file needs a top-level '{key}:'")
+    return data[key]
+
+
+def _sequence(data: Any, file: str, key: str) -> list[Any]:
+    items = _mapping(data, file, key)
+    if not isinstance(items, list):
+        raise InputError(file, key, "expected a list")
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# The library
+
+
+class Library(BaseModel):
+    """The documented assumption library: partners, unit costs, interventions, appraisal tables."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    partners: dict[str, Partner]
+    unit_costs: dict[str, UnitCost]
+    interventions: dict[str, Intervention]
+    deflator: Deflator
+    discount_schedules: dict[str, DiscountSchedule]
+    optimism_bias: OptimismBiasTable
+    ratio_benchmarks: RatioBenchmarks
+    root: str
+
+    def deflator_factor(self, from_year: int, to_year: int) -> float:
+        """D[to_year] / D[from_year]; raises KeyError if either year is outside the index."""
+        index = self.deflator.index
+        return index[to_year] / index[from_year]
+
+    def deflator_years(self) -> tuple[int, int]:
+        years = sorted(self.deflator.index)
+        return years[0], years[-1]
+
+
+def _by_id(items: list[Any], model: type[BaseModel], file: str, key: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        obj = validate(model, item, file, f"{key}[{i}]")
+        if obj.id in out:
+            raise InputError(file, f"{key}[{i}].id", f"duplicate id '{obj.id}'")
+        out[obj.id] = obj
+    return out
+
+
+def _check_partner(partners: dict[str, Partner], partner: str, file: str, field: str) -> None:
+    if partner not in partners:
+        raise InputError(file, field, f"unknown partner '{partner}'; known: {', '.join(partners)}")
+
+
+def _check_intervention_refs(
+    intervention: Intervention,
+    partners: dict[str, Partner],
+    unit_costs: dict[str, UnitCost],
+    file: str,
+    prefix: str,
+) -> None:
+    for funder in intervention.funded_by:
+        _check_partner(partners, funder, file, f"{prefix}.funded_by.{funder}")
+    for k, outcome in enumerate(intervention.outcomes):
+        if outcome.unit_cost not in unit_costs:
+            raise InputError(
+                file,
+                f"{prefix}.outcomes[{k}].unit_cost",
+                f"unknown unit cost '{outcome.unit_cost}'; known: {', '.join(sorted(unit_costs))}",
+            )
+    if intervention.ratio is not None:
+        for j, bearer in enumerate(intervention.ratio.benefit_split):
+            _check_partner(partners, bearer.partner, file, f"{prefix}.ratio.benefit_split[{j}].partner")
+
+
+@functools.lru_cache(maxsize=8)
+def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
+    """Load and cross-check the assumption library in ``root`` (default: the shipped one).
+
+    The result is frozen and cached by path: it is shared by every caller and never changed.
+    """
+    root = Path(root)
+    partners = _by_id(_sequence(read_yaml(root / "partners.yaml"), "partners.yaml", "partners"),
+                      Partner, "partners.yaml", "partners")
+    unit_costs = _by_id(_sequence(read_yaml(root / "unit_costs.yaml"), "unit_costs.yaml", "unit_costs"),
+                        UnitCost, "unit_costs.yaml", "unit_costs")
+    for i, cost in enumerate(unit_costs.values()):
+        for j, bearer in enumerate(cost.bearers()):
+            field = f"unit_costs[{i}].partner" if not cost.split else f"unit_costs[{i}].split[{j}].partner"
+            _check_partner(partners, bearer.partner, "unit_costs.yaml", field)
+    interventions = _by_id(
+        _sequence(read_yaml(root / "interventions.yaml"), "interventions.yaml", "interventions"),
+        Intervention, "interventions.yaml", "interventions",
+    )
+    for i, intervention in enumerate(interventions.values()):
+        _check_intervention_refs(intervention, partners, unit_costs, "interventions.yaml", f"interventions[{i}]")
+    appraisal = root / "appraisal"
+    deflator = validate(Deflator, read_yaml(appraisal / "gdp_deflator.yaml"), "gdp_deflator.yaml")
+    schedules_raw = _mapping(read_yaml(appraisal / "discount_schedules.yaml"), "discount_schedules.yaml",
+                             "schedules")
+    if not isinstance(schedules_raw, dict):
+        raise InputError("discount_schedules.yaml", "schedules", "expected a mapping of schedules")
+    schedules = {
+        str(name): validate(DiscountSchedule, body, "discount_schedules.yaml", f"schedules.{name}")
+        for name, body in schedules_raw.items()
+    }
+    optimism = validate(OptimismBiasTable, read_yaml(appraisal / "optimism_bias.yaml"), "optimism_bias.yaml")
+    benchmarks = validate(RatioBenchmarks, read_yaml(root / "ratio_benchmarks.yaml"), "ratio_benchmarks.yaml")
+    library = Library(
+        partners=partners, unit_costs=unit_costs, interventions=interventions, deflator=deflator,
+        discount_schedules=schedules, optimism_bias=optimism, ratio_benchmarks=benchmarks, root=str(root),
+    )
+    low, high = library.deflator_years()
+    for i, cost in enumerate(unit_costs.values()):
+        if cost.price_year not in deflator.index:
+            raise InputError("unit_costs.yaml", f"unit_costs[{i}].price_year",
+                             f"{cost.price_year} is outside the GDP deflator ({low}-{high})")
+    for i, intervention in enumerate(interventions.values()):
+        if intervention.price_year not in deflator.index:
+            raise InputError("interventions.yaml", f"interventions[{i}].price_year",
+                             f"{intervention.price_year} is outside the GDP deflator ({low}-{high})")
+    return library
+
+
+# --------------------------------------------------------------------------------------------
+# Scenarios
+
+
+class Scenario(BaseModel):
+    """A scenario resolved against the library: the spec as written plus every value it uses."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    spec: ScenarioSpec
+    library: Library
+    unit_costs: dict[str, UnitCost]
+    interventions: tuple[Intervention, ...]
+    file: str = "scenario"
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def settings(self):  # noqa: ANN201 - Settings
+        return self.spec.settings
+
+    def uprating_factor(self, price_year: int) -> float:
+        """Factor that takes pounds at ``price_year`` to the scenario's price year."""
+        return self.library.deflator_factor(price_year, self.settings.price_year)
+
+
+def _scenario_note(spec_name: str, what: str) -> Source:
+    return Source(local_example=True, note=f"{what} in scenario '{spec_name}'.")
+
+
+def _widen(ranges: dict[str, list[float]], name: str, value: float) -> None:
+    """Keep a range valid after its central value is overridden: stretch it to include the value."""
+    if name in ranges:
+        low, high = ranges[name]
+        ranges[name] = [min(low, value), max(high, value)]
+
+
+def _resolve_unit_cost(
+    cost_id: str, override: Any, library: Library, spec: ScenarioSpec, file: str
+) -> UnitCost:
+    changes = override.model_dump(exclude_unset=True, exclude_none=True)
+    price_year = spec.settings.price_year
+    base = library.unit_costs.get(cost_id)
+    if base is None:
+        merged: dict[str, Any] = {"id": cost_id, "price_year": price_year, "confidence": "low",
+                                  "source": _scenario_note(spec.name, "Unit cost added").model_dump()}
+        merged.update(changes)
+    else:
+        merged = base.model_dump(exclude_none=True)
+        if "value" in changes and "price_year" not in changes:
+            changes["price_year"] = price_year
+        if "value" in changes and base.value > 0:
+            scale = changes["value"] / base.value
+            for bound in ("low", "high"):
+                if bound not in changes and bound in merged:
+                    changes[bound] = merged[bound] * scale
+        if {"partner", "value_type"} & changes.keys():
+            merged.pop("split", None)
+        if "split" in changes:
+            merged.pop("partner", None)
+            merged.pop("value_type", None)
+        if "source" not in changes and {"value", "price_year", "split", "partner"} & changes.keys():
+            documented = f"£{base.value:,.2f} at {base.price_year} prices"
+            changes["source"] = _scenario_note(
+                spec.name, f"Changed from the documented {documented}"
+            ).model_dump()
+        merged.update(changes)
+    cost = validate(UnitCost, merged, file, f"unit_costs.{cost_id}")
+    for bearer in cost.bearers():
+        _check_partner(library.partners, bearer.partner, file, f"unit_costs.{cost_id}.partner")
+    return cost
+
+
+def _merge_outcomes(
+    base: list[dict[str, Any]], overrides: tuple[Any, ...], spec_name: str
+) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """Merge outcome overrides onto the library's outcomes by unit cost; new ones are appended.
+
+    Returns the merged outcomes and, for each, the index of the override it came from (or None).
+    """
+    merged = [dict(o) for o in base]
+    origin: list[int | None] = [None] * len(merged)
+    for j, override in enumerate(overrides):
+        changes = override.model_dump(exclude_unset=True, exclude_none=True)
+        match = next((k for k, o in enumerate(merged) if o["unit_cost"] == override.unit_cost), None)
+        if match is None:
+            changes.setdefault("source", _scenario_note(spec_name, "Outcome added").model_dump())
+            merged.append(changes)
+            origin.append(j)
+            continue
+        outcome = merged[match]
+        ranges = {k: list(v) for k, v in outcome.get("ranges", {}).items()}
+        for name in OUTCOME_RANGED:
+            if name in changes and "ranges" not in changes:
+                _widen(ranges, name, changes[name])
+        outcome["ranges"] = ranges
+        if "quantity_per_case" in changes and "source" not in changes:
+            changes["source"] = _scenario_note(spec_name, "Quantity per case changed").model_dump()
+        adjusted = {"deadweight", "displacement", "attribution", "duration_years", "drop_off"} & changes.keys()
+        if adjusted and "adjustments_source" not in changes:
+            changes["adjustments_source"] = _scenario_note(spec_name, "Adjustments changed").model_dump()
+        outcome.update(changes)
+        origin[match] = j
+    return merged, origin
+
+
+def _resolve_intervention(
+    i: int, choice: InterventionChoice, library: Library, spec: ScenarioSpec, file: str
+) -> Intervention:
+    prefix = f"interventions[{i}]"
+    changes = choice.model_dump(exclude_unset=True, exclude_none=True)
+    changes.pop("outcomes", None)
+    base = library.interventions.get(choice.id)
+    price_year = spec.settings.price_year
+    if base is None:
+        merged: dict[str, Any] = {
+            "price_year": price_year, "confidence": "low",
+            "cost_source": _scenario_note(spec.name, "Costs set").model_dump(),
+            "volume_source": _scenario_note(spec.name, "Cases per year set").model_dump(),
+        }
+        base_outcomes: list[dict[str, Any]] = []
+    else:
+        merged = base.model_dump(exclude_none=True)
+        base_outcomes = merged.pop("outcomes", [])
+        cost_fields = {"cost_per_case", "fixed_cost_per_year"} & changes.keys()
+        if cost_fields and "price_year" not in changes and base.price_year != price_year:
+            # A cost typed without a price year is in the scenario's price year; bring the library's
+            # other cost field to the same year so that the two are never mixed.
+            factor = library.deflator_factor(base.price_year, price_year)
+            for name in {"cost_per_case", "fixed_cost_per_year"} - cost_fields:
+                merged[name] = merged[name] * factor
+                if name in merged.get("ranges", {}):
+                    merged["ranges"][name] = [v * factor for v in merged["ranges"][name]]
+            changes["price_year"] = price_year
+        if cost_fields and "cost_source" not in changes:
+            changes["cost_source"] = _scenario_note(spec.name, "Costs changed").model_dump()
+        if "cases_per_year" in changes and "volume_source" not in changes:
+            changes["volume_source"] = _scenario_note(spec.name, "Cases per year set").model_dump()
+        ranges = {k: list(v) for k, v in merged.get("ranges", {}).items()}
+        for name in INTERVENTION_RANGED:
+            if name in changes and "ranges" not in changes:
+                _widen(ranges, name, changes[name])
+        merged["ranges"] = ranges
+    merged.update(changes)
+    merged["id"] = choice.id
+    origin: list[int | None] = []
+    if choice.outcomes is not None or base_outcomes:
+        outcomes, origin = _merge_outcomes(base_outcomes, choice.outcomes or (), spec.name)
+        merged["outcomes"] = outcomes
+    try:
+        intervention = Intervention.model_validate(merged)
+    except ValidationError as exc:
+        error = from_validation_error(exc, file, prefix)
+        loc = exc.errors()[0]["loc"]
+        if len(loc) >= 2 and loc[0] == "outcomes" and isinstance(loc[1], int) and loc[1] < len(origin):
+            j = origin[loc[1]]
+            where = f"{prefix}.outcomes[{j}]" if j is not None else f"{prefix}.outcomes (library outcome {loc[1]})"
+            rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:])
+            error = InputError(file, where + rest, error.problem)
+        raise error from None
+    if base is None and not intervention.outcomes and intervention.ratio is None:
+        raise InputError(file, prefix, f"'{choice.id}' is not in the library; define its outcomes or ratio, "
+                         f"or use one of: {', '.join(library.interventions)}")
+    return intervention
+
+
+def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "scenario") -> Scenario:
+    """Resolve a scenario spec against the library, checking every reference and price year."""
+    library = library or load_library()
+    settings = spec.settings
+    low, high = library.deflator_years()
+    if settings.price_year not in library.deflator.index:
+        raise InputError(file, "settings.price_year",
+                         f"{settings.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+    if settings.discount_rate is None and settings.discount_schedule not in library.discount_schedules:
+        raise InputError(file, "settings.discount_schedule",
+                         f"unknown schedule '{settings.discount_schedule}'; allowed: "
+                         f"{', '.join(library.discount_schedules)}, or give discount_rate")
+    unit_costs = dict(library.unit_costs)
+    for cost_id, override in spec.unit_costs.items():
+        unit_costs[cost_id] = _resolve_unit_cost(cost_id, override, library, spec, file)
+    for cost_id, cost in unit_costs.items():
+        if cost.price_year not in library.deflator.index:
+            raise InputError(file, f"unit_costs.{cost_id}.price_year",
+                             f"{cost.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+    interventions = []
+    for i, choice in enumerate(spec.interventions):
+        intervention = _resolve_intervention(i, choice, library, spec, file)
+        _check_intervention_refs(intervention, library.partners, unit_costs, file, f"interventions[{i}]")
+        if intervention.price_year not in library.deflator.index:
+            raise InputError(file, f"interventions[{i}].price_year",
+                             f"{intervention.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+        interventions.append(intervention)
+    return Scenario(spec=spec, library=library, unit_costs=unit_costs,
+                    interventions=tuple(interventions), file=file)
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Shipped scenario names (file stems) and their paths."""
+    return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+
+
+def _find(path_or_name: str | Path, folder: Path, kind: str) -> Path:
+    path = Path(path_or_name)
+    if path.exists():
+        return path
+    shipped = folder / f"{path_or_name}.yaml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(p.stem for p in sorted(folder.glob("*.yaml")))
+    raise InputError(str(path_or_name), "", f"no such file, nor a shipped {kind}; shipped: {names}")
+
+
+def parse_scenario(text: str | bytes, file: str = "scenario", library: Library | None = None) -> Scenario:
+    """Parse and resolve a scenario from YAML text (an upload, a shared link)."""
+    spec = validate(ScenarioSpec, parse_yaml(text, file), file)
+    return resolve(spec, library, file)
+
+
+def load_scenario(path_or_name: str | Path, library: Library | None = None) -> Scenario:
+    """Load a scenario file, or a shipped scenario by name (``district_offer``)."""
+    path = _find(path_or_name, SCENARIOS_DIR, "scenario")
+    spec = validate(ScenarioSpec, read_yaml(path), path.name)
+    return resolve(spec, library, path.name)
+
+
+def dump_spec(spec: BaseModel) -> str:
+    """YAML text of a scenario or claim spec, without unset or default fields; reloads identically."""
+    data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_scenario(scenario: Scenario | ScenarioSpec, path: str | Path) -> Path:
+    """Write a scenario's spec to YAML. Loading it again gives an identical scenario and result."""
+    spec = scenario.spec if isinstance(scenario, Scenario) else scenario
+    path = Path(path)
+    path.write_text(dump_spec(spec), encoding="utf-8")
+    return path
+
+
+def load_claim(path_or_name: str | Path) -> ClaimSpec:
+    """Load a savings-claim file, or a shipped example claim by name."""
+    path = _find(path_or_name, CLAIMS_DIR, "claim")
+    return validate(ClaimSpec, read_yaml(path), path.name)
+
+
+def parse_claim(text: str | bytes, file: str = "claim") -> ClaimSpec:
+    return validate(ClaimSpec, parse_yaml(text, file), file)
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

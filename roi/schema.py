@@ -1,0 +1,415 @@
+"""Pydantic v2 models of every assumption, of a scenario and of a claim.
+
+Every model is frozen and forbids unknown fields, so a typo in a file is an error naming the field,
+never a silently ignored setting. Bounds live on the fields (``ge``/``le``) so that one definition
+serves the library, scenario overrides and the app's widgets.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "social"]
+VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
+FISCAL_VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable")
+Confidence = Literal["high", "medium", "low"]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="lower_snake_case id")]
+Money = Annotated[float, Field(ge=0, le=1e12, description="pounds")]
+Fraction = Annotated[float, Field(ge=0, le=1, description="a share between 0 and 1")]
+Quantity = Annotated[float, Field(ge=0, le=1e6, description="units avoided per case")]
+Cases = Annotated[float, Field(ge=0, le=1e7, description="cases a year")]
+Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year")]
+Duration = Annotated[int, Field(ge=1, le=60, description="years an effect lasts")]
+Range = tuple[float, float]
+
+SHARE_TOLERANCE = 1e-6
+
+
+class Frozen(BaseModel):
+    """Base: immutable, no unknown fields, no NaN or infinity anywhere."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Source(Frozen):
+    """Where a value comes from: a publication, or the mark of a local example to replace."""
+
+    publication: str | None = None
+    publisher: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    location: str | None = Field(default=None, description="page, section, table or line")
+    quote: str | None = Field(default=None, description="the figure as the source gives it")
+    derivation: str | None = None
+    read: Literal["original", "secondary"] | None = None
+    read_in: str | None = Field(default=None, description="where a second-hand figure was read")
+    local_example: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _documented_or_local(self) -> Source:
+        if self.local_example:
+            if not self.note:
+                raise ValueError("a local example needs a note saying what it stands for")
+        elif not (self.publication and self.publisher and self.quote):
+            raise ValueError(
+                "a source needs publication, publisher and quote, or local_example: true with a note"
+            )
+        if self.read == "secondary" and not self.read_in:
+            raise ValueError("a figure read second-hand needs read_in: where it was read")
+        return self
+
+    def citation(self) -> str:
+        """One line for tables: publication, publisher, year, location; or the local-example note."""
+        if self.local_example:
+            return f"Local example: {self.note}"
+        parts = [self.publication, self.publisher, str(self.year) if self.year else None, self.location]
+        text = ", ".join(p for p in parts if p)
+        if self.read == "secondary":
+            text += f" (read second-hand in {self.read_in})"
+        return text
+
+
+class Partner(Frozen):
+    id: Identifier
+    label: str = Field(min_length=1)
+    group: str
+    fiscal: bool = Field(description="a public body whose savings count as fiscal value")
+    description: str = ""
+
+
+class Bearer(Frozen):
+    """One bearer of a unit cost (or of a ratio's benefit): a partner, a value type and a share."""
+
+    partner: Identifier
+    value_type: ValueType
+    share: float = Field(gt=0, le=1)
+
+
+def _check_shares(shares: list[float], what: str) -> None:
+    total = math.fsum(shares)
+    if abs(total - 1) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (they sum to {total:g})")
+
+
+class UnitCost(Frozen):
+    """The documented value of one unit of an outcome, in pounds at its own price year."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    value: Money
+    unit: str = Field(min_length=1, description="what one unit is, e.g. 'per bed-day'")
+    price_year: Year
+    price_year_note: str | None = None
+    partner: Identifier | None = None
+    value_type: ValueType | None = None
+    split: tuple[Bearer, ...] | None = None
+    low: Money | None = None
+    high: Money | None = None
+    range_note: str | None = None
+    range_local_example: bool = False
+    confidence: Confidence
+    source: Source
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _bearer_and_range(self) -> UnitCost:
+        single = self.partner is not None or self.value_type is not None
+        if single and self.split:
+            raise ValueError("give either partner and value_type, or split, not both")
+        if self.split:
+            _check_shares([b.share for b in self.split], "split shares")
+        elif self.partner is None or self.value_type is None:
+            raise ValueError("give partner and value_type, or a split")
+        _check_range(self.value, self.low, self.high)
+        return self
+
+    def bearers(self) -> tuple[Bearer, ...]:
+        """Who bears this cost, as bearers whose shares sum to 1."""
+        if self.split:
+            return self.split
+        return (Bearer(partner=self.partner, value_type=self.value_type, share=1.0),)  # type: ignore[arg-type]
+
+
+def _check_range(central: float, low: float | None, high: float | None) -> None:
+    if low is not None and low > central:
+        raise ValueError(f"low ({low:g}) must not exceed the central value ({central:g})")
+    if high is not None and high < central:
+        raise ValueError(f"high ({high:g}) must not be below the central value ({central:g})")
+
+
+OUTCOME_RANGED = ("quantity_per_case", "deadweight", "displacement", "attribution", "drop_off")
+INTERVENTION_RANGED = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
+FRACTION_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
+
+
+def _check_ranges(model: BaseModel, ranges: dict[str, Range], allowed: tuple[str, ...]) -> None:
+    for name, (low, high) in ranges.items():
+        if name not in allowed:
+            raise ValueError(f"ranges.{name}: not a ranged field; allowed: {', '.join(allowed)}")
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"ranges.{name}: low and high must be finite numbers")
+        if low < 0 or (name in FRACTION_FIELDS and high > 1):
+            raise ValueError(f"ranges.{name}: must lie within [0, 1]" if name in FRACTION_FIELDS
+                             else f"ranges.{name}: must not be negative")
+        central = getattr(model, name)
+        if not low <= central <= high:
+            raise ValueError(
+                f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}"
+            )
+
+
+class Outcome(Frozen):
+    """An outcome an intervention avoids: a unit cost, a quantity per case, and honest adjustments."""
+
+    unit_cost: Identifier
+    quantity_per_case: Quantity
+    deadweight: Fraction = 0.0
+    displacement: Fraction = 0.0
+    attribution: Fraction = 1.0
+    duration_years: Duration = 1
+    drop_off: Fraction = 0.0
+    ranges: dict[str, Range] = Field(default_factory=dict)
+    source: Source
+    adjustments_source: Source | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Outcome:
+        _check_ranges(self, self.ranges, OUTCOME_RANGED)
+        return self
+
+
+class RatioEvidence(Frozen):
+    """A published '£ per £1' ratio, with the shares of its benefit by partner and value type."""
+
+    value_per_pound: float = Field(gt=0, le=1000)
+    low: float | None = Field(default=None, gt=0, le=1000)
+    high: float | None = Field(default=None, gt=0, le=1000)
+    benefit_split: tuple[Bearer, ...] = Field(min_length=1)
+    deadweight: Fraction = 0.0
+    displacement: Fraction = 0.0
+    attribution: Fraction = 1.0
+    source: Source
+    split_source: Source
+
+    @model_validator(mode="after")
+    def _shares(self) -> RatioEvidence:
+        _check_shares([b.share for b in self.benefit_split], "benefit_split shares")
+        _check_range(self.value_per_pound, self.low, self.high)
+        return self
+
+
+class Intervention(Frozen):
+    """What a partner funds: its costs, funders, volume and the outcomes (or ratio) it delivers."""
+
+    id: Identifier
+    label: str = Field(min_length=1)
+    description: str = ""
+    cases_per_year: Cases
+    cost_per_case: Money = 0.0
+    fixed_cost_per_year: Money = 0.0
+    price_year: Year
+    funded_by: dict[Identifier, Fraction] = Field(min_length=1)
+    optimism_bias: Fraction | None = Field(default=None, description="on benefits; overrides the table")
+    confidence: Confidence
+    ranges: dict[str, Range] = Field(default_factory=dict)
+    cost_source: Source
+    volume_source: Source
+    outcomes: tuple[Outcome, ...] = ()
+    ratio: RatioEvidence | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Intervention:
+        _check_shares(list(self.funded_by.values()), "funded_by shares")
+        if self.ratio is not None and self.outcomes:
+            raise ValueError("an intervention is either ratio-based or has outcomes, not both")
+        _check_ranges(self, self.ranges, INTERVENTION_RANGED)
+        return self
+
+    @property
+    def ratio_based(self) -> bool:
+        return self.ratio is not None
+
+
+class DiscountBand(Frozen):
+    from_year: int = Field(ge=0, le=1000)
+    rate: float = Field(ge=0, le=0.5)
+
+
+class DiscountSchedule(Frozen):
+    label: str
+    bands: tuple[DiscountBand, ...] = Field(min_length=1)
+    source: Source
+
+    @model_validator(mode="after")
+    def _starts_at_zero(self) -> DiscountSchedule:
+        years = [b.from_year for b in self.bands]
+        if years[0] != 0 or years != sorted(set(years)):
+            raise ValueError("bands must start at year 0 and rise strictly")
+        return self
+
+
+class Deflator(Frozen):
+    source: Source
+    base_year: Year
+    index: dict[int, float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _positive(self) -> Deflator:
+        if any(v <= 0 for v in self.index.values()):
+            raise ValueError("deflator index values must be positive")
+        return self
+
+
+class OptimismBiasTable(Frozen):
+    source: Source
+    by_confidence: dict[Confidence, Fraction]
+
+
+class RatioBenchmark(Frozen):
+    id: Identifier
+    kind: str
+    value_per_pound: float = Field(gt=0)
+    outlier: bool = False
+    source: str
+
+
+class RatioBenchmarks(Frozen):
+    benchmarks: tuple[RatioBenchmark, ...]
+    plausible_max_per_pound: float = Field(gt=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario files: settings plus overrides of the library. Every override field is optional but
+# carries the same bounds as the library field it overrides.
+
+
+class Settings(Frozen):
+    """Appraisal settings of a scenario."""
+
+    horizon_years: int = Field(default=10, ge=1, le=60, description="H, appraisal years")
+    programme_years: int = Field(default=1, ge=1, le=30, description="P, years cases are funded")
+    price_year: Year = Field(default=2024, description="every figure is uprated to this year's prices")
+    start_year: Year | None = Field(default=None, description="first financial year (2025 = 2025/26)")
+    discount_schedule: Identifier = "green_book_standard"
+    discount_rate: float | None = Field(default=None, ge=0, le=0.2, description="a constant rate")
+    optimism_bias: Fraction | None = Field(default=None, description="on benefits, all interventions")
+    optimism_bias_by_confidence: dict[Confidence, Fraction] | None = None
+
+    @model_validator(mode="after")
+    def _programme_within_horizon(self) -> Settings:
+        if self.programme_years > self.horizon_years:
+            raise ValueError(
+                f"programme_years ({self.programme_years}) must not exceed horizon_years "
+                f"({self.horizon_years})"
+            )
+        return self
+
+    @property
+    def first_year(self) -> int:
+        return self.start_year if self.start_year is not None else self.price_year
+
+
+class UnitCostOverride(Frozen):
+    """A scenario's change to a library unit cost, or a new one (then label, unit, bearer needed)."""
+
+    label: str | None = None
+    value: Money | None = None
+    unit: str | None = None
+    price_year: Year | None = None
+    partner: Identifier | None = None
+    value_type: ValueType | None = None
+    split: tuple[Bearer, ...] | None = None
+    low: Money | None = None
+    high: Money | None = None
+    confidence: Confidence | None = None
+    source: Source | None = None
+    note: str | None = None
+
+
+class OutcomeOverride(Frozen):
+    unit_cost: Identifier
+    quantity_per_case: Quantity | None = None
+    deadweight: Fraction | None = None
+    displacement: Fraction | None = None
+    attribution: Fraction | None = None
+    duration_years: Duration | None = None
+    drop_off: Fraction | None = None
+    ranges: dict[str, Range] | None = None
+    source: Source | None = None
+    adjustments_source: Source | None = None
+
+
+class InterventionChoice(Frozen):
+    """An intervention in a scenario: a library id plus overrides, or a new one defined in full."""
+
+    id: Identifier
+    label: str | None = None
+    description: str | None = None
+    cases_per_year: Cases | None = None
+    cost_per_case: Money | None = None
+    fixed_cost_per_year: Money | None = None
+    price_year: Year | None = None
+    funded_by: dict[Identifier, Fraction] | None = None
+    optimism_bias: Fraction | None = None
+    confidence: Confidence | None = None
+    ranges: dict[str, Range] | None = None
+    cost_source: Source | None = None
+    volume_source: Source | None = None
+    outcomes: tuple[OutcomeOverride, ...] | None = None
+    ratio: RatioEvidence | None = None
+
+
+class ScenarioSpec(Frozen):
+    """A scenario file as written: name, settings, and overrides of the assumption library."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    settings: Settings = Field(default_factory=Settings)
+    unit_costs: dict[Identifier, UnitCostOverride] = Field(default_factory=dict)
+    interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _unique_interventions(self) -> ScenarioSpec:
+        seen: set[str] = set()
+        for choice in self.interventions:
+            if choice.id in seen:
+                raise ValueError(f"intervention '{choice.id}' appears twice")
+            seen.add(choice.id)
+        return self
+
+
+class ClaimSaving(Frozen):
+    """One line of a savings claim: a quantity of a library unit cost, or an inline value."""
+
+    unit_cost: Identifier | None = None
+    quantity: float = Field(ge=0, le=1e9)
+    value: Money | None = Field(default=None, description="the claim's own unit value, if it used one")
+    partner: Identifier | None = None
+    value_type: ValueType | None = None
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _known_or_inline(self) -> ClaimSaving:
+        if self.unit_cost is None and (self.value is None or self.partner is None):
+            raise ValueError("give unit_cost (a library id), or value and partner inline")
+        return self
+
+
+class ClaimSpec(Frozen):
+    """A savings claim as a scheme states it."""
+
+    claim: str = Field(min_length=1, max_length=200)
+    claimed_saving: Money
+    period_weeks: float = Field(default=52, gt=0, le=520)
+    price_year: Year | None = None
+    deadweight_applied: bool = False
+    attribution_applied: bool = False
+    savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
+    ratio_per_pound: float | None = Field(default=None, gt=0, le=10000)
+    ratio_kind: str | None = None
+    cost: Money | None = None
+    note: str | None = None
