@@ -64,7 +64,10 @@ def from_validation_error(err: ValidationError, file: str, prefix: str = "", lim
     """Turn a pydantic error into an InputError naming the field path and the allowed range."""
     problems = []
     first_path = prefix
-    for i, detail in enumerate(err.errors(include_url=False)[:limit]):
+    details = err.errors(include_url=False)
+    # A list that fails because one of its items failed is reported by pydantic twice; keep the item.
+    details = [d for d in details if not (d.get("type") == "too_short" and len(details) > 1)] or details
+    for i, detail in enumerate(details[:limit]):
         loc = tuple(detail.get("loc", ()))
         path = field_path(loc, prefix)
         if i == 0:
@@ -80,7 +83,7 @@ def from_validation_error(err: ValidationError, file: str, prefix: str = "", lim
         ):
             message += f" (got {_short(detail['input'])})"
         problems.append(message if i == 0 else f"{path}: {message}")
-    more = len(err.errors()) - limit
+    more = len(details) - limit
     text = "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
     return InputError(file, first_path, text)
 

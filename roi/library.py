@@ -376,13 +376,21 @@ def _merge_outcomes(
 
 
 def _resolve_intervention(
-    i: int, choice: InterventionChoice, library: Library, spec: ScenarioSpec, file: str
+    i: int, choice: InterventionChoice, library: Library, spec: ScenarioSpec, file: str,
+    unit_costs: dict[str, UnitCost],
 ) -> Intervention:
     prefix = f"interventions[{i}]"
+    for j, outcome in enumerate(choice.outcomes or ()):
+        if outcome.unit_cost not in unit_costs:
+            raise InputError(file, f"{prefix}.outcomes[{j}].unit_cost",
+                             f"unknown unit cost '{outcome.unit_cost}'; known: {', '.join(sorted(unit_costs))}")
     changes = choice.model_dump(exclude_unset=True, exclude_none=True)
     changes.pop("outcomes", None)
     base = library.interventions.get(choice.id)
     price_year = spec.settings.price_year
+    if base is None and choice.outcomes is None and choice.ratio is None:
+        raise InputError(file, f"{prefix}.id", f"'{choice.id}' is not in the library; define its outcomes or "
+                         f"ratio, or use one of: {', '.join(library.interventions)}")
     if base is None:
         merged: dict[str, Any] = {
             "price_year": price_year, "confidence": "low",
@@ -429,9 +437,6 @@ def _resolve_intervention(
             rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:])
             error = InputError(file, where + rest, error.problem)
         raise error from None
-    if base is None and not intervention.outcomes and intervention.ratio is None:
-        raise InputError(file, prefix, f"'{choice.id}' is not in the library; define its outcomes or ratio, "
-                         f"or use one of: {', '.join(library.interventions)}")
     return intervention
 
 
@@ -456,7 +461,7 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
                              f"{cost.price_year} is outside the GDP deflator; allowed: {low} to {high}")
     interventions = []
     for i, choice in enumerate(spec.interventions):
-        intervention = _resolve_intervention(i, choice, library, spec, file)
+        intervention = _resolve_intervention(i, choice, library, spec, file, unit_costs)
         _check_intervention_refs(intervention, library.partners, unit_costs, file, f"interventions[{i}]")
         if intervention.price_year not in library.deflator.index:
             raise InputError(file, f"interventions[{i}].price_year",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "social"]
 VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
@@ -115,14 +115,19 @@ class UnitCost(Frozen):
     source: Source
     note: str | None = None
 
+    @field_validator("split")
+    @classmethod
+    def _split_sums_to_one(cls, split: tuple[Bearer, ...] | None) -> tuple[Bearer, ...] | None:
+        if split:
+            _check_shares([b.share for b in split], "split shares")
+        return split
+
     @model_validator(mode="after")
     def _bearer_and_range(self) -> UnitCost:
         single = self.partner is not None or self.value_type is not None
         if single and self.split:
             raise ValueError("give either partner and value_type, or split, not both")
-        if self.split:
-            _check_shares([b.share for b in self.split], "split shares")
-        elif self.partner is None or self.value_type is None:
+        if not self.split and (self.partner is None or self.value_type is None):
             raise ValueError("give partner and value_type, or a split")
         _check_range(self.value, self.low, self.high)
         return self
@@ -195,9 +200,14 @@ class RatioEvidence(Frozen):
     source: Source
     split_source: Source
 
+    @field_validator("benefit_split")
+    @classmethod
+    def _split_sums_to_one(cls, split: tuple[Bearer, ...]) -> tuple[Bearer, ...]:
+        _check_shares([b.share for b in split], "benefit_split shares")
+        return split
+
     @model_validator(mode="after")
     def _shares(self) -> RatioEvidence:
-        _check_shares([b.share for b in self.benefit_split], "benefit_split shares")
         _check_range(self.value_per_pound, self.low, self.high)
         return self
 
@@ -221,9 +231,14 @@ class Intervention(Frozen):
     outcomes: tuple[Outcome, ...] = ()
     ratio: RatioEvidence | None = None
 
+    @field_validator("funded_by")
+    @classmethod
+    def _funding_sums_to_one(cls, funded_by: dict[str, float]) -> dict[str, float]:
+        _check_shares(list(funded_by.values()), "funded_by shares")
+        return funded_by
+
     @model_validator(mode="after")
     def _consistent(self) -> Intervention:
-        _check_shares(list(self.funded_by.values()), "funded_by shares")
         if self.ratio is not None and self.outcomes:
             raise ValueError("an intervention is either ratio-based or has outcomes, not both")
         _check_ranges(self, self.ranges, INTERVENTION_RANGED)

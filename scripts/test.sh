@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run every test: lint, unit, property, AppTest and real-browser tests.
+# Installs what it needs: the pinned packages into .venv, and Debian's chromium if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=$(bash scripts/setup_env.sh requirements-dev.txt | tail -n 1)
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..." >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium poppler-utils >&2
+fi
+"$python" -m ruff check roi ui pages app.py tests benchmarks
+"$python" -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,23 @@
+"""Shared helpers: build scenarios in code without touching the shipped files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import roi
+from roi.schema import ScenarioSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scenario_from(data: dict[str, Any]) -> roi.Scenario:
+    """Resolve a scenario given as a plain dict, exactly as a YAML file would be."""
+    return roi.resolve(ScenarioSpec.model_validate(data))
+
+
+@pytest.fixture(scope="session")
+def library() -> roi.Library:
+    return roi.load_library()

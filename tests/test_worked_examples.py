@@ -1,0 +1,126 @@
+"""Back-tests: the seeds' worked examples and hand-computed cases, to the penny."""
+
+from __future__ import annotations
+
+import pytest
+
+import roi
+from roi.model import discount_factors
+
+from .conftest import scenario_from
+
+
+def test_bed_day_is_derived_as_181250_over_725(library):
+    bed_day = library.unit_costs["bed_day"]
+    assert bed_day.value == 181_250 / 725 == 250
+    assert "181,250 / 725" in bed_day.source.derivation
+
+
+def test_district_direct_pilot_725_bed_days_is_181250():
+    result = roi.run(roi.load_scenario("district_direct_pilot"))
+    bed_days = result.benefits.loc[result.benefits["outcome"] == "bed_day", "amount"].sum() / 250
+    assert round(bed_days, 6) == 725
+    assert round(result.totals["pv_benefits"], 2) == 181_250.00
+    assert result.totals["pv_non_cashable"] == pytest.approx(181_250.00, abs=0.005)
+    assert result.totals["pv_cashable"] == 0
+
+
+def test_district_direct_annualised_to_52_weeks_is_325000():
+    pilot_weeks = 29
+    scenario = scenario_from({
+        "name": "District Direct, a full year",
+        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2017, "discount_rate": 0,
+                     "optimism_bias": 0},
+        "interventions": [{"id": "hospital_discharge_housing", "cases_per_year": 184 * 52 / pilot_weeks,
+                           "outcomes": [{"unit_cost": "bed_day", "deadweight": 0, "attribution": 1}]}],
+    })
+    assert round(roi.run(scenario).totals["pv_benefits"], 2) == 325_000.00
+
+
+def test_residential_care_29000_against_adaptation_4400_saves_24600():
+    scenario = scenario_from({
+        "name": "One adaptation against one year of residential care",
+        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2015, "discount_rate": 0,
+                     "optimism_bias": 0},
+        "interventions": [{"id": "dfg_adaptation", "cases_per_year": 1,
+                           "outcomes": [{"unit_cost": "residential_care_year", "quantity_per_case": 1,
+                                         "deadweight": 0, "attribution": 1}]}],
+    })
+    totals = roi.run(scenario).totals
+    assert round(totals["pv_benefits"], 2) == 29_000.00
+    assert round(totals["pv_costs"], 2) == 4_400.00
+    assert round(totals["npv"], 2) == 24_600.00
+
+
+HAND_EXAMPLE = {
+    "name": "Hand-computed falls team",
+    "settings": {"horizon_years": 3, "programme_years": 2, "price_year": 2024, "discount_rate": 0.1,
+                 "optimism_bias": 0.2},
+    "unit_costs": {"test_admission": {"label": "Test admission", "value": 1000, "unit": "per admission",
+                                      "partner": "nhs_acute", "value_type": "fiscal_non_cashable"}},
+    "interventions": [{
+        "id": "falls_team", "label": "Falls response team", "cases_per_year": 10, "cost_per_case": 100,
+        "fixed_cost_per_year": 50, "funded_by": {"district": 0.6, "county_asc": 0.4},
+        "outcomes": [{"unit_cost": "test_admission", "quantity_per_case": 2, "deadweight": 0.25,
+                      "displacement": 0, "attribution": 0.8, "duration_years": 2, "drop_off": 0.5}],
+    }],
+}
+
+
+def test_hand_computed_two_programme_years_with_every_adjustment():
+    # Per cohort a year: 10 cases x 2 admissions x £1,000 = £20,000 gross.
+    # Net factor: (1 - 0.25) x (1 - 0) x 0.8 x (1 - 0.2) = 0.48.
+    # Cohorts alive with drop-off 0.5 and a 2-year duration: year 0: 1; year 1: 0.5 + 1; year 2: 0.5.
+    # Benefits: 9,600; 14,400; 4,800. Discounted at 10%: 9,600 + 14,400/1.1 + 4,800/1.21.
+    # Costs: 10 x £100 + £50 = £1,050 in years 0 and 1: 1,050 + 1,050/1.1.
+    result = roi.run(scenario_from(HAND_EXAMPLE))
+    by_year = result.by_year()
+    assert list(by_year["benefits"].round(2)) == [9_600.00, 14_400.00, 4_800.00]
+    assert list(by_year["costs"].round(2)) == [1_050.00, 1_050.00, 0.00]
+    pv_benefits = 9_600 + 14_400 / 1.1 + 4_800 / 1.21
+    pv_costs = 1_050 + 1_050 / 1.1
+    totals = result.totals
+    assert totals["pv_benefits"] == pytest.approx(pv_benefits, abs=0.005)
+    assert round(totals["pv_benefits"], 2) == 26_657.85
+    assert round(totals["pv_costs"], 2) == 2_004.55
+    assert round(totals["npv"], 2) == round(pv_benefits - pv_costs, 2) == 24_653.31
+    partners = result.by_partner().set_index("partner")
+    assert partners.loc["district", "pv_costs"] == pytest.approx(0.6 * pv_costs)
+    assert partners.loc["county_asc", "pv_costs"] == pytest.approx(0.4 * pv_costs)
+    gross = result.waterfall().set_index("step")["amount"]
+    assert gross["Gross benefit"] == pytest.approx(20_000 * (1 + 2 + 1))  # live cohorts, no drop-off
+    assert gross.sum() == pytest.approx(totals["npv"])
+
+
+def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
+    scenario = scenario_from({
+        "name": "Uprating",
+        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2024, "discount_rate": 0,
+                     "optimism_bias": 0},
+        "unit_costs": {"old_cost": {"label": "A 2014 cost", "value": 100, "unit": "per unit", "price_year": 2014,
+                                    "partner": "nhs_acute", "value_type": "fiscal_cashable"}},
+        "interventions": [{"id": "x", "label": "X", "cases_per_year": 1, "cost_per_case": 10, "price_year": 2014,
+                           "funded_by": {"district": 1},
+                           "outcomes": [{"unit_cost": "old_cost", "quantity_per_case": 1}]}],
+    })
+    totals = roi.run(scenario).totals
+    assert totals["pv_benefits"] == pytest.approx(100 * 100 / 74.6524)
+    assert round(totals["pv_benefits"], 2) == 133.95
+    assert round(totals["pv_costs"], 2) == 13.40
+
+
+def test_green_book_schedule_compounds_across_bands():
+    scenario = scenario_from({"name": "Long", "settings": {"horizon_years": 40, "programme_years": 1},
+                              "interventions": [{"id": "dfg_adaptation"}]})
+    factors = discount_factors(scenario)
+    assert factors[0] == 1
+    assert factors[31] == pytest.approx(1 / 1.035**31)
+    assert factors[32] == pytest.approx(1 / (1.035**31 * 1.03))
+
+
+def test_shipped_scenarios_run_and_balance():
+    for name in roi.shipped_scenarios():
+        result = roi.run(roi.load_scenario(name))
+        totals = result.totals
+        assert totals["pv_costs"] > 0
+        assert result.by_partner()["pv_benefits"].sum() == pytest.approx(totals["pv_benefits"])
