@@ -31,9 +31,20 @@ def main() -> None:
         timed("load_scenario('district_offer')", lambda: roi.load_scenario("district_offer")),
         timed("run(scenario)", lambda: roi.run(scenario)),
         timed("run(scenario) + totals + by_partner", lambda: (lambda r: (r.totals, r.by_partner()))(roi.run(scenario))),
-        timed("run + every table (totals, partner, intervention, year, matrix, waterfall)",
-              lambda: (lambda r: (r.totals, r.by_partner(), r.by_intervention(), r.by_year(),
-                                  r.who_pays_who_saves(), r.waterfall()))(roi.run(scenario)), repeats=100),
+        timed(
+            "run + every table (totals, partner, intervention, year, matrix, waterfall)",
+            lambda: (
+                lambda r: (
+                    r.totals,
+                    r.by_partner(),
+                    r.by_intervention(),
+                    r.by_year(),
+                    r.who_pays_who_saves(),
+                    r.waterfall(),
+                )
+            )(roi.run(scenario)),
+            repeats=100,
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'operation'.ljust(width)}  median ms  best ms")

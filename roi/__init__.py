@@ -7,6 +7,7 @@ A pure-Python library (no Streamlit): load a scenario, run the model, read tidy 
     >>> result.totals["npv"]
 """
 
+from . import schema, summary
 from .errors import InputError
 from .library import (
     Library,
@@ -24,7 +25,22 @@ from .library import (
 from .model import Result, financial_year, pounds, run
 
 __all__ = [
-    "InputError", "Library", "Result", "Scenario", "dump_spec", "financial_year", "load_claim",
-    "load_library", "load_scenario", "parse_claim", "parse_scenario", "pounds", "resolve", "run",
-    "save_scenario", "shipped_scenarios",
+    "InputError",
+    "Library",
+    "Result",
+    "Scenario",
+    "dump_spec",
+    "financial_year",
+    "load_claim",
+    "load_library",
+    "load_scenario",
+    "parse_claim",
+    "parse_scenario",
+    "pounds",
+    "resolve",
+    "run",
+    "save_scenario",
+    "schema",
+    "shipped_scenarios",
+    "summary",
 ]

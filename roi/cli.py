@@ -38,23 +38,40 @@ def run_payload(result: Result) -> dict[str, Any]:
     totals = result.totals
     partners = result.by_partner()
     interventions = result.by_intervention()
-    return _clean({
-        "scenario": result.scenario.name,
-        "price_year": result.scenario.settings.price_year,
-        "totals": totals,
-        "by_partner": [
-            {"partner": row.partner, "label": row.label, "pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits,
-             "pv_fiscal": row.pv_fiscal, "npv": row.npv, "fiscal_npv": row.fiscal_npv}
-            for row in partners.itertuples()
-        ],
-        "by_intervention": [
-            {"intervention": row.intervention, "label": row.label, "ratio_based": bool(row.ratio_based),
-             "pv_costs": row.pv_costs, "pv_benefits": row.pv_benefits, "pv_fiscal": row.pv_fiscal,
-             "npv": row.npv, "bcr": row.bcr, "fiscal_roi": row.fiscal_roi}
-            for row in interventions.itertuples()
-        ],
-        "warnings": list(result.warnings),
-    })
+    return _clean(
+        {
+            "scenario": result.scenario.name,
+            "price_year": result.scenario.settings.price_year,
+            "totals": totals,
+            "by_partner": [
+                {
+                    "partner": row.partner,
+                    "label": row.label,
+                    "pv_costs": row.pv_costs,
+                    "pv_benefits": row.pv_benefits,
+                    "pv_fiscal": row.pv_fiscal,
+                    "npv": row.npv,
+                    "fiscal_npv": row.fiscal_npv,
+                }
+                for row in partners.itertuples()
+            ],
+            "by_intervention": [
+                {
+                    "intervention": row.intervention,
+                    "label": row.label,
+                    "ratio_based": bool(row.ratio_based),
+                    "pv_costs": row.pv_costs,
+                    "pv_benefits": row.pv_benefits,
+                    "pv_fiscal": row.pv_fiscal,
+                    "npv": row.npv,
+                    "bcr": row.bcr,
+                    "fiscal_roi": row.fiscal_roi,
+                }
+                for row in interventions.itertuples()
+            ],
+            "warnings": list(result.warnings),
+        }
+    )
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -76,8 +93,10 @@ def _ratio(value: float | None) -> str:
 def _print_run(result: Result) -> None:
     totals = result.totals
     settings = result.scenario.settings
-    print(f"{result.scenario.name}  (£ at {settings.price_year} prices, {settings.horizon_years}-year horizon, "
-          f"{settings.programme_years} programme year(s))\n")
+    print(
+        f"{result.scenario.name}  (£ at {settings.price_year} prices, {settings.horizon_years}-year horizon, "
+        f"{settings.programme_years} programme year(s))\n"
+    )
     headline = [
         ("Present value of costs", pounds(totals["pv_costs"])),
         ("Present value of benefits (all value types)", pounds(totals["pv_benefits"])),
@@ -88,20 +107,42 @@ def _print_run(result: Result) -> None:
         ("Net present value", pounds(totals["npv"])),
         ("Benefit-cost ratio", _ratio(totals["bcr"])),
         ("Fiscal savings per £1 spent", "no cost" if totals["fiscal_roi"] is None else f"£{totals['fiscal_roi']:,.2f}"),
-        ("Payback", f"year {totals['payback_year']} ({totals['payback_financial_year']})"
-         if totals["payback_year"] else "not within the horizon"),
+        (
+            "Payback",
+            f"year {totals['payback_year']} ({totals['payback_financial_year']})"
+            if totals["payback_year"]
+            else "not within the horizon",
+        ),
     ]
     print(_table(["Headline", "Value"], headline))
     partners = result.by_partner()
     print()
-    print(_table(["Partner", "PV costs", "PV benefits", "of which fiscal", "NPV"],
-                 [(r.label, pounds(r.pv_costs), pounds(r.pv_benefits), pounds(r.pv_fiscal), pounds(r.npv))
-                  for r in partners.itertuples()]))
+    print(
+        _table(
+            ["Partner", "PV costs", "PV benefits", "of which fiscal", "NPV"],
+            [
+                (r.label, pounds(r.pv_costs), pounds(r.pv_benefits), pounds(r.pv_fiscal), pounds(r.npv))
+                for r in partners.itertuples()
+            ],
+        )
+    )
     interventions = result.by_intervention()
     print()
-    print(_table(["Intervention", "PV costs", "PV benefits", "NPV", "BCR"],
-                 [(r.label + (" [ratio-based]" if r.ratio_based else ""), pounds(r.pv_costs), pounds(r.pv_benefits),
-                   pounds(r.npv), _ratio(r.bcr)) for r in interventions.itertuples()]))
+    print(
+        _table(
+            ["Intervention", "PV costs", "PV benefits", "NPV", "BCR"],
+            [
+                (
+                    r.label + (" [ratio-based]" if r.ratio_based else ""),
+                    pounds(r.pv_costs),
+                    pounds(r.pv_benefits),
+                    pounds(r.npv),
+                    _ratio(r.bcr),
+                )
+                for r in interventions.itertuples()
+            ],
+        )
+    )
     for warning in result.warnings:
         print(f"Note: {warning}")
 
@@ -119,8 +160,15 @@ def list_payload() -> dict[str, Any]:
     return {
         "partners": [{"id": p.id, "label": p.label, "fiscal": p.fiscal} for p in library.partners.values()],
         "unit_costs": [
-            {"id": c.id, "label": c.label, "value": c.value, "unit": c.unit, "price_year": c.price_year,
-             "local_example": c.source.local_example} for c in library.unit_costs.values()
+            {
+                "id": c.id,
+                "label": c.label,
+                "value": c.value,
+                "unit": c.unit,
+                "price_year": c.price_year,
+                "local_example": c.source.local_example,
+            }
+            for c in library.unit_costs.values()
         ],
         "interventions": [
             {"id": i.id, "label": i.label, "ratio_based": i.ratio_based} for i in library.interventions.values()
@@ -134,13 +182,25 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(payload, indent=2))
         return
-    print(_table(["Intervention", "Id", "Valued by"],
-                 [(i["label"], i["id"], "published ratio" if i["ratio_based"] else "outcomes")
-                  for i in payload["interventions"]]))
+    print(
+        _table(
+            ["Intervention", "Id", "Valued by"],
+            [
+                (i["label"], i["id"], "published ratio" if i["ratio_based"] else "outcomes")
+                for i in payload["interventions"]
+            ],
+        )
+    )
     print()
-    print(_table(["Unit cost", "Id", "Value", "Price year"],
-                 [(c["label"], c["id"], f"{pounds(c['value'], pence=True)} {c['unit']}", str(c["price_year"]))
-                  for c in payload["unit_costs"]]))
+    print(
+        _table(
+            ["Unit cost", "Id", "Value", "Price year"],
+            [
+                (c["label"], c["id"], f"{pounds(c['value'], pence=True)} {c['unit']}", str(c["price_year"]))
+                for c in payload["unit_costs"]
+            ],
+        )
+    )
     print()
     print("Scenarios: " + ", ".join(payload["scenarios"]))
 

@@ -78,8 +78,10 @@ def from_validation_error(err: ValidationError, file: str, prefix: str = "", lim
         allowed = _ALLOWED.get(last)
         if allowed and detail.get("type") not in ("extra_forbidden", "missing"):
             message += f"; allowed: {allowed}"
-        if "input" in detail and detail.get("type") not in ("missing", "model_type") and not isinstance(
-            detail["input"], (dict, list)
+        if (
+            "input" in detail
+            and detail.get("type") not in ("missing", "model_type")
+            and not isinstance(detail["input"], (dict, list))
         ):
             message += f" (got {_short(detail['input'])})"
         problems.append(message if i == 0 else f"{path}: {message}")

@@ -61,9 +61,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
                     None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
                 ) from exc
             if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -225,24 +223,30 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
     The result is frozen and cached by path: it is shared by every caller and never changed.
     """
     root = Path(root)
-    partners = _by_id(_sequence(read_yaml(root / "partners.yaml"), "partners.yaml", "partners"),
-                      Partner, "partners.yaml", "partners")
-    unit_costs = _by_id(_sequence(read_yaml(root / "unit_costs.yaml"), "unit_costs.yaml", "unit_costs"),
-                        UnitCost, "unit_costs.yaml", "unit_costs")
+    partners = _by_id(
+        _sequence(read_yaml(root / "partners.yaml"), "partners.yaml", "partners"), Partner, "partners.yaml", "partners"
+    )
+    unit_costs = _by_id(
+        _sequence(read_yaml(root / "unit_costs.yaml"), "unit_costs.yaml", "unit_costs"),
+        UnitCost,
+        "unit_costs.yaml",
+        "unit_costs",
+    )
     for i, cost in enumerate(unit_costs.values()):
         for j, bearer in enumerate(cost.bearers()):
             field = f"unit_costs[{i}].partner" if not cost.split else f"unit_costs[{i}].split[{j}].partner"
             _check_partner(partners, bearer.partner, "unit_costs.yaml", field)
     interventions = _by_id(
         _sequence(read_yaml(root / "interventions.yaml"), "interventions.yaml", "interventions"),
-        Intervention, "interventions.yaml", "interventions",
+        Intervention,
+        "interventions.yaml",
+        "interventions",
     )
     for i, intervention in enumerate(interventions.values()):
         _check_intervention_refs(intervention, partners, unit_costs, "interventions.yaml", f"interventions[{i}]")
     appraisal = root / "appraisal"
     deflator = validate(Deflator, read_yaml(appraisal / "gdp_deflator.yaml"), "gdp_deflator.yaml")
-    schedules_raw = _mapping(read_yaml(appraisal / "discount_schedules.yaml"), "discount_schedules.yaml",
-                             "schedules")
+    schedules_raw = _mapping(read_yaml(appraisal / "discount_schedules.yaml"), "discount_schedules.yaml", "schedules")
     if not isinstance(schedules_raw, dict):
         raise InputError("discount_schedules.yaml", "schedules", "expected a mapping of schedules")
     schedules = {
@@ -252,18 +256,30 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
     optimism = validate(OptimismBiasTable, read_yaml(appraisal / "optimism_bias.yaml"), "optimism_bias.yaml")
     benchmarks = validate(RatioBenchmarks, read_yaml(root / "ratio_benchmarks.yaml"), "ratio_benchmarks.yaml")
     library = Library(
-        partners=partners, unit_costs=unit_costs, interventions=interventions, deflator=deflator,
-        discount_schedules=schedules, optimism_bias=optimism, ratio_benchmarks=benchmarks, root=str(root),
+        partners=partners,
+        unit_costs=unit_costs,
+        interventions=interventions,
+        deflator=deflator,
+        discount_schedules=schedules,
+        optimism_bias=optimism,
+        ratio_benchmarks=benchmarks,
+        root=str(root),
     )
     low, high = library.deflator_years()
     for i, cost in enumerate(unit_costs.values()):
         if cost.price_year not in deflator.index:
-            raise InputError("unit_costs.yaml", f"unit_costs[{i}].price_year",
-                             f"{cost.price_year} is outside the GDP deflator ({low}-{high})")
+            raise InputError(
+                "unit_costs.yaml",
+                f"unit_costs[{i}].price_year",
+                f"{cost.price_year} is outside the GDP deflator ({low}-{high})",
+            )
     for i, intervention in enumerate(interventions.values()):
         if intervention.price_year not in deflator.index:
-            raise InputError("interventions.yaml", f"interventions[{i}].price_year",
-                             f"{intervention.price_year} is outside the GDP deflator ({low}-{high})")
+            raise InputError(
+                "interventions.yaml",
+                f"interventions[{i}].price_year",
+                f"{intervention.price_year} is outside the GDP deflator ({low}-{high})",
+            )
     return library
 
 
@@ -306,15 +322,17 @@ def _widen(ranges: dict[str, list[float]], name: str, value: float) -> None:
         ranges[name] = [min(low, value), max(high, value)]
 
 
-def _resolve_unit_cost(
-    cost_id: str, override: Any, library: Library, spec: ScenarioSpec, file: str
-) -> UnitCost:
+def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: ScenarioSpec, file: str) -> UnitCost:
     changes = override.model_dump(exclude_unset=True, exclude_none=True)
     price_year = spec.settings.price_year
     base = library.unit_costs.get(cost_id)
     if base is None:
-        merged: dict[str, Any] = {"id": cost_id, "price_year": price_year, "confidence": "low",
-                                  "source": _scenario_note(spec.name, "Unit cost added").model_dump()}
+        merged: dict[str, Any] = {
+            "id": cost_id,
+            "price_year": price_year,
+            "confidence": "low",
+            "source": _scenario_note(spec.name, "Unit cost added").model_dump(),
+        }
         merged.update(changes)
     else:
         merged = base.model_dump(exclude_none=True)
@@ -332,9 +350,7 @@ def _resolve_unit_cost(
             merged.pop("value_type", None)
         if "source" not in changes and {"value", "price_year", "split", "partner"} & changes.keys():
             documented = f"£{base.value:,.2f} at {base.price_year} prices"
-            changes["source"] = _scenario_note(
-                spec.name, f"Changed from the documented {documented}"
-            ).model_dump()
+            changes["source"] = _scenario_note(spec.name, f"Changed from the documented {documented}").model_dump()
         merged.update(changes)
     cost = validate(UnitCost, merged, file, f"unit_costs.{cost_id}")
     for bearer in cost.bearers():
@@ -376,24 +392,36 @@ def _merge_outcomes(
 
 
 def _resolve_intervention(
-    i: int, choice: InterventionChoice, library: Library, spec: ScenarioSpec, file: str,
+    i: int,
+    choice: InterventionChoice,
+    library: Library,
+    spec: ScenarioSpec,
+    file: str,
     unit_costs: dict[str, UnitCost],
 ) -> Intervention:
     prefix = f"interventions[{i}]"
     for j, outcome in enumerate(choice.outcomes or ()):
         if outcome.unit_cost not in unit_costs:
-            raise InputError(file, f"{prefix}.outcomes[{j}].unit_cost",
-                             f"unknown unit cost '{outcome.unit_cost}'; known: {', '.join(sorted(unit_costs))}")
+            raise InputError(
+                file,
+                f"{prefix}.outcomes[{j}].unit_cost",
+                f"unknown unit cost '{outcome.unit_cost}'; known: {', '.join(sorted(unit_costs))}",
+            )
     changes = choice.model_dump(exclude_unset=True, exclude_none=True)
     changes.pop("outcomes", None)
     base = library.interventions.get(choice.id)
     price_year = spec.settings.price_year
     if base is None and choice.outcomes is None and choice.ratio is None:
-        raise InputError(file, f"{prefix}.id", f"'{choice.id}' is not in the library; define its outcomes or "
-                         f"ratio, or use one of: {', '.join(library.interventions)}")
+        raise InputError(
+            file,
+            f"{prefix}.id",
+            f"'{choice.id}' is not in the library; define its outcomes or "
+            f"ratio, or use one of: {', '.join(library.interventions)}",
+        )
     if base is None:
         merged: dict[str, Any] = {
-            "price_year": price_year, "confidence": "low",
+            "price_year": price_year,
+            "confidence": "low",
             "cost_source": _scenario_note(spec.name, "Costs set").model_dump(),
             "volume_source": _scenario_note(spec.name, "Cases per year set").model_dump(),
         }
@@ -446,29 +474,38 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     settings = spec.settings
     low, high = library.deflator_years()
     if settings.price_year not in library.deflator.index:
-        raise InputError(file, "settings.price_year",
-                         f"{settings.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+        raise InputError(
+            file, "settings.price_year", f"{settings.price_year} is outside the GDP deflator; allowed: {low} to {high}"
+        )
     if settings.discount_rate is None and settings.discount_schedule not in library.discount_schedules:
-        raise InputError(file, "settings.discount_schedule",
-                         f"unknown schedule '{settings.discount_schedule}'; allowed: "
-                         f"{', '.join(library.discount_schedules)}, or give discount_rate")
+        raise InputError(
+            file,
+            "settings.discount_schedule",
+            f"unknown schedule '{settings.discount_schedule}'; allowed: "
+            f"{', '.join(library.discount_schedules)}, or give discount_rate",
+        )
     unit_costs = dict(library.unit_costs)
     for cost_id, override in spec.unit_costs.items():
         unit_costs[cost_id] = _resolve_unit_cost(cost_id, override, library, spec, file)
     for cost_id, cost in unit_costs.items():
         if cost.price_year not in library.deflator.index:
-            raise InputError(file, f"unit_costs.{cost_id}.price_year",
-                             f"{cost.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+            raise InputError(
+                file,
+                f"unit_costs.{cost_id}.price_year",
+                f"{cost.price_year} is outside the GDP deflator; allowed: {low} to {high}",
+            )
     interventions = []
     for i, choice in enumerate(spec.interventions):
         intervention = _resolve_intervention(i, choice, library, spec, file, unit_costs)
         _check_intervention_refs(intervention, library.partners, unit_costs, file, f"interventions[{i}]")
         if intervention.price_year not in library.deflator.index:
-            raise InputError(file, f"interventions[{i}].price_year",
-                             f"{intervention.price_year} is outside the GDP deflator; allowed: {low} to {high}")
+            raise InputError(
+                file,
+                f"interventions[{i}].price_year",
+                f"{intervention.price_year} is outside the GDP deflator; allowed: {low} to {high}",
+            )
         interventions.append(intervention)
-    return Scenario(spec=spec, library=library, unit_costs=unit_costs,
-                    interventions=tuple(interventions), file=file)
+    return Scenario(spec=spec, library=library, unit_costs=unit_costs, interventions=tuple(interventions), file=file)
 
 
 def shipped_scenarios() -> dict[str, Path]:

@@ -77,7 +77,7 @@ def optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
 def cost_stream(scenario: Scenario, intervention: Intervention) -> np.ndarray:
     """cost_it in pounds at the scenario's price year, for t = 0..H-1 (zero after the programme)."""
     settings = scenario.settings
-    per_year = (intervention.cases_per_year * intervention.cost_per_case + intervention.fixed_cost_per_year)
+    per_year = intervention.cases_per_year * intervention.cost_per_case + intervention.fixed_cost_per_year
     per_year *= scenario.uprating_factor(intervention.price_year)
     return np.where(np.arange(settings.horizon_years) < settings.programme_years, per_year, 0.0)
 
@@ -100,28 +100,63 @@ def benefit_lines(scenario: Scenario, intervention: Intervention, costs: np.ndar
     if intervention.ratio is not None:
         ratio = intervention.ratio
         gross = ratio.value_per_pound * costs
-        lines.append(_staged(intervention.id, "ratio", gross, gross, ratio.deadweight, ratio.displacement,
-                             ratio.attribution, ob, ratio.benefit_split))
+        lines.append(
+            _staged(
+                intervention.id,
+                "ratio",
+                gross,
+                gross,
+                ratio.deadweight,
+                ratio.displacement,
+                ratio.attribution,
+                ob,
+                ratio.benefit_split,
+            )
+        )
         return lines
     for outcome in intervention.outcomes:
         unit = scenario.unit_costs[outcome.unit_cost]
         value = unit.value * scenario.uprating_factor(unit.price_year)
-        live, persisting = cohort_weights(settings.horizon_years, settings.programme_years,
-                                          outcome.duration_years, outcome.drop_off)
+        live, persisting = cohort_weights(
+            settings.horizon_years, settings.programme_years, outcome.duration_years, outcome.drop_off
+        )
         per_cohort = intervention.cases_per_year * outcome.quantity_per_case * value
-        lines.append(_staged(intervention.id, outcome.unit_cost, per_cohort * live, per_cohort * persisting,
-                             outcome.deadweight, outcome.displacement, outcome.attribution, ob, unit.bearers()))
+        lines.append(
+            _staged(
+                intervention.id,
+                outcome.unit_cost,
+                per_cohort * live,
+                per_cohort * persisting,
+                outcome.deadweight,
+                outcome.displacement,
+                outcome.attribution,
+                ob,
+                unit.bearers(),
+            )
+        )
     return lines
 
 
-def _staged(intervention: str, outcome: str, gross: np.ndarray, after_drop_off: np.ndarray, deadweight: float,
-            displacement: float, attribution: float, ob: float, bearers: tuple[Bearer, ...]) -> BenefitLine:
+def _staged(
+    intervention: str,
+    outcome: str,
+    gross: np.ndarray,
+    after_drop_off: np.ndarray,
+    deadweight: float,
+    displacement: float,
+    attribution: float,
+    ob: float,
+    bearers: tuple[Bearer, ...],
+) -> BenefitLine:
     after_deadweight = after_drop_off * (1.0 - deadweight)
     after_displacement = after_deadweight * (1.0 - displacement)
     after_attribution = after_displacement * attribution
     stages = {
-        "gross": gross, "after_drop_off": after_drop_off, "after_deadweight": after_deadweight,
-        "after_displacement": after_displacement, "after_attribution": after_attribution,
+        "gross": gross,
+        "after_drop_off": after_drop_off,
+        "after_deadweight": after_deadweight,
+        "after_displacement": after_displacement,
+        "after_attribution": after_attribution,
         "amount": after_attribution * (1.0 - ob),
     }
     return BenefitLine(intervention, outcome, stages, bearers)
@@ -213,20 +248,22 @@ class Result:
             pv_costs = float(self.costs.loc[self.costs["intervention"] == intervention.id, "pv"].sum())
             pv_benefits = float(benefits["pv"].sum())
             pv_fiscal = float(benefits.loc[benefits["value_type"].isin(FISCAL_VALUE_TYPES), "pv"].sum())
-            rows.append({
-                "intervention": intervention.id,
-                "label": intervention.label,
-                "ratio_based": intervention.ratio_based,
-                "confidence": intervention.confidence,
-                "cases_per_year": intervention.cases_per_year,
-                "optimism_bias": optimism_bias(self.scenario, intervention),
-                "pv_costs": pv_costs,
-                "pv_benefits": pv_benefits,
-                "pv_fiscal": pv_fiscal,
-                "npv": pv_benefits - pv_costs,
-                "bcr": ratio_or_none(pv_benefits, pv_costs),
-                "fiscal_roi": ratio_or_none(pv_fiscal, pv_costs),
-            })
+            rows.append(
+                {
+                    "intervention": intervention.id,
+                    "label": intervention.label,
+                    "ratio_based": intervention.ratio_based,
+                    "confidence": intervention.confidence,
+                    "cases_per_year": intervention.cases_per_year,
+                    "optimism_bias": optimism_bias(self.scenario, intervention),
+                    "pv_costs": pv_costs,
+                    "pv_benefits": pv_benefits,
+                    "pv_fiscal": pv_fiscal,
+                    "npv": pv_benefits - pv_costs,
+                    "bcr": ratio_or_none(pv_benefits, pv_costs),
+                    "fiscal_roi": ratio_or_none(pv_fiscal, pv_costs),
+                }
+            )
         return pd.DataFrame(rows)
 
     def by_year(self) -> pd.DataFrame:
@@ -238,8 +275,9 @@ class Result:
         def per_year(frame: pd.DataFrame, column: str) -> np.ndarray:
             return np.bincount(frame["year"], weights=frame[column], minlength=len(years))
 
-        table = pd.DataFrame({"year": years + 1,
-                              "financial_year": [financial_year(settings.first_year + t) for t in years]})
+        table = pd.DataFrame(
+            {"year": years + 1, "financial_year": [financial_year(settings.first_year + t) for t in years]}
+        )
         table["discount_factor"] = self.discount_factors
         table["costs"] = per_year(self.costs, "amount")
         table["benefits"] = per_year(self.benefits, "amount")
@@ -280,8 +318,9 @@ class Result:
         frame = pd.DataFrame(rows, columns=["funder", "beneficiary", "pv"])
         matrix = frame.pivot_table(index="funder", columns="beneficiary", values="pv", aggfunc="sum", fill_value=0.0)
         order = list(self.scenario.library.partners)
-        return matrix.reindex(index=[p for p in order if p in matrix.index],
-                              columns=[p for p in order if p in matrix.columns])
+        return matrix.reindex(
+            index=[p for p in order if p in matrix.index], columns=[p for p in order if p in matrix.columns]
+        )
 
     def waterfall(self, partner: str | None = None, value_types: tuple[str, ...] = VALUE_TYPES) -> pd.DataFrame:
         """Steps from gross benefit to net present value: each adjustment as a signed amount."""
@@ -311,11 +350,15 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
     plausible = scenario.library.ratio_benchmarks.plausible_max_per_pound
     for intervention in scenario.interventions:
         if intervention.ratio is not None:
-            notes.append(f"{intervention.label} is valued by a published ratio "
-                         f"(£{intervention.ratio.value_per_pound:,.2f} per £1), not by outcomes.")
+            notes.append(
+                f"{intervention.label} is valued by a published ratio "
+                f"(£{intervention.ratio.value_per_pound:,.2f} per £1), not by outcomes."
+            )
             if intervention.ratio.value_per_pound > plausible:
-                notes.append(f"{intervention.label}: £{intervention.ratio.value_per_pound:,.2f} per £1 is far "
-                             f"outside the published range (up to £{plausible:,.2f} per £1).")
+                notes.append(
+                    f"{intervention.label}: £{intervention.ratio.value_per_pound:,.2f} per £1 is far "
+                    f"outside the published range (up to £{plausible:,.2f} per £1)."
+                )
     return tuple(notes)
 
 
@@ -330,14 +373,23 @@ def run(scenario: Scenario) -> Result:
     for intervention in scenario.interventions:
         costs = cost_stream(scenario, intervention)
         for funder, share in intervention.funded_by.items():
-            cost_parts.append({"intervention": np.repeat(intervention.id, horizon),
-                               "partner": np.repeat(funder, horizon), "year": years, "amount": costs * share})
+            cost_parts.append(
+                {
+                    "intervention": np.repeat(intervention.id, horizon),
+                    "partner": np.repeat(funder, horizon),
+                    "year": years,
+                    "amount": costs * share,
+                }
+            )
         for line in benefit_lines(scenario, intervention, costs):
             for bearer in line.bearers:
-                part = {"intervention": np.repeat(line.intervention, horizon),
-                        "outcome": np.repeat(line.outcome, horizon),
-                        "partner": np.repeat(bearer.partner, horizon),
-                        "value_type": np.repeat(bearer.value_type, horizon), "year": years}
+                part = {
+                    "intervention": np.repeat(line.intervention, horizon),
+                    "outcome": np.repeat(line.outcome, horizon),
+                    "partner": np.repeat(bearer.partner, horizon),
+                    "value_type": np.repeat(bearer.value_type, horizon),
+                    "year": years,
+                }
                 part.update({stage: values * bearer.share for stage, values in line.stages.items()})
                 benefit_parts.append(part)
     benefits = _frame(benefit_parts, ["intervention", "outcome", "partner", "value_type", "year", *STAGES])
@@ -346,14 +398,14 @@ def run(scenario: Scenario) -> Result:
     benefits["pv"] = benefits["amount"] * benefits["discount_factor"]
     costs["discount_factor"] = factors[costs["year"].to_numpy()]
     costs["pv"] = costs["amount"] * costs["discount_factor"]
-    return Result(scenario=scenario, benefits=benefits, costs=costs, discount_factors=factors,
-                  warnings=_warnings(scenario))
+    return Result(
+        scenario=scenario, benefits=benefits, costs=costs, discount_factors=factors, warnings=_warnings(scenario)
+    )
 
 
 def _frame(parts: list[dict[str, np.ndarray]], columns: list[str]) -> pd.DataFrame:
     if not parts:
-        frame = pd.DataFrame({c: pd.Series(dtype=float if c in STAGES or c == "amount" else object)
-                              for c in columns})
+        frame = pd.DataFrame({c: pd.Series(dtype=float if c in STAGES or c == "amount" else object) for c in columns})
         frame["year"] = frame["year"].astype(int)
         return frame
     data = {c: np.concatenate([p[c] for p in parts]) for c in columns}

@@ -55,9 +55,7 @@ class Source(Frozen):
             if not self.note:
                 raise ValueError("a local example needs a note saying what it stands for")
         elif not (self.publication and self.publisher and self.quote):
-            raise ValueError(
-                "a source needs publication, publisher and quote, or local_example: true with a note"
-            )
+            raise ValueError("a source needs publication, publisher and quote, or local_example: true with a note")
         if self.read == "secondary" and not self.read_in:
             raise ValueError("a figure read second-hand needs read_in: where it was read")
         return self
@@ -158,13 +156,14 @@ def _check_ranges(model: BaseModel, ranges: dict[str, Range], allowed: tuple[str
         if not (math.isfinite(low) and math.isfinite(high)):
             raise ValueError(f"ranges.{name}: low and high must be finite numbers")
         if low < 0 or (name in FRACTION_FIELDS and high > 1):
-            raise ValueError(f"ranges.{name}: must lie within [0, 1]" if name in FRACTION_FIELDS
-                             else f"ranges.{name}: must not be negative")
+            raise ValueError(
+                f"ranges.{name}: must lie within [0, 1]"
+                if name in FRACTION_FIELDS
+                else f"ranges.{name}: must not be negative"
+            )
         central = getattr(model, name)
         if not low <= central <= high:
-            raise ValueError(
-                f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}"
-            )
+            raise ValueError(f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}")
 
 
 class Outcome(Frozen):
@@ -318,8 +317,7 @@ class Settings(Frozen):
     def _programme_within_horizon(self) -> Settings:
         if self.programme_years > self.horizon_years:
             raise ValueError(
-                f"programme_years ({self.programme_years}) must not exceed horizon_years "
-                f"({self.horizon_years})"
+                f"programme_years ({self.programme_years}) must not exceed horizon_years ({self.horizon_years})"
             )
         return self
 

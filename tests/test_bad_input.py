@@ -47,20 +47,27 @@ def test_malformed_yaml_gives_line_and_column():
     assert "line" in error.field and "not valid YAML" in error.problem
 
 
-@pytest.mark.parametrize("text, field, words", [
-    (_with(interventions__0__id="no_such_thing"), "interventions[0].id", "not in the library"),
-    (_with(interventions__0__cost_per_case=-5), "interventions[0].cost_per_case", "0 or more"),
-    (_with(interventions__0__funded_by={"district": 0.5, "county_asc": 0.2}), "interventions[0].funded_by", "sum to 1"),
-    (_with(interventions__0__funded_by={"nobody": 1.0}), "interventions[0].funded_by.nobody", "unknown partner"),
-    (_with(settings__price_year=1985), "settings.price_year", "outside the GDP deflator"),
-    (_with(settings__price_year=2031), "settings.price_year", "outside the GDP deflator"),
-    (_with(settings__horizon_years=0), "settings.horizon_years", "1 to 60"),
-    (_with(settings__programme_years=20), "settings", "must not exceed"),
-    (_with(settings__discount_schedule="made_up"), "settings.discount_schedule", "unknown schedule"),
-    (_with(unit_costs={"bed_day": {"value": -1}}), "unit_costs.bed_day.value", "0 or more"),
-    (_with(unit_costs={"bed_day": {"price_year": 1900}}), "unit_costs.bed_day.price_year", "outside the GDP"),
-    (_with(interventions__0__colour="red"), "interventions[0].colour", "Extra inputs"),
-])
+@pytest.mark.parametrize(
+    "text, field, words",
+    [
+        (_with(interventions__0__id="no_such_thing"), "interventions[0].id", "not in the library"),
+        (_with(interventions__0__cost_per_case=-5), "interventions[0].cost_per_case", "0 or more"),
+        (
+            _with(interventions__0__funded_by={"district": 0.5, "county_asc": 0.2}),
+            "interventions[0].funded_by",
+            "sum to 1",
+        ),
+        (_with(interventions__0__funded_by={"nobody": 1.0}), "interventions[0].funded_by.nobody", "unknown partner"),
+        (_with(settings__price_year=1985), "settings.price_year", "outside the GDP deflator"),
+        (_with(settings__price_year=2031), "settings.price_year", "outside the GDP deflator"),
+        (_with(settings__horizon_years=0), "settings.horizon_years", "1 to 60"),
+        (_with(settings__programme_years=20), "settings", "must not exceed"),
+        (_with(settings__discount_schedule="made_up"), "settings.discount_schedule", "unknown schedule"),
+        (_with(unit_costs={"bed_day": {"value": -1}}), "unit_costs.bed_day.value", "0 or more"),
+        (_with(unit_costs={"bed_day": {"price_year": 1900}}), "unit_costs.bed_day.price_year", "outside the GDP"),
+        (_with(interventions__0__colour="red"), "interventions[0].colour", "Extra inputs"),
+    ],
+)
 def test_each_problem_names_its_field(text, field, words):
     error = _error(text)
     assert error.field == field
@@ -69,8 +76,9 @@ def test_each_problem_names_its_field(text, field, words):
 
 def test_nan_and_infinity_are_refused():
     for value in (".nan", ".inf", "-.inf"):
-        text = (SCENARIOS_DIR / "dfg_single.yaml").read_text().replace("cases_per_year: 120",
-                                                                        f"cases_per_year: {value}")
+        text = (
+            (SCENARIOS_DIR / "dfg_single.yaml").read_text().replace("cases_per_year: 120", f"cases_per_year: {value}")
+        )
         error = _error(text)
         assert error.field == "interventions[0].cases_per_year"
 
@@ -111,9 +119,13 @@ def test_input_error_is_a_value_error():
 
 
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=20), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(),
-                                                                              max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 
 
@@ -131,8 +143,14 @@ RICH = {
     **BASE,
     "unit_costs": {"bed_day": {"value": 300, "low": 200, "high": 400}},
     "interventions": [
-        {"id": "dfg_adaptation", "cases_per_year": 10, "funded_by": {"district": 1.0},
-         "outcomes": [{"unit_cost": "residential_care_year", "deadweight": 0.4, "ranges": {"deadweight": [0.1, 0.5]}}]},
+        {
+            "id": "dfg_adaptation",
+            "cases_per_year": 10,
+            "funded_by": {"district": 1.0},
+            "outcomes": [
+                {"unit_cost": "residential_care_year", "deadweight": 0.4, "ranges": {"deadweight": [0.1, 0.5]}}
+            ],
+        },
         {"id": "handyperson", "cost_per_case": 120},
     ],
 }

@@ -43,8 +43,16 @@ def test_list_shows_interventions_unit_costs_and_scenarios():
     assert {"district_offer", "district_direct_pilot", "dfg_single"} <= set(payload["scenarios"])
 
 
-@pytest.mark.parametrize("content", ["interventions: [\n", ("name: x\ninterventions: [{id: dfg_adaptation, "
-                                     "outcomes: [{unit_cost: residential_care_year, deadweight: 1.7}]}]\n")])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "interventions: [\n",
+        (
+            "name: x\ninterventions: [{id: dfg_adaptation, "
+            "outcomes: [{unit_cost: residential_care_year, deadweight: 1.7}]}]\n"
+        ),
+    ],
+)
 def test_bad_file_prints_one_line_and_exits_2(tmp_path, content):
     path = tmp_path / "bad.yaml"
     path.write_text(content)
@@ -69,8 +77,9 @@ def test_load_save_load_gives_identical_scenario_and_result(tmp_path, name):
 
 
 def test_overrides_without_a_price_year_are_in_the_scenarios_price_year():
-    scenario = roi.resolve(roi.load_scenario("dfg_single").spec.model_copy(
-        update={"unit_costs": {"bed_day": UnitCostOverride(value=300)}}))
+    scenario = roi.resolve(
+        roi.load_scenario("dfg_single").spec.model_copy(update={"unit_costs": {"bed_day": UnitCostOverride(value=300)}})
+    )
     bed_day = scenario.unit_costs["bed_day"]
     assert bed_day.value == 300 and bed_day.price_year == 2024
     assert bed_day.source.local_example and "Changed from the documented £250.00" in bed_day.source.note

@@ -15,8 +15,9 @@ FRACTION = st.floats(min_value=0, max_value=1, allow_nan=False)
 PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _offer(cases: float = 100, deadweight: float | None = None, fixed_zero: bool = False,
-           horizon: int = 10, programme: int = 3) -> dict:
+def _offer(
+    cases: float = 100, deadweight: float | None = None, fixed_zero: bool = False, horizon: int = 10, programme: int = 3
+) -> dict:
     interventions = []
     for intervention in roi.load_library().interventions.values():
         choice: dict = {"id": intervention.id, "cases_per_year": cases}
@@ -25,8 +26,11 @@ def _offer(cases: float = 100, deadweight: float | None = None, fixed_zero: bool
         if deadweight is not None and intervention.outcomes:
             choice["outcomes"] = [{"unit_cost": o.unit_cost, "deadweight": deadweight} for o in intervention.outcomes]
         interventions.append(choice)
-    return {"name": "Property offer", "settings": {"horizon_years": horizon, "programme_years": programme},
-            "interventions": interventions}
+    return {
+        "name": "Property offer",
+        "settings": {"horizon_years": horizon, "programme_years": programme},
+        "interventions": interventions,
+    }
 
 
 @PROFILE
@@ -39,8 +43,11 @@ def test_net_benefit_never_rises_as_deadweight_rises(low, high):
 
 
 @PROFILE
-@given(cases=st.floats(min_value=0, max_value=5_000, allow_nan=False),
-       horizon=st.integers(1, 30), programme=st.integers(1, 5))
+@given(
+    cases=st.floats(min_value=0, max_value=5_000, allow_nan=False),
+    horizon=st.integers(1, 30),
+    programme=st.integers(1, 5),
+)
 def test_doubling_cases_doubles_costs_and_benefits(cases, horizon, programme):
     programme = min(programme, horizon)
     single = roi.run(scenario_from(_offer(cases, fixed_zero=True, horizon=horizon, programme=programme))).totals
@@ -50,8 +57,12 @@ def test_doubling_cases_doubles_costs_and_benefits(cases, horizon, programme):
 
 
 @PROFILE
-@given(cases=st.floats(min_value=0, max_value=5_000, allow_nan=False), deadweight=FRACTION,
-       horizon=st.integers(1, 40), programme=st.integers(1, 10))
+@given(
+    cases=st.floats(min_value=0, max_value=5_000, allow_nan=False),
+    deadweight=FRACTION,
+    horizon=st.integers(1, 40),
+    programme=st.integers(1, 10),
+)
 def test_partner_totals_and_matrix_add_up_to_the_grand_total(cases, deadweight, horizon, programme):
     programme = min(programme, horizon)
     result = roi.run(scenario_from(_offer(cases, deadweight, horizon=horizon, programme=programme)))
@@ -69,8 +80,9 @@ def test_partner_totals_and_matrix_add_up_to_the_grand_total(cases, deadweight, 
 
 
 def test_zero_cost_intervention_reports_no_cost_not_a_division_error():
-    scenario = scenario_from({"name": "Free", "interventions": [
-        {"id": "dfg_adaptation", "cost_per_case": 0, "fixed_cost_per_year": 0}]})
+    scenario = scenario_from(
+        {"name": "Free", "interventions": [{"id": "dfg_adaptation", "cost_per_case": 0, "fixed_cost_per_year": 0}]}
+    )
     result = roi.run(scenario)
     totals = result.totals
     assert totals["pv_costs"] == 0

@@ -27,25 +27,55 @@ def test_district_direct_pilot_725_bed_days_is_181250():
 
 def test_district_direct_annualised_to_52_weeks_is_325000():
     pilot_weeks = 29
-    scenario = scenario_from({
-        "name": "District Direct, a full year",
-        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2017, "discount_rate": 0,
-                     "optimism_bias": 0},
-        "interventions": [{"id": "hospital_discharge_housing", "cases_per_year": 184 * 52 / pilot_weeks,
-                           "outcomes": [{"unit_cost": "bed_day", "deadweight": 0, "attribution": 1}]}],
-    })
+    scenario = scenario_from(
+        {
+            "name": "District Direct, a full year",
+            "settings": {
+                "horizon_years": 1,
+                "programme_years": 1,
+                "price_year": 2017,
+                "discount_rate": 0,
+                "optimism_bias": 0,
+            },
+            "interventions": [
+                {
+                    "id": "hospital_discharge_housing",
+                    "cases_per_year": 184 * 52 / pilot_weeks,
+                    "outcomes": [{"unit_cost": "bed_day", "deadweight": 0, "attribution": 1}],
+                }
+            ],
+        }
+    )
     assert round(roi.run(scenario).totals["pv_benefits"], 2) == 325_000.00
 
 
 def test_residential_care_29000_against_adaptation_4400_saves_24600():
-    scenario = scenario_from({
-        "name": "One adaptation against one year of residential care",
-        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2015, "discount_rate": 0,
-                     "optimism_bias": 0},
-        "interventions": [{"id": "dfg_adaptation", "cases_per_year": 1,
-                           "outcomes": [{"unit_cost": "residential_care_year", "quantity_per_case": 1,
-                                         "deadweight": 0, "attribution": 1}]}],
-    })
+    scenario = scenario_from(
+        {
+            "name": "One adaptation against one year of residential care",
+            "settings": {
+                "horizon_years": 1,
+                "programme_years": 1,
+                "price_year": 2015,
+                "discount_rate": 0,
+                "optimism_bias": 0,
+            },
+            "interventions": [
+                {
+                    "id": "dfg_adaptation",
+                    "cases_per_year": 1,
+                    "outcomes": [
+                        {
+                            "unit_cost": "residential_care_year",
+                            "quantity_per_case": 1,
+                            "deadweight": 0,
+                            "attribution": 1,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     totals = roi.run(scenario).totals
     assert round(totals["pv_benefits"], 2) == 29_000.00
     assert round(totals["pv_costs"], 2) == 4_400.00
@@ -54,16 +84,43 @@ def test_residential_care_29000_against_adaptation_4400_saves_24600():
 
 HAND_EXAMPLE = {
     "name": "Hand-computed falls team",
-    "settings": {"horizon_years": 3, "programme_years": 2, "price_year": 2024, "discount_rate": 0.1,
-                 "optimism_bias": 0.2},
-    "unit_costs": {"test_admission": {"label": "Test admission", "value": 1000, "unit": "per admission",
-                                      "partner": "nhs_acute", "value_type": "fiscal_non_cashable"}},
-    "interventions": [{
-        "id": "falls_team", "label": "Falls response team", "cases_per_year": 10, "cost_per_case": 100,
-        "fixed_cost_per_year": 50, "funded_by": {"district": 0.6, "county_asc": 0.4},
-        "outcomes": [{"unit_cost": "test_admission", "quantity_per_case": 2, "deadweight": 0.25,
-                      "displacement": 0, "attribution": 0.8, "duration_years": 2, "drop_off": 0.5}],
-    }],
+    "settings": {
+        "horizon_years": 3,
+        "programme_years": 2,
+        "price_year": 2024,
+        "discount_rate": 0.1,
+        "optimism_bias": 0.2,
+    },
+    "unit_costs": {
+        "test_admission": {
+            "label": "Test admission",
+            "value": 1000,
+            "unit": "per admission",
+            "partner": "nhs_acute",
+            "value_type": "fiscal_non_cashable",
+        }
+    },
+    "interventions": [
+        {
+            "id": "falls_team",
+            "label": "Falls response team",
+            "cases_per_year": 10,
+            "cost_per_case": 100,
+            "fixed_cost_per_year": 50,
+            "funded_by": {"district": 0.6, "county_asc": 0.4},
+            "outcomes": [
+                {
+                    "unit_cost": "test_admission",
+                    "quantity_per_case": 2,
+                    "deadweight": 0.25,
+                    "displacement": 0,
+                    "attribution": 0.8,
+                    "duration_years": 2,
+                    "drop_off": 0.5,
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -93,16 +150,39 @@ def test_hand_computed_two_programme_years_with_every_adjustment():
 
 
 def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
-    scenario = scenario_from({
-        "name": "Uprating",
-        "settings": {"horizon_years": 1, "programme_years": 1, "price_year": 2024, "discount_rate": 0,
-                     "optimism_bias": 0},
-        "unit_costs": {"old_cost": {"label": "A 2014 cost", "value": 100, "unit": "per unit", "price_year": 2014,
-                                    "partner": "nhs_acute", "value_type": "fiscal_cashable"}},
-        "interventions": [{"id": "x", "label": "X", "cases_per_year": 1, "cost_per_case": 10, "price_year": 2014,
-                           "funded_by": {"district": 1},
-                           "outcomes": [{"unit_cost": "old_cost", "quantity_per_case": 1}]}],
-    })
+    scenario = scenario_from(
+        {
+            "name": "Uprating",
+            "settings": {
+                "horizon_years": 1,
+                "programme_years": 1,
+                "price_year": 2024,
+                "discount_rate": 0,
+                "optimism_bias": 0,
+            },
+            "unit_costs": {
+                "old_cost": {
+                    "label": "A 2014 cost",
+                    "value": 100,
+                    "unit": "per unit",
+                    "price_year": 2014,
+                    "partner": "nhs_acute",
+                    "value_type": "fiscal_cashable",
+                }
+            },
+            "interventions": [
+                {
+                    "id": "x",
+                    "label": "X",
+                    "cases_per_year": 1,
+                    "cost_per_case": 10,
+                    "price_year": 2014,
+                    "funded_by": {"district": 1},
+                    "outcomes": [{"unit_cost": "old_cost", "quantity_per_case": 1}],
+                }
+            ],
+        }
+    )
     totals = roi.run(scenario).totals
     assert totals["pv_benefits"] == pytest.approx(100 * 100 / 74.6524)
     assert round(totals["pv_benefits"], 2) == 133.95
@@ -110,8 +190,13 @@ def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
 
 
 def test_green_book_schedule_compounds_across_bands():
-    scenario = scenario_from({"name": "Long", "settings": {"horizon_years": 40, "programme_years": 1},
-                              "interventions": [{"id": "dfg_adaptation"}]})
+    scenario = scenario_from(
+        {
+            "name": "Long",
+            "settings": {"horizon_years": 40, "programme_years": 1},
+            "interventions": [{"id": "dfg_adaptation"}],
+        }
+    )
     factors = discount_factors(scenario)
     assert factors[0] == 1
     assert factors[31] == pytest.approx(1 / 1.035**31)

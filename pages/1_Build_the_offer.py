@@ -1,0 +1,307 @@
+"""Build the offer: choose interventions, set local volumes, costs and effects, and appraisal settings."""
+
+import streamlit as st
+
+import roi
+import ui
+from roi.model import optimism_bias, pounds
+from ui.widgets import tiles
+
+current = ui.frame("Build the offer", ":material/construction:")
+scenario, result = current.scenario, current.result
+library = scenario.library
+settings = scenario.settings
+
+st.title("Build the offer")
+st.caption(
+    "Every change updates every page at once. Values you change here become local figures in your "
+    "scenario; the documented library is never altered."
+)
+tiles(result)
+
+
+def field(label: str, name: str, value: float, change: dict, **options) -> None:
+    """A number input bound to one field of the scenario, validated by the model on change."""
+    widget_key = ui.key(name)
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+    def on_change() -> None:
+        ui.change({**change, "value": st.session_state[widget_key]}, widget_key, value)
+
+    st.number_input(label, key=widget_key, on_change=on_change, **options)
+
+
+def slider(label: str, name: str, value: float, change: dict, **options) -> None:
+    widget_key = ui.key(name)
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+    def on_change() -> None:
+        ui.change({**change, "value": st.session_state[widget_key]}, widget_key, value)
+
+    st.slider(label, key=widget_key, on_change=on_change, **options)
+
+
+# -- Which interventions ------------------------------------------------------------------------------
+labels = {i.id: i.label for i in library.interventions.values()}
+chosen = [i.id for i in scenario.interventions]
+picker_key = ui.key("interventions")
+if picker_key not in st.session_state:
+    st.session_state[picker_key] = chosen
+
+
+def on_pick() -> None:
+    ui.change({"interventions": st.session_state[picker_key]}, picker_key, chosen)
+
+
+st.multiselect(
+    "Interventions in the offer",
+    options=list(labels),
+    format_func=lambda i: labels.get(i, i),
+    key=picker_key,
+    on_change=on_pick,
+    help="Ratio-based interventions are valued by a published £-per-£1 ratio rather than by outcomes.",
+)
+
+# -- Each intervention ---------------------------------------------------------------------------------
+by_intervention = result.by_intervention().set_index("intervention")
+for intervention in scenario.interventions:
+    row = by_intervention.loc[intervention.id]
+    badge = " · ratio-based" if intervention.ratio_based else ""
+    bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
+    with st.expander(f"**{intervention.label}**{badge} · NPV {pounds(row['npv'])} · {bcr}"):
+        base = {"intervention": intervention.id}
+        cols = st.columns(3)
+        with cols[0]:
+            field(
+                "Cases per year",
+                f"{intervention.id}-cases",
+                float(intervention.cases_per_year),
+                {**base, "field": "cases_per_year"},
+                min_value=0.0,
+                max_value=1e7,
+                step=10.0,
+                format="%.0f",
+            )
+        with cols[1]:
+            field(
+                f"Cost per case (£, {intervention.price_year} prices)",
+                f"{intervention.id}-cost",
+                float(intervention.cost_per_case),
+                {**base, "field": "cost_per_case"},
+                min_value=0.0,
+                max_value=1e9,
+                step=50.0,
+                format="%.2f",
+            )
+        with cols[2]:
+            field(
+                f"Fixed cost per year (£, {intervention.price_year} prices)",
+                f"{intervention.id}-fixed",
+                float(intervention.fixed_cost_per_year),
+                {**base, "field": "fixed_cost_per_year"},
+                min_value=0.0,
+                max_value=1e9,
+                step=1000.0,
+                format="%.2f",
+            )
+        st.caption(
+            f"Funded by: {', '.join(f'{library.partners[p].label} {s:.0%}' for p, s in intervention.funded_by.items())}"
+            f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
+            f"{optimism_bias(scenario, intervention):.0%}"
+        )
+        if intervention.ratio is not None:
+            ratio = intervention.ratio
+            field(
+                "£ of benefit per £1 spent (published ratio)",
+                f"{intervention.id}-ratio",
+                float(ratio.value_per_pound),
+                {**base, "field": "value_per_pound"},
+                min_value=0.01,
+                max_value=1000.0,
+                step=0.25,
+                format="%.2f",
+            )
+            st.caption(
+                "Benefit split: "
+                + ", ".join(
+                    f"{library.partners[b.partner].label} {b.share:.0%} "
+                    f"({roi.charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
+                    for b in ratio.benefit_split
+                )
+            )
+        for outcome in intervention.outcomes:
+            unit = scenario.unit_costs[outcome.unit_cost]
+            st.markdown(
+                f"**Avoids: {unit.label}** ({pounds(unit.value, pence=True)} {unit.unit}, {unit.price_year} prices)"
+            )
+            oc = {**base, "outcome": outcome.unit_cost}
+            name = f"{intervention.id}-{outcome.unit_cost}"
+            cols = st.columns(5)
+            with cols[0]:
+                field(
+                    "Quantity avoided per case",
+                    f"{name}-q",
+                    float(outcome.quantity_per_case),
+                    {**oc, "field": "quantity_per_case"},
+                    min_value=0.0,
+                    max_value=1e6,
+                    step=0.05,
+                    format="%.3f",
+                )
+            with cols[1]:
+                slider(
+                    "Deadweight",
+                    f"{name}-dw",
+                    float(outcome.deadweight),
+                    {**oc, "field": "deadweight"},
+                    min_value=0.0,
+                    max_value=1.0,
+                    step=0.05,
+                    help="Share that would have happened anyway.",
+                )
+            with cols[2]:
+                slider(
+                    "Attribution",
+                    f"{name}-at",
+                    float(outcome.attribution),
+                    {**oc, "field": "attribution"},
+                    min_value=0.0,
+                    max_value=1.0,
+                    step=0.05,
+                    help="Share of the change due to this intervention.",
+                )
+            with cols[3]:
+                field(
+                    "Lasts (years)",
+                    f"{name}-dur",
+                    outcome.duration_years,
+                    {**oc, "field": "duration_years"},
+                    min_value=1,
+                    max_value=60,
+                    step=1,
+                )
+            with cols[4]:
+                slider(
+                    "Drop-off a year",
+                    f"{name}-drop",
+                    float(outcome.drop_off),
+                    {**oc, "field": "drop_off"},
+                    min_value=0.0,
+                    max_value=1.0,
+                    step=0.05,
+                )
+
+# -- Appraisal settings -------------------------------------------------------------------------------
+st.subheader("Appraisal settings")
+low_year, high_year = library.deflator_years()
+cols = st.columns(5)
+with cols[0]:
+    year_key = ui.key("price-year")
+    if year_key not in st.session_state:
+        st.session_state[year_key] = settings.price_year
+    st.selectbox(
+        "Price year",
+        list(range(high_year, low_year - 1, -1)),
+        key=year_key,
+        on_change=lambda: ui.change(
+            {"setting": "price_year", "value": st.session_state[year_key]}, year_key, settings.price_year
+        ),
+        help="Every figure is uprated to this year's prices with the GDP deflator.",
+    )
+with cols[1]:
+    field(
+        "First financial year starts",
+        "start-year",
+        settings.first_year,
+        {"setting": "start_year"},
+        min_value=1990,
+        max_value=2100,
+        step=1,
+    )
+with cols[2]:
+    field(
+        "Horizon (years)",
+        "horizon",
+        settings.horizon_years,
+        {"setting": "horizon_years"},
+        min_value=1,
+        max_value=60,
+        step=1,
+    )
+with cols[3]:
+    field(
+        "Programme years",
+        "programme",
+        settings.programme_years,
+        {"setting": "programme_years"},
+        min_value=1,
+        max_value=30,
+        step=1,
+        help="Years in which cases are funded; at most the horizon.",
+    )
+with cols[4]:
+    schedules = {name: s.label for name, s in library.discount_schedules.items()}
+    options = [*schedules, "constant"]
+    current_schedule = "constant" if settings.discount_rate is not None else settings.discount_schedule
+    schedule_key = ui.key("schedule")
+    if schedule_key not in st.session_state:
+        st.session_state[schedule_key] = current_schedule
+
+    def on_schedule() -> None:
+        choice = st.session_state[schedule_key]
+        if choice == "constant":
+            ui.change({"setting": "discount_rate", "value": 0.035}, schedule_key, current_schedule)
+        elif ui.change({"setting": "discount_rate", "value": None}):
+            ui.change({"setting": "discount_schedule", "value": choice}, schedule_key, current_schedule)
+
+    st.selectbox(
+        "Discounting",
+        options,
+        key=schedule_key,
+        on_change=on_schedule,
+        format_func=lambda n: schedules.get(n, "A constant rate"),
+    )
+cols = st.columns(3)
+with cols[0]:
+    if settings.discount_rate is not None:
+        field(
+            "Constant discount rate",
+            "rate",
+            float(settings.discount_rate),
+            {"setting": "discount_rate"},
+            min_value=0.0,
+            max_value=0.2,
+            step=0.005,
+            format="%.3f",
+        )
+with cols[1]:
+    ob_key = ui.key("ob-mode")
+    by_table = settings.optimism_bias is None
+    if ob_key not in st.session_state:
+        st.session_state[ob_key] = "By evidence confidence" if by_table else "One rate for all"
+    st.radio(
+        "Optimism bias on benefits",
+        ["By evidence confidence", "One rate for all"],
+        key=ob_key,
+        horizontal=True,
+        on_change=lambda: ui.change(
+            {"setting": "optimism_bias", "value": None if st.session_state[ob_key] == "By evidence confidence" else 0.2}
+        ),
+        help="The table by confidence is a local assumption: no published table exists.",
+    )
+with cols[2]:
+    if settings.optimism_bias is not None:
+        slider(
+            "Optimism bias (all interventions)",
+            "ob",
+            float(settings.optimism_bias),
+            {"setting": "optimism_bias"},
+            min_value=0.0,
+            max_value=0.95,
+            step=0.05,
+        )
+    else:
+        table = settings.optimism_bias_by_confidence or library.optimism_bias.by_confidence
+        st.caption("Local assumption: " + ", ".join(f"{k} confidence {v:.0%}" for k, v in table.items()))

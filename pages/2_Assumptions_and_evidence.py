@@ -1,0 +1,200 @@
+"""Assumptions and evidence: every figure with its source; edit, reset, upload and download."""
+
+import streamlit as st
+
+import roi
+import ui
+from roi.evidence import parameter_table, unit_cost_table
+from roi.library import MAX_FILE_BYTES
+
+current = ui.frame("Assumptions and evidence", ":material/menu_book:")
+scenario = current.scenario
+state = st.session_state
+
+st.title("Assumptions and evidence")
+st.caption(
+    f"Every unit cost with its source, price year and the factor that uprates it to "
+    f"{scenario.settings.price_year} prices (HM Treasury GDP deflator). Edit a value in the *Value* column: "
+    "it becomes a local figure in your scenario, marked as edited; the documented value stays in the library."
+)
+
+# -- Unit costs: editable ------------------------------------------------------------------------------
+table = unit_cost_table(scenario)
+state.setdefault("editor_version", 0)
+editor_key = ui.key(f"unit-cost-editor-{state.editor_version}")
+snapshot_key = f"{editor_key}-snapshot"
+if snapshot_key not in state:
+    state[snapshot_key] = table["id"].tolist()
+
+
+def apply_edits() -> None:
+    """Apply the editor's edits (its delta since it was created) that have not been tried yet."""
+    ids = state[snapshot_key]
+    tried = state.setdefault(f"{editor_key}-tried", set())
+    changed = False
+    for row, edits in state.get(editor_key, {}).get("edited_rows", {}).items():
+        value = edits.get("value")
+        if value is None or (ids[int(row)], value) in tried:
+            continue
+        tried.add((ids[int(row)], value))
+        changed |= ui.change({"unit_cost": ids[int(row)], "field": "value", "value": float(value)})
+    if changed:
+        st.rerun()
+
+
+apply_edits()
+
+
+def reset(cost_id: str | None) -> None:
+    ids = list(current.spec.unit_costs) if cost_id is None else [cost_id]
+    for cost in ids:
+        ui.change({"unit_cost": cost, "value": None})
+    state.editor_version += 1
+
+
+shown = table.set_index("id").loc[state[snapshot_key]].reset_index()
+shown.insert(
+    0,
+    "status",
+    [
+        "Edited" if e else ("Local example" if le else "")
+        for e, le in zip(shown["edited"], shown["local_example"], strict=True)
+    ],
+)
+st.data_editor(
+    shown[
+        [
+            "status",
+            "label",
+            "value",
+            "unit",
+            "price_year",
+            "uprating_factor",
+            "value_at_scenario_prices",
+            "bearer",
+            "low",
+            "high",
+            "confidence",
+            "source",
+            "quote",
+            "derivation",
+            "range_note",
+            "used",
+            "id",
+        ]
+    ],
+    key=editor_key,
+    hide_index=True,
+    width="stretch",
+    height=420,
+    disabled=[
+        "status",
+        "label",
+        "unit",
+        "price_year",
+        "uprating_factor",
+        "value_at_scenario_prices",
+        "bearer",
+        "low",
+        "high",
+        "confidence",
+        "source",
+        "quote",
+        "derivation",
+        "range_note",
+        "used",
+        "id",
+    ],
+    column_config={
+        "status": st.column_config.TextColumn("Status", width="small"),
+        "label": st.column_config.TextColumn("Unit cost", width="medium"),
+        "value": st.column_config.NumberColumn(
+            "Value (£)",
+            min_value=0.0,
+            max_value=1e12,
+            format="£%.2f",
+            help="Edit to use your own figure; it is then in the scenario's price year.",
+        ),
+        "price_year": st.column_config.NumberColumn("Price year", format="%d"),
+        "uprating_factor": st.column_config.NumberColumn("Uprating factor", format="%.4f"),
+        "value_at_scenario_prices": st.column_config.NumberColumn(
+            f"Value at {scenario.settings.price_year} prices", format="£%.2f"
+        ),
+        "low": st.column_config.NumberColumn("Low (£)", format="£%.2f"),
+        "high": st.column_config.NumberColumn("High (£)", format="£%.2f"),
+        "used": st.column_config.CheckboxColumn("Used"),
+        "source": st.column_config.TextColumn("Source", width="large"),
+        "quote": st.column_config.TextColumn("Quote", width="large"),
+    },
+)
+edited = sorted(current.spec.unit_costs)
+cols = st.columns([2, 1, 1])
+with cols[0]:
+    one = st.selectbox(
+        "Reset one edited value to its documented value",
+        edited or ["(nothing edited)"],
+        key=ui.key("reset-pick"),
+        disabled=not edited,
+        format_func=lambda c: scenario.unit_costs[c].label if c in scenario.unit_costs else c,
+    )
+with cols[1]:
+    st.button("Reset this value", disabled=not edited, on_click=reset, args=(one,), width="stretch")
+with cols[2]:
+    st.button("Reset all to documented values", disabled=not edited, on_click=reset, args=(None,), width="stretch")
+local = table[table["local_example"] & table["used"]]
+if len(local):
+    st.warning("Local examples in use, with no published source: " + ", ".join(local["label"]), icon=":material/label:")
+
+# -- Intervention parameters ---------------------------------------------------------------------------
+st.subheader("Intervention parameters and their sources")
+parameters = parameter_table(scenario)
+st.dataframe(
+    parameters,
+    hide_index=True,
+    width="stretch",
+    height=380,
+    column_config={
+        "local_example": st.column_config.CheckboxColumn("Local example"),
+        "value": st.column_config.NumberColumn("Value", format="%.4g"),
+        "source": st.column_config.TextColumn("Source", width="large"),
+    },
+)
+st.caption(
+    f"{int(parameters['local_example'].sum())} of {len(parameters)} parameters are local examples. "
+    "Change them on *Build the offer*."
+)
+
+# -- Scenario file ---------------------------------------------------------------------------------------
+st.subheader("Scenario file")
+left, right = st.columns(2)
+with left:
+    st.download_button(
+        "Download this scenario (YAML)",
+        data=roi.dump_spec(current.spec),
+        file_name=f"{state.base_name}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+    )
+with right:
+    state.setdefault("upload_version", 0)
+    upload = st.file_uploader(
+        "Upload a scenario (YAML, up to 1 MB)", type=["yaml", "yml"], key=f"upload-{state.upload_version}"
+    )
+    if upload is not None:
+        if upload.size > MAX_FILE_BYTES:
+            st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB. Nothing was changed.")
+        else:
+            try:
+                loaded = roi.parse_scenario(upload.getvalue(), upload.name)
+            except roi.InputError as error:
+                st.error(f"{error}. Your scenario is unchanged.", icon=":material/warning:")
+            else:
+                name = upload.name.rsplit(".", 1)[0]
+                state.saved[name] = loaded.spec
+                ui.set_spec(loaded.spec, base_name=name)
+                state.upload_version += 1
+                state.flash_info = f"Loaded {upload.name}: {loaded.name}"
+                st.rerun()
+info = state.pop("flash_info", None)
+if info:
+    st.success(info)

@@ -1,0 +1,99 @@
+"""Savings by partner: what each partner pays and receives, gross to net, year by year."""
+
+import streamlit as st
+
+import ui
+from roi import charts
+from roi.model import pounds
+from ui.widgets import chart
+
+current = ui.frame("Savings by partner", ":material/handshake:")
+result = current.result
+library = current.scenario.library
+
+st.title("Savings by partner")
+partners = result.by_partner()
+st.caption(
+    f"Present values at {current.scenario.settings.price_year} prices. Fiscal savings are cash-type savings "
+    "to public bodies; economic and social value are shown beside them and never added in."
+)
+
+summary = partners[
+    [
+        "label",
+        "pv_costs",
+        "pv_fiscal_cashable",
+        "pv_fiscal_non_cashable",
+        "pv_fiscal",
+        "pv_economic",
+        "pv_social",
+        "fiscal_npv",
+        "npv",
+    ]
+].rename(
+    columns={
+        "label": "Partner",
+        "pv_costs": "Pays (PV)",
+        "pv_fiscal_cashable": "Cashable saving",
+        "pv_fiscal_non_cashable": "Non-cashable saving",
+        "pv_fiscal": "Fiscal saving",
+        "pv_economic": "Economic value",
+        "pv_social": "Social value",
+        "fiscal_npv": "Fiscal saving less costs",
+        "npv": "All value less costs",
+    }
+)
+money = {c: "£%,.0f" for c in summary.columns if c != "Partner"}
+st.dataframe(summary.style.format({c: pounds for c in money}), hide_index=True, width="stretch")
+
+options = ["all"] + partners["partner"].tolist()
+choice = st.selectbox(
+    "Show one partner",
+    options,
+    key="partner-focus",
+    format_func=lambda p: "All partners" if p == "all" else library.partners[p].label,
+)
+partner = None if choice == "all" else choice
+name = "all partners" if partner is None else library.partners[partner].label
+
+if partner is not None:
+    received = result.benefits[result.benefits["partner"] == partner]
+    by_intervention = received.groupby("intervention", as_index=False)[["gross", "amount", "pv"]].sum()
+    by_intervention["intervention"] = by_intervention["intervention"].map(
+        {i.id: i.label for i in current.scenario.interventions}
+    )
+    st.markdown(f"**What {name} receives, by intervention**")
+    st.dataframe(
+        by_intervention.rename(
+            columns={
+                "intervention": "Intervention",
+                "gross": "Gross (undiscounted)",
+                "amount": "Net (undiscounted)",
+                "pv": "Net present value",
+            }
+        ).style.format({"Gross (undiscounted)": pounds, "Net (undiscounted)": pounds, "Net present value": pounds}),
+        hide_index=True,
+        width="stretch",
+    )
+
+chart(
+    charts.waterfall(result.waterfall(partner), title=f"From gross benefit to net present value: {name}"),
+    key="partner-waterfall",
+)
+chart(charts.cash_flows_by_partner(result), key="partner-cashflows")
+
+st.subheader("Year by year")
+flows = result.by_partner_year()
+if partner is not None:
+    flows = flows[flows["partner"] == partner]
+pivot = (
+    flows.pivot_table(index=["label", "flow"], columns="financial_year", values="amount", aggfunc="sum", fill_value=0.0)
+    .reset_index()
+    .rename(columns={"label": "Partner", "flow": "Flow"})
+)
+st.dataframe(
+    pivot.style.format({c: pounds for c in pivot.columns if c not in ("Partner", "Flow")}),
+    hide_index=True,
+    width="stretch",
+)
+st.caption("Undiscounted cash flows at constant prices: benefits received (positive) and costs funded (negative).")

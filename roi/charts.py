@@ -1,0 +1,254 @@
+"""Altair chart builders from result tables. No Streamlit: the pages and the exports share them.
+
+One palette of partner colours and one of value-type colours, both colour-blind safe (Paul Tol's
+muted scheme and Okabe-Ito), so a partner is the same colour on every chart and in every export.
+Axes are in pounds; tooltips carry exact figures formatted in pandas.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .model import Result, pounds
+from .schema import VALUE_TYPES
+
+PARTNER_COLOURS = {
+    "district": "#332288",
+    "county_asc": "#117733",
+    "nhs_acute": "#88CCEE",
+    "nhs_primary_care": "#44AA99",
+    "nhs_community_mh": "#DDCC77",
+    "nhs_ambulance": "#CC6677",
+    "police": "#AA4499",
+    "fire": "#882255",
+    "dwp": "#999933",
+    "individuals": "#BBBBBB",
+    "wider_economy": "#777777",
+}
+OTHER_PARTNER_COLOUR = "#555555"
+VALUE_TYPE_LABELS = {
+    "fiscal_cashable": "Cashable saving",
+    "fiscal_non_cashable": "Non-cashable (capacity freed)",
+    "economic": "Economic value",
+    "social": "Social value",
+}
+VALUE_TYPE_COLOURS = {
+    "fiscal_cashable": "#0072B2",
+    "fiscal_non_cashable": "#56B4E9",
+    "economic": "#E69F00",
+    "social": "#009E73",
+}
+# Vega expression for a pound axis: £1.2m, £350k, -£40k.
+POUND_AXIS = (
+    "(datum.value < 0 ? '-£' : '£') + (abs(datum.value) >= 1e6 ? format(abs(datum.value) / 1e6, ',.1f') + 'm' : "
+    "abs(datum.value) >= 1e3 ? format(abs(datum.value) / 1e3, ',.0f') + 'k' : format(abs(datum.value), ',.0f'))"
+)
+FONT_SIZE = 14
+
+
+def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
+    """Colour scale over partner labels that keeps each partner's colour fixed."""
+    partners = result.scenario.library.partners
+    return alt.Scale(
+        domain=[partners[p].label for p in ids], range=[PARTNER_COLOURS.get(p, OTHER_PARTNER_COLOUR) for p in ids]
+    )
+
+
+def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    # Fit the width to the container but keep the stated height for the plot itself, so titles and
+    # rotated labels add to the height rather than squashing the plot.
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return (
+        chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
+        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320)
+        .configure_title(fontSize=FONT_SIZE + 3, anchor="start")
+    )
+
+
+def savings_by_partner(result: Result, width: int | str = "container") -> alt.Chart:
+    """Horizontal stacked bars: PV benefits each partner receives, by value type."""
+    table = result.by_partner()
+    rows = []
+    for row in table.itertuples():
+        for value_type in VALUE_TYPES:
+            amount = getattr(row, f"pv_{value_type}")
+            if abs(amount) > 0.005:
+                rows.append(
+                    {
+                        "partner": row.label,
+                        "value_type": VALUE_TYPE_LABELS[value_type],
+                        "pv": amount,
+                        "pv_text": pounds(amount),
+                        "total_text": pounds(row.pv_benefits),
+                    }
+                )
+    data = pd.DataFrame(rows, columns=["partner", "value_type", "pv", "pv_text", "total_text"])
+    order = table.sort_values("pv_benefits", ascending=False)["label"].tolist()
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("partner:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("pv:Q", title="Present value of benefits", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            color=alt.Color(
+                "value_type:N",
+                title="Value type",
+                scale=alt.Scale(
+                    domain=[VALUE_TYPE_LABELS[v] for v in VALUE_TYPES],
+                    range=[VALUE_TYPE_COLOURS[v] for v in VALUE_TYPES],
+                ),
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
+            order=alt.Order("value_type:N"),
+            tooltip=[
+                alt.Tooltip("partner:N", title="Partner"),
+                alt.Tooltip("value_type:N", title="Value type"),
+                alt.Tooltip("pv_text:N", title="Present value"),
+                alt.Tooltip("total_text:N", title="Partner total"),
+            ],
+        )
+        .properties(
+            title=alt.TitleParams(
+                "Who saves",
+                subtitle="Present value of benefits each partner receives, by value type",
+                subtitleFontSize=FONT_SIZE - 1,
+            ),
+            width=width,
+            height=max(160, 46 * len(order)),
+        )
+    )
+    return _finish(chart)
+
+
+def who_pays_who_saves(
+    result: Result, value_types: tuple[str, ...] = VALUE_TYPES, width: int | str = "container"
+) -> alt.Chart:
+    """Heatmap of funding partner (rows) x benefiting partner (columns), PV, with the figures on it."""
+    partners = result.scenario.library.partners
+    matrix = result.who_pays_who_saves(value_types)
+    long = matrix.reset_index().melt(id_vars="funder", var_name="beneficiary", value_name="pv")
+    long["funder_label"] = long["funder"].map(lambda p: partners[p].label)
+    long["beneficiary_label"] = long["beneficiary"].map(lambda p: partners[p].label)
+    long["pv_text"] = long["pv"].map(pounds)
+    peak = float(long["pv"].abs().max() or 1.0)
+    height = max(150, 70 * len(matrix.index))
+    base = (
+        alt.Chart(long)
+        .properties(width=width, height=height)
+        .encode(
+            x=alt.X(
+                "beneficiary_label:N",
+                title="Who saves",
+                sort=[partners[p].label for p in matrix.columns],
+                axis=alt.Axis(labelAngle=-30, labelLimit=200),
+            ),
+            y=alt.Y(
+                "funder_label:N",
+                title="Who pays",
+                sort=[partners[p].label for p in matrix.index],
+                axis=alt.Axis(labelLimit=220),
+            ),
+        )
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "pv:Q", title="Present value", scale=alt.Scale(scheme="blues"), legend=alt.Legend(labelExpr=POUND_AXIS)
+        ),
+        tooltip=[
+            alt.Tooltip("funder_label:N", title="Paid for by"),
+            alt.Tooltip("beneficiary_label:N", title="Saved by"),
+            alt.Tooltip("pv_text:N", title="Present value"),
+        ],
+    )
+    labels = base.mark_text(fontSize=FONT_SIZE, fontWeight="bold").encode(
+        text="pv_text:N", color=alt.condition(alt.datum.pv > 0.55 * peak, alt.value("white"), alt.value("black"))
+    )
+    title = alt.TitleParams(
+        "Who pays, who saves",
+        subtitle="Benefits of each funder's spending (rows), by the partner that receives them (columns)",
+        subtitleFontSize=FONT_SIZE - 1,
+    )
+    return _finish((cells + labels).properties(title=title))
+
+
+def waterfall(
+    steps: pd.DataFrame, title: str = "From gross benefit to net present value", width: int | str = "container"
+) -> alt.LayerChart:
+    """Bars from gross benefit through each adjustment to NPV. ``steps``: step, amount (signed £)."""
+    data = steps.copy()
+    data["end"] = data["amount"].cumsum()
+    data["start"] = data["end"] - data["amount"]
+    net = float(data["end"].iloc[-1])
+    data = pd.concat(
+        [data, pd.DataFrame([{"step": "Net present value", "amount": net, "start": 0.0, "end": net}])],
+        ignore_index=True,
+    )
+    data["kind"] = [
+        "Gross benefit"
+        if i == 0
+        else "Net present value"
+        if i == len(data) - 1
+        else "Increase"
+        if a >= 0
+        else "Reduction"
+        for i, a in enumerate(data["amount"])
+    ]
+    data["top"] = data[["start", "end"]].max(axis=1)
+    data["amount_text"] = data["amount"].map(pounds)
+    base = (
+        alt.Chart(data)
+        .properties(width=width, height=380)
+        .encode(x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=120)))
+    )
+    bars = base.mark_bar(size=46).encode(
+        y=alt.Y("start:Q", title="£, present value", axis=alt.Axis(labelExpr=POUND_AXIS)),
+        y2="end:Q",
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(
+                domain=["Gross benefit", "Reduction", "Increase", "Net present value"],
+                range=["#0072B2", "#D55E00", "#009E73", "#332288"],
+            ),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount_text:N", title="Amount")],
+    )
+    labels = base.mark_text(dy=-8, fontSize=FONT_SIZE - 1).encode(y="top:Q", text="amount_text:N")
+    return _finish((bars + labels).properties(title=title))
+
+
+def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt.Chart:
+    """Undiscounted net cash flow of each partner in each financial year (benefits less costs)."""
+    flows = result.by_partner_year()
+    net = flows.groupby(["partner", "label", "year", "financial_year"], as_index=False)["amount"].sum()
+    net["amount_text"] = net["amount"].map(pounds)
+    ids = [p for p in result.scenario.library.partners if p in set(net["partner"])]
+    chart = (
+        alt.Chart(net)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "financial_year:N",
+                title="Financial year",
+                sort=sorted(set(net["financial_year"])),
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("label:N", sort=[result.scenario.library.partners[p].label for p in ids]),
+            y=alt.Y("amount:Q", title="Net cash flow (undiscounted)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            color=alt.Color(
+                "label:N",
+                title="Partner",
+                scale=partner_scale(result, ids),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Partner"),
+                alt.Tooltip("financial_year:N", title="Year"),
+                alt.Tooltip("amount_text:N", title="Benefits less costs"),
+            ],
+        )
+        .properties(title="Year by year: each partner's benefits less its costs", width=width, height=340)
+    )
+    return _finish(chart)

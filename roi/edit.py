@@ -1,0 +1,89 @@
+"""Pure edits of a scenario spec: each returns a new, validated spec and never changes its input.
+
+The dashboard calls these from widget callbacks; a notebook can too. A change that the schema or
+the library refuses raises :class:`roi.InputError` naming the field, and the caller keeps the old spec.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .errors import InputError
+from .library import Library, Scenario, load_library, resolve, validate
+from .schema import ScenarioSpec
+
+
+def _dump(spec: ScenarioSpec) -> dict[str, Any]:
+    return copy.deepcopy(spec.model_dump(mode="json", exclude_none=True, exclude_unset=True))
+
+
+def _check(data: dict[str, Any], library: Library | None) -> tuple[ScenarioSpec, Scenario]:
+    spec = validate(ScenarioSpec, data, "scenario")
+    return spec, resolve(spec, library or load_library(), "scenario")
+
+
+def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = None) -> tuple[ScenarioSpec, Scenario]:
+    """Apply one change and return the new spec with its resolved scenario.
+
+    ``change`` is one of:
+    ``{"setting": name, "value": v}``;
+    ``{"intervention": id, "field": name, "value": v}``;
+    ``{"intervention": id, "outcome": unit_cost_id, "field": name, "value": v}``;
+    ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
+    ``{"interventions": [ids]}`` to choose which interventions the offer runs.
+    """
+    data = _dump(spec)
+    if "setting" in change:
+        settings = data.setdefault("settings", {})
+        if change["value"] is None:
+            settings.pop(change["setting"], None)
+        else:
+            settings[change["setting"]] = change["value"]
+    elif "interventions" in change:
+        existing = {c["id"]: c for c in data["interventions"]}
+        if not change["interventions"]:
+            raise InputError("scenario", "interventions", "choose at least one intervention")
+        data["interventions"] = [existing.get(i, {"id": i}) for i in change["interventions"]]
+    elif "intervention" in change:
+        choice = _choice(data, change["intervention"])
+        if "outcome" in change:
+            outcomes = choice.setdefault("outcomes", [])
+            outcome = next((o for o in outcomes if o["unit_cost"] == change["outcome"]), None)
+            if outcome is None:
+                outcome = {"unit_cost": change["outcome"]}
+                outcomes.append(outcome)
+            outcome[change["field"]] = change["value"]
+        elif change["field"] == "value_per_pound":
+            scenario = resolve(spec, library or load_library(), "scenario")
+            ratio = next(i for i in scenario.interventions if i.id == change["intervention"]).ratio
+            if ratio is None:
+                raise InputError("scenario", f"interventions.{change['intervention']}.ratio", "not ratio-based")
+            low, high = ratio.low or ratio.value_per_pound, ratio.high or ratio.value_per_pound
+            value = change["value"]
+            ratio_data = ratio.model_dump(mode="json", exclude_none=True)
+            ratio_data.update({"value_per_pound": value, "low": min(low, value), "high": max(high, value)})
+            choice["ratio"] = ratio_data
+        else:
+            choice[change["field"]] = change["value"]
+    elif "unit_cost" in change:
+        overrides = data.setdefault("unit_costs", {})
+        if change["value"] is None:
+            overrides.pop(change["unit_cost"], None)
+        else:
+            overrides.setdefault(change["unit_cost"], {})[change["field"]] = change["value"]
+    else:
+        raise ValueError(f"unknown change {change!r}")
+    return _check(data, library)
+
+
+def _choice(data: dict[str, Any], intervention_id: str) -> dict[str, Any]:
+    for choice in data["interventions"]:
+        if choice["id"] == intervention_id:
+            return choice
+    raise InputError("scenario", "interventions", f"'{intervention_id}' is not in this scenario")
+
+
+def edited_unit_costs(spec: ScenarioSpec) -> set[str]:
+    """Ids of unit costs this scenario changes from the documented library."""
+    return set(spec.unit_costs)

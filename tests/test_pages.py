@@ -1,0 +1,139 @@
+"""Page tests with Streamlit's AppTest: every page, every shipped scenario, edits, uploads, isolation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import roi
+from roi.edit import apply
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 60
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("scenario", list(roi.shipped_scenarios()))
+def test_every_page_runs_on_every_shipped_scenario(scenario):
+    at = start()
+    at.selectbox(key="scenario-picker").select(scenario).run()
+    assert at.title[0].value == roi.load_scenario(scenario).name
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_overview_shows_the_model_figures_and_the_plain_sentence():
+    at = start()
+    totals = roi.run(roi.load_scenario("district_offer")).totals
+    assert metric(at, "Net present value") == roi.pounds(totals["npv"])
+    assert metric(at, "£ saved per £1") == f"£{totals['fiscal_roi']:,.2f}"
+    sentence = next(m.value for m in at.markdown if "invests" in m.value)
+    assert "freed capacity" in sentence and "rather than cash" in sentence
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_changing_cases_on_build_the_offer_moves_the_overview_npv_by_what_roi_gives():
+    at = start()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    at.number_input(key="g0-dfg_adaptation-cases").set_value(250).run()
+    assert not at.exception
+    at.switch_page("app.py").run()
+    spec, scenario = apply(
+        roi.load_scenario("district_offer").spec,
+        {"intervention": "dfg_adaptation", "field": "cases_per_year", "value": 250.0},
+    )
+    expected = roi.run(scenario).totals["npv"]
+    assert metric(at, "Net present value") == roi.pounds(expected)
+    assert metric(at, "Net present value") != roi.pounds(roi.run(roi.load_scenario("district_offer")).totals["npv"])
+
+
+def test_a_deadweight_slider_moves_the_result():
+    at = start()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    before = metric(at, "Net present value")
+    at.slider(key="g0-dfg_adaptation-residential_care_year-dw").set_value(0.7).run()
+    assert metric(at, "Net present value") != before
+    assert at.session_state["spec"].interventions[0].outcomes[0].deadweight == 0.7
+
+
+def test_an_impossible_setting_is_refused_and_the_last_good_state_stays():
+    at = start()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    before = at.session_state["spec"]
+    at.number_input(key="g0-programme").set_value(25).run()  # more programme years than the 10-year horizon
+    assert at.session_state["spec"] == before
+    assert any("programme_years" in e.value and "must not exceed" in e.value for e in at.error)
+    assert at.number_input(key="g0-programme").value == 3
+
+
+def test_editing_a_unit_cost_marks_it_and_reset_restores_the_documented_value():
+    at = start()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    ids = at.session_state["g0-unit-cost-editor-0-snapshot"]
+    row = ids.index("residential_care_year")
+    at.session_state["g0-unit-cost-editor-0"] = {
+        "edited_rows": {row: {"value": 35000.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    spec = at.session_state["spec"]
+    assert spec.unit_costs["residential_care_year"].value == 35000
+    assert not at.exception
+    at.button[-1].click().run()  # reset all
+    assert at.session_state["spec"].unit_costs == {}
+
+
+def test_invalid_yaml_upload_shows_the_error_and_keeps_the_scenario():
+    at = start()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    before = at.session_state["spec"]
+    bad = (
+        b"name: Bad\ninterventions:\n  - id: dfg_adaptation\n"
+        b"    outcomes: [{unit_cost: residential_care_year, deadweight: 1.7}]\n"
+    )
+    at.file_uploader(key="upload-0").upload("bad.yaml", bad, "application/x-yaml").run()
+    assert any("bad.yaml: interventions[0].outcomes[0].deadweight" in e.value and "0 to 1" in e.value for e in at.error)
+    assert at.session_state["spec"] == before
+    assert not at.exception
+
+
+def test_valid_yaml_upload_replaces_the_scenario():
+    at = start()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    text = (ROOT / "assumptions" / "scenarios" / "dfg_single.yaml").read_bytes().replace(b"120", b"77")
+    at.file_uploader(key="upload-0").upload("ours.yaml", text, "application/x-yaml").run()
+    assert at.session_state["spec"].interventions[0].cases_per_year == 77
+    assert at.session_state["base_name"] == "ours"
+
+
+def test_edits_in_one_session_do_not_appear_in_another():
+    alice = start()
+    alice.switch_page("pages/1_Build_the_offer.py").run()
+    alice.number_input(key="g0-dfg_adaptation-cases").set_value(999).run()
+    bob = start()
+    assert bob.session_state["spec"] == roi.load_scenario("district_offer").spec
+    assert metric(bob, "Net present value") == roi.pounds(roi.run(roi.load_scenario("district_offer")).totals["npv"])
+
+
+def test_savings_by_partner_shows_one_partner():
+    at = start()
+    at.switch_page("pages/3_Savings_by_partner.py").run()
+    at.selectbox(key="partner-focus").select("nhs_acute").run()
+    assert not at.exception
+    assert any("NHS acute hospital" in (s.value or "") for s in at.markdown)

@@ -1,0 +1,149 @@
+"""The page frame every page calls first: page config, sidebar navigation, scenario picker, state.
+
+All per-user state lives in ``st.session_state`` (the scenario spec and a few counters); nothing is
+kept at module level, so two people using the app at once never see each other's edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import roi
+from roi.edit import apply
+from roi.library import read_yaml, validate
+from roi.schema import ScenarioSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = "district_offer"
+PAGES = [
+    ("app.py", "Overview", ":material/dashboard:"),
+    ("pages/1_Build_the_offer.py", "Build the offer", ":material/construction:"),
+    ("pages/2_Assumptions_and_evidence.py", "Assumptions and evidence", ":material/menu_book:"),
+    ("pages/3_Savings_by_partner.py", "Savings by partner", ":material/handshake:"),
+]
+EXTRA_PAGES: list[tuple[str, str, str]] = [
+    ("pages/4_Uncertainty_and_sensitivity.py", "Uncertainty and sensitivity", ":material/casino:"),
+    ("pages/5_Check_a_claim.py", "Check a claim", ":material/fact_check:"),
+    ("pages/6_Compare_scenarios.py", "Compare scenarios", ":material/compare:"),
+]
+
+
+@dataclass(frozen=True)
+class Current:
+    """What a page needs: the spec as written, the resolved scenario and its result."""
+
+    spec: ScenarioSpec
+    scenario: roi.Scenario
+    result: roi.Result
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _shipped_spec_json(name: str) -> str:
+    path = roi.shipped_scenarios()[name]
+    return validate(ScenarioSpec, read_yaml(path), path.name).model_dump_json()
+
+
+def shipped_spec(name: str) -> ScenarioSpec:
+    return ScenarioSpec.model_validate_json(_shipped_spec_json(name))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _compute(spec_json: str) -> roi.Result:
+    spec = ScenarioSpec.model_validate_json(spec_json)
+    return roi.run(roi.resolve(spec))
+
+
+def compute(spec: ScenarioSpec) -> roi.Result:
+    """The model's result for a spec, cached by the spec's content (each caller gets its own copy)."""
+    return _compute(spec.model_dump_json())
+
+
+def _init_state() -> None:
+    state = st.session_state
+    if "spec" not in state:
+        state.spec = shipped_spec(DEFAULT_SCENARIO)
+        state.base_name = DEFAULT_SCENARIO
+        state.generation = 0
+        state.saved = {}
+
+
+def set_spec(spec: ScenarioSpec, base_name: str | None = None) -> None:
+    """Replace the whole scenario (a new pick, an upload, a reset): widgets start afresh."""
+    st.session_state.spec = spec
+    if base_name is not None:
+        st.session_state.base_name = base_name
+    st.session_state.generation += 1
+
+
+def key(name: str) -> str:
+    """A widget key that is renewed whenever the whole scenario is replaced."""
+    return f"g{st.session_state.generation}-{name}"
+
+
+def change(change_: dict[str, Any], widget_key: str | None = None, previous: Any = None) -> bool:
+    """Apply one change to the scenario; on an InputError keep the last good state and say why."""
+    try:
+        spec, _ = apply(st.session_state.spec, change_)
+    except roi.InputError as error:
+        st.session_state.flash_error = str(error)
+        if widget_key is not None:
+            st.session_state[widget_key] = previous
+        return False
+    st.session_state.spec = spec
+    return True
+
+
+def _pick_scenario() -> None:
+    name = st.session_state["scenario-picker"]
+    saved = st.session_state.saved
+    set_spec(saved[name] if name in saved else shipped_spec(name), base_name=name)
+
+
+def _sidebar() -> None:
+    state = st.session_state
+    with st.sidebar:
+        st.markdown("## Prevention ROI")
+        for path, label, icon in PAGES + [p for p in EXTRA_PAGES if (ROOT / p[0]).exists()]:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+        options = list(roi.shipped_scenarios()) + [n for n in state.saved if n not in roi.shipped_scenarios()]
+        if state.base_name not in options:
+            options.append(state.base_name)
+        state["scenario-picker"] = state.base_name
+        st.selectbox(
+            "Scenario",
+            options,
+            key="scenario-picker",
+            on_change=_pick_scenario,
+            format_func=_scenario_label,
+            help="A shipped scenario, or one you saved or uploaded.",
+        )
+        base = state.saved.get(state.base_name) or (
+            shipped_spec(state.base_name) if state.base_name in roi.shipped_scenarios() else None
+        )
+        if base is not None and base != state.spec:
+            st.caption(":material/edit: Edited in this session")
+            st.button("Undo all edits", on_click=lambda: set_spec(base), width="stretch")
+
+
+def _scenario_label(name: str) -> str:
+    if name in roi.shipped_scenarios():
+        return shipped_spec(name).name
+    return f"{name} (this session)"
+
+
+def frame(title: str, icon: str = ":material/dashboard:") -> Current:
+    """Set up the page and return the current scenario and result. Call it first on every page."""
+    st.set_page_config(page_title=f"{title} · Prevention ROI", page_icon=icon, layout="wide")
+    _init_state()
+    _sidebar()
+    error = st.session_state.pop("flash_error", None)
+    if error:
+        st.error(f"That change was not applied: {error}", icon=":material/warning:")
+    spec = st.session_state.spec
+    result = compute(spec)
+    return Current(spec=spec, scenario=result.scenario, result=result)

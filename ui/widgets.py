@@ -1,0 +1,77 @@
+"""Small display helpers shared by pages: headline tiles, chart display, notes."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+import roi
+from roi.model import pounds
+
+
+def per_pound(value: float | None) -> str:
+    return "no cost" if value is None else f"£{value:,.2f}"
+
+
+def tiles(result: roi.Result) -> None:
+    """The headline tiles: investment, gross and net savings, NPV, BCR, £ saved per £1, payback."""
+    totals = result.totals
+    settings = result.scenario.settings
+    fiscal = result.benefits["value_type"].isin(roi.schema.FISCAL_VALUE_TYPES)
+    top = st.columns(4)
+    top[0].metric("Investment", pounds(totals["pv_costs"]), help="Present value of every funder's costs.")
+    top[1].metric(
+        "Gross savings",
+        pounds(result.benefits.loc[fiscal, "gross"].sum()),
+        help="Fiscal savings before drop-off, deadweight, displacement, attribution, optimism bias and discounting.",
+    )
+    top[2].metric(
+        "Net savings",
+        pounds(totals["pv_fiscal"]),
+        help="Fiscal savings to public bodies after every adjustment, present value.",
+    )
+    top[3].metric(
+        "Net present value",
+        pounds(totals["npv"]),
+        help="Present value of all benefits (fiscal, economic and social) less costs.",
+    )
+    bottom = st.columns(4)
+    bottom[0].metric(
+        "Benefit-cost ratio",
+        "no cost" if totals["bcr"] is None else f"{totals['bcr']:,.2f}",
+        help="Present value of all benefits divided by present value of costs.",
+    )
+    bottom[1].metric(
+        "£ saved per £1",
+        per_pound(totals["fiscal_roi"]),
+        help="Fiscal savings only (cashable and non-cashable) per £1 spent.",
+    )
+    payback = (
+        f"Year {totals['payback_year']} ({totals['payback_financial_year']})"
+        if totals["payback_year"]
+        else f"Not within {settings.horizon_years} years"
+    )
+    bottom[2].metric(
+        "Payback", payback, help="First year by whose end discounted fiscal savings cover discounted costs."
+    )
+    cashable = totals["cashable_share"]
+    bottom[3].metric(
+        "Cashable share",
+        "-" if cashable is None else f"{cashable:.0%}",
+        help="Share of fiscal savings that is cash a body stops spending, not capacity freed.",
+    )
+
+
+def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
+    st.altair_chart(figure, width="stretch", theme=None, key=key)
+
+
+def local_example_note(result: roi.Result) -> None:
+    count, total = roi.summary.local_example_count(result)
+    if count:
+        st.warning(
+            f"{count} of the {total} figures behind this scenario are **local examples** with no published "
+            "source (volumes, some costs and effect sizes). Replace them with your own on "
+            "*Assumptions and evidence* before you take the result to a board.",
+            icon=":material/label:",
+        )
