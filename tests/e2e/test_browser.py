@@ -32,8 +32,9 @@ def test_change_an_input_and_see_the_headline_change(page: Page, app_url: str, a
 
     page.get_by_test_id("stSidebar").get_by_text("Build the offer").click()
     wait_for_run(page)
-    page.get_by_text("Disabled facilities grant (DFG) adaptations").first.click()
-    cases = page.get_by_label("Cases per year").first
+    expander = page.get_by_test_id("stExpander").filter(has_text="Disabled facilities grant (DFG) adaptations")
+    expander.locator("summary").click()
+    cases = expander.get_by_label("Cases per year")
     cases.fill("250")
     cases.press("Enter")
     wait_for_run(page)
