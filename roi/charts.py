@@ -8,6 +8,7 @@ Axes are in pounds; tooltips carry exact figures formatted in pandas.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .model import Result, pounds
@@ -252,3 +253,113 @@ def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt
         .properties(title="Year by year: each partner's benefits less its costs", width=width, height=340)
     )
     return _finish(chart)
+
+
+def distribution(
+    values: pd.Series,
+    percentiles: dict[str, float | None],
+    title: str,
+    axis_title: str,
+    money: bool = True,
+    width: int | str = "container",
+) -> alt.LayerChart:
+    """Histogram of simulated values with P10, P50 and P90 marked."""
+    data = pd.DataFrame({"value": values.to_numpy()})
+    data = data[np.isfinite(data["value"])]
+    label = POUND_AXIS if money else "format(datum.value, ',.2f')"
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_non_cashable"])
+        .encode(
+            x=alt.X("value:Q", bin=alt.Bin(maxbins=50), title=axis_title, axis=alt.Axis(labelExpr=label)),
+            y=alt.Y("count():Q", title="Simulations"),
+            tooltip=[alt.Tooltip("count():Q", title="Simulations")],
+        )
+    )
+    marks = pd.DataFrame(
+        [
+            {"name": k.upper(), "value": v, "text": f"{k.upper()}: {pounds(v) if money else f'{v:,.2f}'}"}
+            for k, v in percentiles.items()
+            if v is not None
+        ]
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color="#D55E00", strokeWidth=2, strokeDash=[6, 3])
+        .encode(x="value:Q", tooltip=[alt.Tooltip("text:N", title="Percentile")])
+    )
+    subtitle = "Dashed lines: " + " · ".join(marks["text"]) if len(marks) else ""
+    return _finish(
+        (bars + rules).properties(
+            title=alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=FONT_SIZE - 1, subtitleColor="#A0410D"),
+            width=width,
+            height=300,
+        )
+    )
+
+
+def partner_ranges(table: pd.DataFrame, result: Result, width: int | str = "container") -> alt.LayerChart:
+    """P10-P90 range and P50 of each partner's NPV. ``table``: partner, label, p10, p50, p90."""
+    data = table.copy()
+    for column in ("p10", "p50", "p90"):
+        data[f"{column}_text"] = data[column].map(pounds)
+    ids = data["partner"].tolist()
+    base = (
+        alt.Chart(data)
+        .properties(width=width, height=max(140, 50 * len(ids)))
+        .encode(
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort=[result.scenario.library.partners[p].label for p in ids],
+                axis=alt.Axis(labelLimit=260),
+            )
+        )
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Partner"),
+        alt.Tooltip("p10_text:N", title="P10"),
+        alt.Tooltip("p50_text:N", title="P50"),
+        alt.Tooltip("p90_text:N", title="P90"),
+    ]
+    bars = base.mark_bar(height=16, opacity=0.55).encode(
+        x=alt.X("p10:Q", title="Net present value (P10 to P90, P50 marked)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+        x2="p90:Q",
+        color=alt.Color("label:N", scale=partner_scale(result, ids), legend=None),
+        tooltip=tooltip,
+    )
+    points = base.mark_tick(thickness=3, size=26, color="black").encode(x="p50:Q", tooltip=tooltip)
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555555").encode(x="x:Q")
+    return _finish((bars + points + zero).properties(title="Range of each partner's net present value"))
+
+
+def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | str = "container") -> alt.LayerChart:
+    """Bars from NPV at each parameter's low to NPV at its high, largest swing on top."""
+    data = table.head(top).copy()
+    data["npv_low_text"] = data["npv_low"].map(pounds)
+    data["npv_high_text"] = data["npv_high"].map(pounds)
+    data["swing_text"] = data["swing"].map(pounds)
+    order = data["parameter"].tolist()
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_cashable"])
+        .encode(
+            y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=520)),
+            x=alt.X(
+                "npv_low:Q",
+                title="Net present value with the parameter at its low and its high",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(labelExpr=POUND_AXIS),
+            ),
+            x2="npv_high:Q",
+            tooltip=[
+                alt.Tooltip("parameter:N", title="Parameter"),
+                alt.Tooltip("npv_low_text:N", title="NPV at low"),
+                alt.Tooltip("npv_high_text:N", title="NPV at high"),
+                alt.Tooltip("swing_text:N", title="Swing"),
+            ],
+        )
+        .properties(width=width, height=max(160, 34 * len(order)))
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
+    return _finish((bars + rule).properties(title="Which assumptions matter most (one at a time, others central)"))

@@ -418,3 +418,10 @@ def pounds(value: float | None, pence: bool = False) -> str:
         return "-"
     text = f"£{abs(value):,.2f}" if pence else f"£{abs(round(value)):,.0f}"
     return f"-{text}" if value < 0 and text not in ("£0", "£0.00") else text
+
+
+def number(value: float | None) -> str:
+    """A plain number for tables: 29,000 or 0.75 (never scientific notation); None as '-'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"

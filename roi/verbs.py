@@ -1,1 +1,126 @@
-"""Registers the command-line verbs that live beside their modules (simulate, check-claim, export)."""
+"""Command-line verbs beside `run` and `list`: simulate, sensitivity (and later check-claim, export)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from . import uncertainty
+from .cli import EXTRA_VERBS, _clean, _table
+from .library import load_scenario
+from .model import number, pounds
+
+
+def simulate_payload(sim: uncertainty.Simulation) -> dict[str, Any]:
+    """The `simulate --json` document: draws, P10/P50/P90 of npv and bcr, prob_payback, by_partner."""
+    p = sim.percentiles()
+    return _clean(
+        {
+            "scenario": sim.scenario.name,
+            "draws": sim.draws,
+            "seed": sim.seed,
+            "distribution": sim.distribution,
+            "npv": p["npv"],
+            "bcr": p["bcr"],
+            "fiscal_roi": p["fiscal_roi"],
+            "prob_payback": sim.prob_payback,
+            "by_partner": sim.by_partner().to_dict(orient="records"),
+        }
+    )
+
+
+def sensitivity_payload(scenario) -> dict[str, Any]:  # noqa: ANN001 - a roi.Scenario
+    tornado = uncertainty.tornado(scenario)
+    switching = uncertainty.switching_values(scenario)
+    return _clean(
+        {
+            "scenario": scenario.name,
+            "tornado": tornado[["parameter", "low", "high", "npv_low", "npv_high", "swing"]].to_dict(orient="records"),
+            "switching_values": switching[["parameter", "central", "switching_value"]].to_dict(orient="records"),
+        }
+    )
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    if args.draws < 1 or args.draws > 10_000_000:
+        from .errors import InputError
+
+        raise InputError("--draws", "", f"{args.draws} is not allowed; give 1 to 10,000,000 draws")
+    sim = uncertainty.simulate(load_scenario(args.file), args.draws, args.seed, args.distribution)
+    payload = simulate_payload(sim)
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return
+    print(f"{sim.scenario.name}: {sim.draws:,} draws ({sim.distribution}), seed {sim.seed}\n")
+    rows = [
+        ("Net present value", *(pounds(payload["npv"][k]) for k in ("p10", "p50", "p90"))),
+        ("Benefit-cost ratio", *(_ratio(payload["bcr"][k]) for k in ("p10", "p50", "p90"))),
+        ("£ saved per £1 (fiscal)", *(_ratio(payload["fiscal_roi"][k]) for k in ("p10", "p50", "p90"))),
+    ]
+    rows += [
+        (f"NPV: {r['label']}", pounds(r["p10"]), pounds(r["p50"]), pounds(r["p90"])) for r in payload["by_partner"]
+    ]
+    print(_table(["", "P10", "P50", "P90"], rows))
+    horizon = sim.scenario.settings.horizon_years
+    print(f"\nIn {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within {horizon} years.")
+
+
+def _ratio(value: float | None) -> str:
+    return "no cost" if value is None else f"{value:,.2f}"
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> None:
+    scenario = load_scenario(args.file)
+    payload = sensitivity_payload(scenario)
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return
+    print(
+        _table(
+            ["Parameter", "Low", "High", "NPV at low", "NPV at high", "Swing"],
+            [
+                (
+                    r["parameter"],
+                    number(r["low"]),
+                    number(r["high"]),
+                    pounds(r["npv_low"]),
+                    pounds(r["npv_high"]),
+                    pounds(r["swing"]),
+                )
+                for r in payload["tornado"]
+            ],
+        )
+    )
+    print()
+    print(
+        _table(
+            ["Parameter", "Central", "NPV is zero at"],
+            [
+                (
+                    r["parameter"],
+                    number(r["central"]),
+                    "never within its range" if r["switching_value"] is None else number(r["switching_value"]),
+                )
+                for r in payload["switching_values"]
+            ],
+        )
+    )
+
+
+def _register_uncertainty(verbs: Any) -> None:
+    sim = verbs.add_parser("simulate", help="Monte Carlo: P10/P50/P90 of NPV, BCR, ROI; probability of payback")
+    sim.add_argument("file")
+    sim.add_argument("--draws", type=int, default=10_000)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--distribution", choices=["triangular", "pert"], default="triangular")
+    sim.add_argument("--json", action="store_true")
+    sim.set_defaults(handler=cmd_simulate)
+    sens = verbs.add_parser("sensitivity", help="one-way sensitivity (tornado) and switching values")
+    sens.add_argument("file")
+    sens.add_argument("--json", action="store_true")
+    sens.set_defaults(handler=cmd_sensitivity)
+
+
+if _register_uncertainty not in EXTRA_VERBS:
+    EXTRA_VERBS.append(_register_uncertainty)

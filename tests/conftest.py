@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import roi
 from roi.schema import ScenarioSpec
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# In CI, property tests draw the same examples every run, so a red build is reproducible.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def scenario_from(data: dict[str, Any]) -> roi.Scenario:

@@ -137,3 +137,16 @@ def test_savings_by_partner_shows_one_partner():
     at.selectbox(key="partner-focus").select("nhs_acute").run()
     assert not at.exception
     assert any("NHS acute hospital" in (s.value or "") for s in at.markdown)
+
+
+def test_uncertainty_page_states_the_probability_of_payback_in_words():
+    at = start()
+    at.switch_page("pages/4_Uncertainty_and_sensitivity.py").run()
+    assert not at.exception
+    sentence = next(m.value for m in at.markdown if "simulations the offer pays back" in m.value)
+    from roi import uncertainty
+
+    sim = uncertainty.simulate(roi.load_scenario("district_offer"), 10_000, 1)
+    assert f"In {sim.prob_payback:.0%} of 10,000 simulations" in sentence
+    assert metric(at, "NPV, P50 (median)") == roi.pounds(sim.percentiles()["npv"]["p50"])
+    assert len(at.get("vega_lite_chart")) == 4
