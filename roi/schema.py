@@ -396,7 +396,11 @@ class ScenarioSpec(Frozen):
 
 
 class ClaimSaving(Frozen):
-    """One line of a savings claim: a quantity of a library unit cost, or an inline value."""
+    """One line of a savings claim: a quantity of a library unit cost, or an inline value.
+
+    ``partner`` and ``value_type`` say how the claim books the saving (to whom, and as cash or not);
+    ``intervention`` names the scheme that claims it, to find two schemes claiming the same outcome.
+    """
 
     unit_cost: Identifier | None = None
     quantity: float = Field(ge=0, le=1e9)
@@ -404,6 +408,7 @@ class ClaimSaving(Frozen):
     partner: Identifier | None = None
     value_type: ValueType | None = None
     label: str | None = None
+    intervention: str | None = None
 
     @model_validator(mode="after")
     def _known_or_inline(self) -> ClaimSaving:
@@ -417,12 +422,11 @@ class ClaimSpec(Frozen):
 
     claim: str = Field(min_length=1, max_length=200)
     claimed_saving: Money
-    period_weeks: float = Field(default=52, gt=0, le=520)
+    period_weeks: float | None = Field(default=None, gt=0, le=520, description="the period the claim covers")
     price_year: Year | None = None
     deadweight_applied: bool = False
     attribution_applied: bool = False
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
-    ratio_per_pound: float | None = Field(default=None, gt=0, le=10000)
+    ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = None
-    cost: Money | None = None
     note: str | None = None

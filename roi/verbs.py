@@ -124,3 +124,54 @@ def _register_uncertainty(verbs: Any) -> None:
 
 if _register_uncertainty not in EXTRA_VERBS:
     EXTRA_VERBS.append(_register_uncertainty)
+
+
+def cmd_check_claim(args: argparse.Namespace) -> None:
+    from .claims import check_claim
+    from .library import CLAIMS_DIR, _find, load_claim
+
+    claim = load_claim(args.file)
+    check = check_claim(claim, file=_find(args.file, CLAIMS_DIR, "claim").name)
+    payload = _clean(check.payload())
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return
+    print(f"{claim.claim}\n")
+    print(
+        _table(
+            ["Figure", "Value"],
+            [
+                ("Claimed", pounds(check.claimed)),
+                (f"Recomputed at the library's unit costs ({check.price_year} prices)", pounds(check.recomputed)),
+                ("Annualised to 52 weeks", pounds(check.annualised)),
+                (
+                    f"Adjusted: {check.current_price_year} prices, deadweight, attribution, optimism bias",
+                    pounds(check.adjusted),
+                ),
+                ("Adjusted range (low to high)", f"{pounds(check.low)} to {pounds(check.high)}"),
+            ],
+        )
+    )
+    print()
+    print(
+        _table(
+            ["Partner", "Value type", "Recomputed", "Adjusted"],
+            [
+                (r["partner"], r["value_type"], pounds(r["recomputed"]), pounds(r["adjusted"]))
+                for r in payload["by_partner"]
+            ],
+        )
+    )
+    for flag in check.flags:
+        print(f"Flag ({flag.code}): {flag.message}")
+
+
+def _register_claims(verbs: Any) -> None:
+    claim = verbs.add_parser("check-claim", help="recompute a savings claim and flag its problems")
+    claim.add_argument("file")
+    claim.add_argument("--json", action="store_true")
+    claim.set_defaults(handler=cmd_check_claim)
+
+
+if _register_claims not in EXTRA_VERBS:
+    EXTRA_VERBS.append(_register_claims)
