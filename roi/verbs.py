@@ -175,3 +175,46 @@ def _register_claims(verbs: Any) -> None:
 
 if _register_claims not in EXTRA_VERBS:
     EXTRA_VERBS.append(_register_claims)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from . import export
+    from .errors import InputError
+    from .library import dump_spec
+    from .model import run
+
+    result = run(load_scenario(args.file))
+    written = []
+    targets = {"xlsx": args.xlsx, "pdf": args.pdf, "csv": args.csv, "yaml": args.yaml}
+    if not any(targets.values()):
+        raise InputError("export", "", "give at least one of --xlsx, --pdf, --csv or --yaml with a file to write")
+    makers = {
+        "xlsx": lambda: export.workbook(result),
+        "pdf": lambda: export.board_pack(result),
+        "csv": lambda: export.results_csv(result).encode(),
+        "yaml": lambda: dump_spec(result.scenario.spec).encode(),
+    }
+    for kind, target in targets.items():
+        if target:
+            try:
+                Path(target).write_bytes(makers[kind]())
+            except OSError as exc:
+                raise InputError(target, "", f"cannot write the file: {exc.strerror or exc}") from exc
+            written.append(target)
+    print("Wrote " + ", ".join(written))
+
+
+def _register_export(verbs: Any) -> None:
+    out = verbs.add_parser("export", help="write an Excel workbook, PDF board pack, CSV or scenario YAML")
+    out.add_argument("file")
+    out.add_argument("--xlsx", metavar="OUT")
+    out.add_argument("--pdf", metavar="OUT")
+    out.add_argument("--csv", metavar="OUT")
+    out.add_argument("--yaml", metavar="OUT")
+    out.set_defaults(handler=cmd_export)
+
+
+if _register_export not in EXTRA_VERBS:
+    EXTRA_VERBS.append(_register_export)
