@@ -6,7 +6,7 @@ import roi
 import ui
 from roi import charts
 from roi.schema import FISCAL_VALUE_TYPES
-from ui.widgets import chart, local_example_note, tiles
+from ui.widgets import chart, export_buttons, local_example_note, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
@@ -41,3 +41,7 @@ st.caption(
     "close or planned spending stops, so they count as non-cashable. Economic and social value is shown "
     "but never added into savings."
 )
+
+st.divider()
+st.markdown("**Take it to the board**")
+export_buttons(result, st.session_state.base_name.replace(" ", "_"))

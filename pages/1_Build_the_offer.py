@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-import roi
 import ui
+from roi import charts
 from roi.model import optimism_bias, pounds
 from ui.widgets import tiles
 
@@ -127,7 +127,7 @@ for intervention in scenario.interventions:
                 "Benefit split: "
                 + ", ".join(
                     f"{library.partners[b.partner].label} {b.share:.0%} "
-                    f"({roi.charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
+                    f"({charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
                     for b in ratio.benefit_split
                 )
             )

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from roi import charts
 from roi.model import pounds
-from ui.widgets import chart
+from ui.widgets import chart, export_buttons
 
 current = ui.frame("Savings by partner", ":material/handshake:")
 result = current.result
@@ -97,3 +97,7 @@ st.dataframe(
     width="stretch",
 )
 st.caption("Undiscounted cash flows at constant prices: benefits received (positive) and costs funded (negative).")
+
+st.divider()
+st.markdown("**Take it to the board**")
+export_buttons(result, st.session_state.base_name.replace(" ", "_"))

@@ -7,7 +7,7 @@ import roi
 import ui
 from roi import charts, uncertainty
 from roi.model import number, pounds
-from ui.widgets import chart
+from ui.widgets import chart, export_buttons
 
 current = ui.frame("Uncertainty and sensitivity", ":material/casino:")
 scenario, result = current.scenario, current.result
@@ -125,3 +125,7 @@ st.markdown(
     "break even (NPV of zero)."
 )
 st.dataframe(shown, hide_index=True, width="stretch")
+
+st.divider()
+st.markdown("**Take it to the board**")
+export_buttons(result, st.session_state.base_name.replace(" ", "_"))

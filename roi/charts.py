@@ -56,7 +56,7 @@ def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
     )
 
 
-def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     # Fit the width to the container but keep the stated height for the plot itself, so titles and
     # rotated labels add to the height rather than squashing the plot.
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
@@ -119,7 +119,7 @@ def savings_by_partner(result: Result, width: int | str = "container") -> alt.Ch
             height=max(160, 46 * len(order)),
         )
     )
-    return _finish(chart)
+    return finish(chart)
 
 
 def who_pays_who_saves(
@@ -170,7 +170,7 @@ def who_pays_who_saves(
         subtitle="Benefits of each funder's spending (rows), by the partner that receives them (columns)",
         subtitleFontSize=FONT_SIZE - 1,
     )
-    return _finish((cells + labels).properties(title=title))
+    return finish((cells + labels).properties(title=title))
 
 
 def waterfall(
@@ -217,7 +217,7 @@ def waterfall(
         tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount_text:N", title="Amount")],
     )
     labels = base.mark_text(dy=-8, fontSize=FONT_SIZE - 1).encode(y="top:Q", text="amount_text:N")
-    return _finish((bars + labels).properties(title=title))
+    return finish((bars + labels).properties(title=title))
 
 
 def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt.Chart:
@@ -252,7 +252,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt
         )
         .properties(title="Year by year: each partner's benefits less its costs", width=width, height=340)
     )
-    return _finish(chart)
+    return finish(chart)
 
 
 def distribution(
@@ -289,7 +289,7 @@ def distribution(
         .encode(x="value:Q", tooltip=[alt.Tooltip("text:N", title="Percentile")])
     )
     subtitle = "Dashed lines: " + " · ".join(marks["text"]) if len(marks) else ""
-    return _finish(
+    return finish(
         (bars + rules).properties(
             title=alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=FONT_SIZE - 1, subtitleColor="#A0410D"),
             width=width,
@@ -330,7 +330,7 @@ def partner_ranges(table: pd.DataFrame, result: Result, width: int | str = "cont
     )
     points = base.mark_tick(thickness=3, size=26, color="black").encode(x="p50:Q", tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555555").encode(x="x:Q")
-    return _finish((bars + points + zero).properties(title="Range of each partner's net present value"))
+    return finish((bars + points + zero).properties(title="Range of each partner's net present value"))
 
 
 def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | str = "container") -> alt.LayerChart:
@@ -362,4 +362,4 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
         .properties(width=width, height=max(160, 34 * len(order)))
     )
     rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
-    return _finish((bars + rule).properties(title="Which assumptions matter most (one at a time, others central)"))
+    return finish((bars + rule).properties(title="Which assumptions matter most (one at a time, others central)"))

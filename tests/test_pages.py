@@ -150,3 +150,53 @@ def test_uncertainty_page_states_the_probability_of_payback_in_words():
     assert f"In {sim.prob_payback:.0%} of 10,000 simulations" in sentence
     assert metric(at, "NPV, P50 (median)") == roi.pounds(sim.percentiles()["npv"]["p50"])
     assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_check_a_claim_page_shows_claimed_recomputed_and_adjusted_with_flags():
+    at = start()
+    at.switch_page("pages/5_Check_a_claim.py").run()
+    assert not at.exception
+    assert metric(at, "Claimed") == "£181,250"
+    assert metric(at, "Annualised (52 weeks)") == "£325,000"
+    assert len([w for w in at.warning if "presented as cash" in w.value]) == 1
+    at.radio(key="claim-source").set_value("Type a claim").run()
+    assert not at.exception and metric(at, "Recomputed (2017 prices)") == "£181,250"
+
+
+def test_compare_page_lists_differences_with_the_npv_they_move():
+    at = start()
+    at.switch_page("pages/6_Compare_scenarios.py").run()
+    assert not at.exception
+    at.multiselect(key="compare-pick").set_value(["On screen now", "DFG adaptations, single intervention"]).run()
+    differences = at.dataframe[-1].value
+    assert "Setting: horizon years" in set(differences["Input"])
+
+
+def test_a_shared_link_restores_the_scenario_on_a_fresh_session():
+    from roi import share
+
+    spec, scenario = apply(
+        roi.load_scenario("district_offer").spec,
+        {"intervention": "handyperson", "field": "cases_per_year", "value": 900.0},
+    )
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["s"] = share.encode(spec)
+    at.run()
+    assert not at.exception
+    assert at.session_state["spec"] == spec
+    assert metric(at, "Net present value") == roi.pounds(roi.run(scenario).totals["npv"])
+
+
+def test_a_damaged_shared_link_says_so_and_shows_the_default():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["s"] = "not-a-real-link"
+    at.run()
+    assert not at.exception
+    assert any("shared link" in e.value and "damaged" in e.value for e in at.error)
+    assert at.session_state["spec"] == roi.load_scenario("district_offer").spec
+
+
+def test_results_pages_offer_the_board_pack_workbook_and_yaml():
+    at = start()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Excel workbook", "Board pack (PDF)", "Scenario (YAML)"} <= labels

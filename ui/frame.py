@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 import roi
+from roi import share
 from roi.edit import apply
 from roi.library import read_yaml, validate
 from roi.schema import ScenarioSpec
@@ -25,7 +26,7 @@ PAGES = [
     ("pages/2_Assumptions_and_evidence.py", "Assumptions and evidence", ":material/menu_book:"),
     ("pages/3_Savings_by_partner.py", "Savings by partner", ":material/handshake:"),
 ]
-EXTRA_PAGES: list[tuple[str, str, str]] = [
+EXTRA_PAGES: list[tuple[str, str, str]] = [  # shown once their files exist
     ("pages/4_Uncertainty_and_sensitivity.py", "Uncertainty and sensitivity", ":material/casino:"),
     ("pages/5_Check_a_claim.py", "Check a claim", ":material/fact_check:"),
     ("pages/6_Compare_scenarios.py", "Compare scenarios", ":material/compare:"),
@@ -63,12 +64,38 @@ def compute(spec: ScenarioSpec) -> roi.Result:
 
 
 def _init_state() -> None:
+    """A new session starts from the scenario in its link (?s=... or ?scenario=name), else the default."""
     state = st.session_state
-    if "spec" not in state:
-        state.spec = shipped_spec(DEFAULT_SCENARIO)
-        state.base_name = DEFAULT_SCENARIO
-        state.generation = 0
-        state.saved = {}
+    if "spec" in state:
+        return
+    state.spec = shipped_spec(DEFAULT_SCENARIO)
+    state.base_name = DEFAULT_SCENARIO
+    state.generation = 0
+    state.saved = {}
+    named = st.query_params.get("scenario")
+    if named in roi.shipped_scenarios():
+        state.spec, state.base_name = shipped_spec(named), named
+    packed = st.query_params.get("s")
+    if packed:
+        try:
+            spec = share.decode(packed)
+            roi.resolve(spec, file=share.SOURCE)
+        except roi.InputError as error:
+            state.flash_error = f"{error}. The default scenario is shown instead"
+        else:
+            state.spec, state.base_name = spec, "shared link"
+            state.saved["shared link"] = spec
+
+
+def _update_link() -> None:
+    """Keep the address bar a shareable link to the scenario on screen."""
+    state = st.session_state
+    if state.base_name in roi.shipped_scenarios() and state.spec == shipped_spec(state.base_name):
+        wanted = {"scenario": state.base_name}
+    else:
+        wanted = {"s": share.encode(state.spec)}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def set_spec(spec: ScenarioSpec, base_name: str | None = None) -> None:
@@ -128,6 +155,7 @@ def _sidebar() -> None:
         if base is not None and base != state.spec:
             st.caption(":material/edit: Edited in this session")
             st.button("Undo all edits", on_click=lambda: set_spec(base), width="stretch")
+        st.caption("The address bar links to this scenario, edits included: copy it to share.")
 
 
 def _scenario_label(name: str) -> str:
@@ -144,6 +172,7 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     error = st.session_state.pop("flash_error", None)
     if error:
         st.error(f"That change was not applied: {error}", icon=":material/warning:")
+    _update_link()
     spec = st.session_state.spec
     result = compute(spec)
     return Current(spec=spec, scenario=result.scenario, result=result)

@@ -75,3 +75,38 @@ def local_example_note(result: roi.Result) -> None:
             "*Assumptions and evidence* before you take the result to a board.",
             icon=":material/label:",
         )
+
+
+def export_buttons(result: roi.Result, name: str) -> None:
+    """Download buttons for the board: Excel workbook, PDF board pack, scenario YAML."""
+    from roi import export
+
+    stem = name or "scenario"
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Excel workbook",
+        data=lambda: export.workbook(result),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/table_view:",
+        width="stretch",
+    )
+    cols[1].download_button(
+        "Board pack (PDF)",
+        data=lambda: export.board_pack(result),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        width="stretch",
+    )
+    cols[2].download_button(
+        "Scenario (YAML)",
+        data=roi.dump_spec(result.scenario.spec),
+        file_name=f"{stem}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )

@@ -52,14 +52,27 @@ def test_change_an_input_and_see_the_headline_change(page: Page, app_url: str, a
     page.screenshot(path=artifacts / "overview-after-change.png", full_page=True)
 
 
-def test_deep_link_on_a_fresh_server_has_the_sidebar_frame(page: Page, fresh_server: str, artifacts):
-    page.goto(f"{fresh_server}/Savings_by_partner")
+PAGES = {
+    "Build_the_offer": "Build the offer",
+    "Assumptions_and_evidence": "Assumptions and evidence",
+    "Savings_by_partner": "Savings by partner",
+    "Uncertainty_and_sensitivity": "Uncertainty and sensitivity",
+    "Check_a_claim": "Check a savings claim",
+    "Compare_scenarios": "Compare scenarios",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_deep_link_on_a_fresh_server_has_the_sidebar_frame(page: Page, fresh_server: str, artifacts, path):
+    page.goto(f"{fresh_server}/{path}")
     wait_for_run(page)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Prevention ROI")).to_be_visible()
     expect(sidebar.get_by_text("Scenario", exact=True)).to_be_visible()
-    expect(page.get_by_role("heading", name="Savings by partner")).to_be_visible()
-    page.screenshot(path=artifacts / "savings-by-partner-deep-link.png", full_page=True)
+    expect(page.get_by_role("heading", name=PAGES[path])).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+    page.screenshot(path=artifacts / f"deep-link-{path}.png", full_page=True)
 
 
 def test_assumptions_page_renders_the_evidence(page: Page, app_url: str, artifacts):
@@ -68,3 +81,16 @@ def test_assumptions_page_renders_the_evidence(page: Page, app_url: str, artifac
     expect(page.get_by_role("heading", name="Assumptions and evidence")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     page.screenshot(path=artifacts / "assumptions.png", full_page=True)
+
+
+def test_a_shared_link_restores_the_scenario_in_the_browser(page: Page, fresh_server: str, artifacts):
+    from roi import share
+
+    spec, scenario = apply(
+        roi.load_scenario("district_offer").spec,
+        {"intervention": "warm_homes", "field": "cases_per_year", "value": 10.0},
+    )
+    page.goto(f"{fresh_server}/?s={share.encode(spec)}")
+    wait_for_run(page)
+    expect(tile(page, "Net present value")).to_have_text(roi.pounds(roi.run(scenario).totals["npv"]))
+    page.screenshot(path=artifacts / "shared-link.png", full_page=True)

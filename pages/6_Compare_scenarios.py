@@ -1,0 +1,108 @@
+"""Compare scenarios: two to four side by side, savings by partner, and what each input difference moves."""
+
+import altair as alt
+import streamlit as st
+
+import roi
+import ui
+from roi import charts, compare
+from roi.charts import POUND_AXIS
+from roi.model import pounds
+from ui.widgets import chart
+
+current = ui.frame("Compare scenarios", ":material/compare:")
+state = st.session_state
+
+st.title("Compare scenarios")
+cols = st.columns([3, 1])
+save_name = cols[0].text_input("Save the scenario on screen for comparison as", value="My offer", key="compare-name")
+if cols[1].button("Save", width="stretch"):
+    state.saved[save_name] = current.spec
+    st.success(f"Saved '{save_name}' for this session.")
+
+options = {"On screen now": current.spec}
+options.update({roi.load_scenario(n).name: ui.shipped_spec(n) for n in roi.shipped_scenarios()})
+options.update({f"{n} (saved)": spec for n, spec in state.saved.items()})
+chosen = st.multiselect(
+    "Scenarios to compare (two to four)", list(options), max_selections=4, key="compare-pick", default=list(options)[:2]
+)
+if len(chosen) < 2:
+    st.info("Choose at least two scenarios.")
+    st.stop()
+
+results = {name: ui.compute(options[name]) for name in chosen}
+headline = compare.headline_table(results)
+shown = headline.assign(
+    pv_costs=headline["pv_costs"].map(pounds),
+    pv_fiscal=headline["pv_fiscal"].map(pounds),
+    pv_cashable=headline["pv_cashable"].map(pounds),
+    npv=headline["npv"].map(pounds),
+    bcr=headline["bcr"].map(lambda v: "no cost" if v is None else f"{v:,.2f}"),
+    fiscal_roi=headline["fiscal_roi"].map(lambda v: "no cost" if v is None else f"£{v:,.2f}"),
+    payback_year=headline["payback_year"].map(lambda v: "never" if v is None or v != v else f"year {int(v)}"),
+    price_year=headline["price_year"].astype(str),
+).rename(
+    columns={
+        "scenario": "Scenario",
+        "pv_costs": "Investment (PV)",
+        "pv_fiscal": "Fiscal savings (PV)",
+        "pv_cashable": "of which cashable",
+        "npv": "Net present value",
+        "bcr": "Benefit-cost ratio",
+        "fiscal_roi": "£ saved per £1",
+        "payback_year": "Payback",
+        "price_year": "Price year",
+    }
+)
+st.dataframe(shown.set_index("Scenario").T, width="stretch")
+if headline["price_year"].nunique() > 1:
+    st.warning("These scenarios are in different price years: compare their pounds with care.")
+
+long = compare.by_partner(results)
+long["pv_text"] = long["pv_fiscal"].map(pounds)
+first = results[chosen[0]]
+ids = [p for p in first.scenario.library.partners if p in set(long["partner"])]
+grouped = (
+    alt.Chart(long)
+    .mark_bar()
+    .encode(
+        y=alt.Y(
+            "label:N",
+            title=None,
+            sort=[first.scenario.library.partners[p].label for p in ids],
+            axis=alt.Axis(labelLimit=260),
+        ),
+        yOffset=alt.YOffset("scenario:N", sort=chosen),
+        x=alt.X("pv_fiscal:Q", title="Fiscal savings (present value)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+        color=alt.Color(
+            "scenario:N",
+            sort=chosen,
+            title="Scenario",
+            scale=alt.Scale(scheme="tableau10"),
+            legend=alt.Legend(orient="bottom", labelLimit=360),
+        ),
+        tooltip=[
+            alt.Tooltip("scenario:N", title="Scenario"),
+            alt.Tooltip("label:N", title="Partner"),
+            alt.Tooltip("pv_text:N", title="Fiscal savings"),
+        ],
+    )
+    .properties(
+        title="Fiscal savings by partner, scenario by scenario", width="container", height=max(200, 60 * len(ids))
+    )
+)
+chart(charts.finish(grouped), key="compare-by-partner")
+
+st.subheader(f"What differs from '{chosen[0]}'")
+for other in chosen[1:]:
+    table = compare.differences(results[chosen[0]].scenario, results[other].scenario)
+    st.markdown(f"**{other}**: each difference applied alone to '{chosen[0]}', and how far it moves its NPV")
+    if table.empty:
+        st.caption("No input differs.")
+        continue
+    table["npv_effect"] = table["npv_effect"].map(lambda v: "cannot be applied alone" if v is None else pounds(v))
+    st.dataframe(
+        table.rename(columns={"input": "Input", "first": chosen[0], "second": other, "npv_effect": "Moves NPV by"}),
+        hide_index=True,
+        width="stretch",
+    )

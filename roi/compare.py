@@ -1,0 +1,137 @@
+"""Compare scenarios: headline figures side by side, and each input difference with the NPV it moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .edit import apply
+from .errors import InputError
+from .library import Scenario
+from .model import Result, run
+
+INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
+OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attribution", "duration_years", "drop_off")
+
+
+def headline_table(results: dict[str, Result]) -> pd.DataFrame:
+    """One row per scenario: PV costs, fiscal savings, NPV, BCR, £ saved per £1, payback year."""
+    rows = []
+    for name, result in results.items():
+        totals = result.totals
+        rows.append(
+            {
+                "scenario": name,
+                "pv_costs": totals["pv_costs"],
+                "pv_fiscal": totals["pv_fiscal"],
+                "pv_cashable": totals["pv_cashable"],
+                "npv": totals["npv"],
+                "bcr": totals["bcr"],
+                "fiscal_roi": totals["fiscal_roi"],
+                "payback_year": totals["payback_year"],
+                "price_year": result.scenario.settings.price_year,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def by_partner(results: dict[str, Result]) -> pd.DataFrame:
+    """Fiscal savings by partner for each scenario, long form, for a grouped bar chart."""
+    frames = []
+    for name, result in results.items():
+        table = result.by_partner()[["partner", "label", "pv_fiscal", "pv_costs"]].copy()
+        table["scenario"] = name
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, Any]]]:
+    changes = []
+    for name in type(a.settings).model_fields:
+        left, right = getattr(a.settings, name), getattr(b.settings, name)
+        if left != right:
+            changes.append((f"Setting: {name.replace('_', ' ')}", left, right, {"setting": name, "value": right}))
+    a_by_id = {i.id: i for i in a.interventions}
+    b_by_id = {i.id: i for i in b.interventions}
+    for iid, intervention in b_by_id.items():
+        if iid not in a_by_id:
+            changes.append(
+                (f"Intervention added: {intervention.label}", "-", "included", {"interventions": [*a_by_id, iid]})
+            )
+    for iid, intervention in a_by_id.items():
+        if iid not in b_by_id:
+            changes.append(
+                (
+                    f"Intervention removed: {intervention.label}",
+                    "included",
+                    "-",
+                    {"interventions": [i for i in a_by_id if i != iid]},
+                )
+            )
+            continue
+        other = b_by_id[iid]
+        for name in INTERVENTION_FIELDS:
+            if getattr(intervention, name) != getattr(other, name):
+                changes.append(
+                    (
+                        f"{intervention.label}: {name.replace('_', ' ')}",
+                        getattr(intervention, name),
+                        getattr(other, name),
+                        {"intervention": iid, "field": name, "value": getattr(other, name)},
+                    )
+                )
+        if intervention.ratio and other.ratio and intervention.ratio.value_per_pound != other.ratio.value_per_pound:
+            changes.append(
+                (
+                    f"{intervention.label}: £ per £1",
+                    intervention.ratio.value_per_pound,
+                    other.ratio.value_per_pound,
+                    {"intervention": iid, "field": "value_per_pound", "value": other.ratio.value_per_pound},
+                )
+            )
+        theirs = {o.unit_cost: o for o in other.outcomes}
+        for outcome in intervention.outcomes:
+            match = theirs.get(outcome.unit_cost)
+            for name in OUTCOME_FIELDS if match else ():
+                if getattr(outcome, name) != getattr(match, name):
+                    changes.append(
+                        (
+                            f"{intervention.label}, {outcome.unit_cost}: {name.replace('_', ' ')}",
+                            getattr(outcome, name),
+                            getattr(match, name),
+                            {
+                                "intervention": iid,
+                                "outcome": outcome.unit_cost,
+                                "field": name,
+                                "value": getattr(match, name),
+                            },
+                        )
+                    )
+    used = {o.unit_cost for s in (a, b) for i in s.interventions for o in i.outcomes}
+    for cost_id in sorted(used):
+        left, right = a.unit_costs.get(cost_id), b.unit_costs.get(cost_id)
+        if left and right and (left.value, left.price_year) != (right.value, right.price_year):
+            changes.append(
+                (
+                    f"Unit cost: {left.label}",
+                    f"£{left.value:,.2f} ({left.price_year})",
+                    f"£{right.value:,.2f} ({right.price_year})",
+                    {"unit_cost": cost_id, "field": "value", "value": right.value},
+                )
+            )
+    return changes
+
+
+def differences(a: Scenario, b: Scenario) -> pd.DataFrame:
+    """Each input that differs between two scenarios, with how far it alone moves the first's NPV."""
+    base = run(a).totals["npv"]
+    rows = []
+    for change, left, right, edit in _changes(a, b):
+        try:
+            _, moved = apply(a.spec, edit, a.library)
+            effect: float | None = run(moved).totals["npv"] - base
+        except InputError:
+            effect = None
+        rows.append({"input": change, "first": str(left), "second": str(right), "npv_effect": effect})
+    return pd.DataFrame(rows, columns=["input", "first", "second", "npv_effect"])
