@@ -75,3 +75,13 @@ def test_the_model_never_imports_streamlit():
 def test_every_shipped_yaml_loads_safely():
     for path in ASSUMPTIONS_DIR.rglob("*.yaml"):
         assert read_yaml(path) is not None, path
+
+
+def test_docs_sources_is_in_step_with_the_library():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("write_sources_doc", ROOT / "scripts" / "write_sources_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    assert committed == module.render(), "docs/sources.md is out of date: run python scripts/write_sources_doc.py"
