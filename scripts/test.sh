@@ -10,5 +10,5 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium poppler-utils >&2
 fi
-"$python" -m ruff check roi ui pages app.py tests benchmarks
+"$python" -m ruff check roi ui pages app.py tests benchmarks scripts
 "$python" -m pytest -q -p no:cacheprovider "$@"

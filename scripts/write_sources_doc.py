@@ -17,36 +17,57 @@ from roi.model import pounds  # noqa: E402
 
 def render() -> str:
     library = roi.load_library()
-    lines = ["# Sources", "",
-             "Generated from `assumptions/` by `python scripts/write_sources_doc.py`; do not edit by hand.",
-             "Every figure the model ships with, where it comes from, and which are local examples to replace.", "",
-             "## Unit costs", "", "| id | value | price year | confidence | source | quote | derivation |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Sources",
+        "",
+        "Generated from `assumptions/` by `python scripts/write_sources_doc.py`; do not edit by hand.",
+        "Every figure the model ships with, where it comes from, and which are local examples to replace.",
+        "",
+        "## Unit costs",
+        "",
+        "| id | value | price year | confidence | source | quote | derivation |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for cost in library.unit_costs.values():
         source = cost.source
-        lines.append(f"| `{cost.id}` | {pounds(cost.value, pence=True)} {cost.unit} | {cost.price_year} | "
-                     f"{cost.confidence} | {source.citation()} | {source.quote or ''} | {source.derivation or ''} |")
+        lines.append(
+            f"| `{cost.id}` | {pounds(cost.value, pence=True)} {cost.unit} | {cost.price_year} | "
+            f"{cost.confidence} | {source.citation()} | {source.quote or ''} | {source.derivation or ''} |"
+        )
     lines += ["", "## Interventions", ""]
     for intervention in library.interventions.values():
         kind = "ratio-based" if intervention.ratio_based else "outcome-based"
-        lines += [f"### {intervention.label} (`{intervention.id}`, {kind})", "",
-                  f"- Costs: {intervention.cost_source.citation()}",
-                  f"- Volume: {intervention.volume_source.citation()}"]
+        lines += [
+            f"### {intervention.label} (`{intervention.id}`, {kind})",
+            "",
+            f"- Costs: {intervention.cost_source.citation()}",
+            f"- Volume: {intervention.volume_source.citation()}",
+        ]
         if intervention.ratio is not None:
-            lines += [f"- Ratio £{intervention.ratio.value_per_pound:,.2f} per £1: {intervention.ratio.source.citation()}",
-                      f"- Benefit split: {intervention.ratio.split_source.citation()}"]
+            lines += [
+                f"- Ratio £{intervention.ratio.value_per_pound:,.2f} per £1: {intervention.ratio.source.citation()}",
+                f"- Benefit split: {intervention.ratio.split_source.citation()}",
+            ]
         for outcome in intervention.outcomes:
             adjustments = outcome.adjustments_source.citation() if outcome.adjustments_source else "-"
-            lines += [f"- Avoids `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case: "
-                      f"{outcome.source.citation()}", f"  - Adjustments: {adjustments}"]
+            lines += [
+                f"- Avoids `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case: {outcome.source.citation()}",
+                f"  - Adjustments: {adjustments}",
+            ]
         lines.append("")
-    lines += ["## Appraisal parameters", "",
-              f"- GDP deflator: {library.deflator.source.citation()}"]
+    lines += ["## Appraisal parameters", "", f"- GDP deflator: {library.deflator.source.citation()}"]
     lines += [f"- Discount schedule `{name}`: {s.source.citation()}" for name, s in library.discount_schedules.items()]
-    lines += [f"- Optimism bias by confidence: {library.optimism_bias.source.citation()}", "",
-              "## Published ratios used as benchmarks", ""]
-    lines += [f"- £{b.value_per_pound:,.2f} per £1 ({b.kind}){' **outlier, never a default**' if b.outlier else ''}: "
-              f"{b.source}" for b in library.ratio_benchmarks.benchmarks]
+    lines += [
+        f"- Optimism bias by confidence: {library.optimism_bias.source.citation()}",
+        "",
+        "## Published ratios used as benchmarks",
+        "",
+    ]
+    lines += [
+        f"- £{b.value_per_pound:,.2f} per £1 ({b.kind}){' **outlier, never a default**' if b.outlier else ''}: "
+        f"{b.source}"
+        for b in library.ratio_benchmarks.benchmarks
+    ]
     return "\n".join(lines) + "\n"
 
 
