@@ -6,6 +6,7 @@ import roi
 import ui
 from roi.evidence import parameter_table, unit_cost_table
 from roi.library import MAX_FILE_BYTES
+from roi.model import number, pounds
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
 scenario = current.scenario
@@ -53,6 +54,8 @@ def reset(cost_id: str | None) -> None:
 
 
 shown = table.set_index("id").loc[state[snapshot_key]].reset_index()
+for column in ("value_at_scenario_prices", "low", "high"):  # read-only money, shown as £1,234.00
+    shown[column] = shown[column].map(lambda v: "" if v is None or v != v else pounds(v, pence=True))
 shown.insert(
     0,
     "status",
@@ -112,16 +115,20 @@ st.data_editor(
             "Value (£)",
             min_value=0.0,
             max_value=1e12,
-            format="£%.2f",
+            format="localized",
             help="Edit to use your own figure; it is then in the scenario's price year.",
         ),
         "price_year": st.column_config.NumberColumn("Price year", format="%d"),
         "uprating_factor": st.column_config.NumberColumn("Uprating factor", format="%.4f"),
-        "value_at_scenario_prices": st.column_config.NumberColumn(
-            f"Value at {scenario.settings.price_year} prices", format="£%.2f"
-        ),
-        "low": st.column_config.NumberColumn("Low (£)", format="£%.2f"),
-        "high": st.column_config.NumberColumn("High (£)", format="£%.2f"),
+        "value_at_scenario_prices": st.column_config.TextColumn(f"Value at {scenario.settings.price_year} prices"),
+        "low": st.column_config.TextColumn("Low"),
+        "high": st.column_config.TextColumn("High"),
+        "unit": st.column_config.TextColumn("Unit"),
+        "bearer": st.column_config.TextColumn("Who bears it", width="medium"),
+        "confidence": st.column_config.TextColumn("Confidence"),
+        "derivation": st.column_config.TextColumn("Derivation", width="medium"),
+        "range_note": st.column_config.TextColumn("Where the range comes from", width="medium"),
+        "id": st.column_config.TextColumn("Id"),
         "used": st.column_config.CheckboxColumn("Used"),
         "source": st.column_config.TextColumn("Source", width="large"),
         "quote": st.column_config.TextColumn("Quote", width="large"),
@@ -148,15 +155,28 @@ if len(local):
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
 parameters = parameter_table(scenario)
+readable = parameters.assign(
+    **{c: parameters[c].map(lambda v: "" if v is None or v != v else number(v)) for c in ("value", "low", "high")}
+)
 st.dataframe(
-    parameters,
+    readable.rename(
+        columns={
+            "intervention": "Intervention",
+            "parameter": "Parameter",
+            "value": "Value",
+            "low": "Low",
+            "high": "High",
+            "local_example": "Local example",
+            "source": "Source",
+            "quote": "Quote",
+        }
+    ),
     hide_index=True,
     width="stretch",
     height=380,
     column_config={
-        "local_example": st.column_config.CheckboxColumn("Local example"),
-        "value": st.column_config.NumberColumn("Value", format="%.4g"),
-        "source": st.column_config.TextColumn("Source", width="large"),
+        "Local example": st.column_config.CheckboxColumn("Local example"),
+        "Source": st.column_config.TextColumn("Source", width="large"),
     },
 )
 st.caption(
