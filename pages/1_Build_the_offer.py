@@ -21,46 +21,23 @@ tiles(result)
 
 
 def field(label: str, name: str, value: float, change: dict, **options) -> None:
-    """A number input bound to one field of the scenario, validated by the model on change."""
-    widget_key = ui.key(name)
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = value
-
-    def on_change() -> None:
-        ui.change({**change, "value": st.session_state[widget_key]}, widget_key, value)
-
-    st.number_input(label, key=widget_key, on_change=on_change, **options)
+    ui.bound(st.number_input, label, name, value, change, **options)
 
 
 def slider(label: str, name: str, value: float, change: dict, **options) -> None:
-    widget_key = ui.key(name)
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = value
-
-    def on_change() -> None:
-        ui.change({**change, "value": st.session_state[widget_key]}, widget_key, value)
-
-    st.slider(label, key=widget_key, on_change=on_change, **options)
+    ui.bound(st.slider, label, name, value, change, **options)
 
 
 # -- Which interventions ------------------------------------------------------------------------------
 labels = {i.id: i.label for i in library.interventions.values()}
-chosen = [i.id for i in scenario.interventions]
-picker_key = ui.key("interventions")
-if picker_key not in st.session_state:
-    st.session_state[picker_key] = chosen
-
-
-def on_pick() -> None:
-    ui.change({"interventions": st.session_state[picker_key]}, picker_key, chosen)
-
-
-st.multiselect(
+ui.bound(
+    st.multiselect,
     "Interventions in the offer",
+    "interventions",
+    [i.id for i in scenario.interventions],
+    {"interventions": None},
     options=list(labels),
     format_func=lambda i: labels.get(i, i),
-    key=picker_key,
-    on_change=on_pick,
     help="Ratio-based interventions are valued by a published £-per-£1 ratio rather than by outcomes.",
 )
 
@@ -198,16 +175,13 @@ st.subheader("Appraisal settings")
 low_year, high_year = library.deflator_years()
 cols = st.columns(5)
 with cols[0]:
-    year_key = ui.key("price-year")
-    if year_key not in st.session_state:
-        st.session_state[year_key] = settings.price_year
-    st.selectbox(
+    ui.bound(
+        st.selectbox,
         "Price year",
-        list(range(high_year, low_year - 1, -1)),
-        key=year_key,
-        on_change=lambda: ui.change(
-            {"setting": "price_year", "value": st.session_state[year_key]}, year_key, settings.price_year
-        ),
+        "price-year",
+        settings.price_year,
+        {"setting": "price_year"},
+        options=list(range(high_year, low_year - 1, -1)),
         help="Every figure is uprated to this year's prices with the GDP deflator.",
     )
 with cols[1]:

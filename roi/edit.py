@@ -31,7 +31,8 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"intervention": id, "field": name, "value": v}``;
     ``{"intervention": id, "outcome": unit_cost_id, "field": name, "value": v}``;
     ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
-    ``{"interventions": [ids]}`` to choose which interventions the offer runs.
+    ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
+    choose which interventions the offer runs.
     """
     data = _dump(spec)
     if "setting" in change:
@@ -41,10 +42,11 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
         else:
             settings[change["setting"]] = change["value"]
     elif "interventions" in change:
+        chosen = change["value"] if "value" in change else change["interventions"]
         existing = {c["id"]: c for c in data["interventions"]}
-        if not change["interventions"]:
+        if not chosen:
             raise InputError("scenario", "interventions", "choose at least one intervention")
-        data["interventions"] = [existing.get(i, {"id": i}) for i in change["interventions"]]
+        data["interventions"] = [existing.get(i, {"id": i}) for i in chosen]
     elif "intervention" in change:
         choice = _choice(data, change["intervention"])
         if "outcome" in change:

@@ -12,6 +12,13 @@ from .library import load_scenario
 from .model import number, pounds
 
 
+def register(adder: Any) -> Any:
+    """Add a verb-registering function to the command line (once, however often this module loads)."""
+    if adder not in EXTRA_VERBS:
+        EXTRA_VERBS.append(adder)
+    return adder
+
+
 def simulate_payload(sim: uncertainty.Simulation) -> dict[str, Any]:
     """The `simulate --json` document: draws, P10/P50/P90 of npv and bcr, prob_payback, by_partner."""
     p = sim.percentiles()
@@ -108,6 +115,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     )
 
 
+@register
 def _register_uncertainty(verbs: Any) -> None:
     sim = verbs.add_parser("simulate", help="Monte Carlo: P10/P50/P90 of NPV, BCR, ROI; probability of payback")
     sim.add_argument("file")
@@ -120,10 +128,6 @@ def _register_uncertainty(verbs: Any) -> None:
     sens.add_argument("file")
     sens.add_argument("--json", action="store_true")
     sens.set_defaults(handler=cmd_sensitivity)
-
-
-if _register_uncertainty not in EXTRA_VERBS:
-    EXTRA_VERBS.append(_register_uncertainty)
 
 
 def cmd_check_claim(args: argparse.Namespace) -> None:
@@ -166,15 +170,12 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
         print(f"Flag ({flag.code}): {flag.message}")
 
 
+@register
 def _register_claims(verbs: Any) -> None:
     claim = verbs.add_parser("check-claim", help="recompute a savings claim and flag its problems")
     claim.add_argument("file")
     claim.add_argument("--json", action="store_true")
     claim.set_defaults(handler=cmd_check_claim)
-
-
-if _register_claims not in EXTRA_VERBS:
-    EXTRA_VERBS.append(_register_claims)
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -206,6 +207,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     print("Wrote " + ", ".join(written))
 
 
+@register
 def _register_export(verbs: Any) -> None:
     out = verbs.add_parser("export", help="write an Excel workbook, PDF board pack, CSV or scenario YAML")
     out.add_argument("file")
@@ -214,7 +216,3 @@ def _register_export(verbs: Any) -> None:
     out.add_argument("--csv", metavar="OUT")
     out.add_argument("--yaml", metavar="OUT")
     out.set_defaults(handler=cmd_export)
-
-
-if _register_export not in EXTRA_VERBS:
-    EXTRA_VERBS.append(_register_export)

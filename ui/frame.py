@@ -124,6 +124,20 @@ def change(change_: dict[str, Any], widget_key: str | None = None, previous: Any
     return True
 
 
+def bound(widget: Any, label: str, name: str, value: Any, change_: dict[str, Any], **options: Any) -> Any:
+    """Draw ``widget`` (st.number_input, st.slider, st.selectbox, ...) bound to one field of the scenario:
+    it starts at the scenario's value, and a change goes through the model's validation; a refused
+    change puts the widget back and says why."""
+    widget_key = key(name)
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+    def on_change() -> None:
+        change({**change_, "value": st.session_state[widget_key]}, widget_key, value)
+
+    return widget(label, key=widget_key, on_change=on_change, **options)
+
+
 def _pick_scenario() -> None:
     name = st.session_state["scenario-picker"]
     saved = st.session_state.saved
