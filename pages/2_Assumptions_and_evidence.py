@@ -5,8 +5,8 @@ import streamlit as st
 import roi
 import ui
 from roi.evidence import parameter_table, unit_cost_table
-from roi.library import MAX_FILE_BYTES
 from roi.model import number, pounds
+from ui.widgets import read_upload
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
 scenario = current.scenario
@@ -182,21 +182,14 @@ with right:
     upload = st.file_uploader(
         "Upload a scenario (YAML, up to 1 MB)", type=["yaml", "yml"], key=f"upload-{state.upload_version}"
     )
-    if upload is not None:
-        if upload.size > MAX_FILE_BYTES:
-            st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB. Nothing was changed.")
-        else:
-            try:
-                loaded = roi.parse_scenario(upload.getvalue(), upload.name)
-            except roi.InputError as error:
-                st.error(f"{error}. Your scenario is unchanged.", icon=":material/warning:")
-            else:
-                name = upload.name.rsplit(".", 1)[0]
-                state.saved[name] = loaded.spec
-                ui.set_spec(loaded.spec, base_name=name)
-                state.upload_version += 1
-                state.flash_info = f"Loaded {upload.name}: {loaded.name}"
-                st.rerun()
+    loaded = read_upload(upload, roi.parse_scenario, "Your scenario is unchanged.")
+    if loaded is not None:
+        name = upload.name.rsplit(".", 1)[0]
+        state.saved[name] = loaded.spec
+        ui.set_spec(loaded.spec, base_name=name)
+        state.upload_version += 1
+        state.flash_info = f"Loaded {upload.name}: {loaded.name}"
+        st.rerun()
 info = state.pop("flash_info", None)
 if info:
     st.success(info)

@@ -7,9 +7,10 @@ import roi
 import ui
 from roi import charts
 from roi.claims import check_claim
-from roi.library import CLAIMS_DIR, MAX_FILE_BYTES
+from roi.library import CLAIMS_DIR
 from roi.model import pounds
 from roi.schema import VALUE_TYPES, ClaimSpec
+from ui.widgets import read_upload
 
 current = ui.frame("Check a claim", ":material/fact_check:")
 library = current.scenario.library
@@ -29,14 +30,7 @@ if source == "An example":
     claim = examples[name]
 elif source == "Upload a claim file":
     upload = st.file_uploader("Claim file (YAML, up to 1 MB)", type=["yaml", "yml"], key="claim-upload")
-    if upload is not None:
-        if upload.size > MAX_FILE_BYTES:
-            st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB.")
-        else:
-            try:
-                claim = roi.parse_claim(upload.getvalue(), upload.name)
-            except roi.InputError as error:
-                st.error(str(error), icon=":material/warning:")
+    claim = read_upload(upload, roi.parse_claim, "No claim was checked.")
 else:
     cols = st.columns(4)
     title = cols[0].text_input("What is claimed", "Our scheme", key="claim-title")

@@ -9,7 +9,6 @@ is never written to: a user's changes are overrides in a scenario.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -559,7 +558,3 @@ def load_claim(path_or_name: str | Path) -> ClaimSpec:
 
 def parse_claim(text: str | bytes, file: str = "claim") -> ClaimSpec:
     return validate(ClaimSpec, parse_yaml(text, file), file)
-
-
-def is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

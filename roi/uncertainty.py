@@ -8,7 +8,6 @@ range collapsed to its central value, each draw equals :func:`roi.run` to the pe
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -438,7 +437,3 @@ def collapse_ranges(scenario: Scenario) -> Scenario:
         ratio = None if i.ratio is None else i.ratio.model_copy(update={"low": None, "high": None})
         interventions.append(i.model_copy(update={"ranges": {}, "outcomes": outcomes, "ratio": ratio}))
     return scenario.model_copy(update={"unit_costs": unit_costs, "interventions": tuple(interventions)})
-
-
-def is_finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from . import uncertainty
-from .cli import EXTRA_VERBS, _clean, _table
+from .cli import EXTRA_VERBS, _clean, _ratio, _table
 from .library import load_scenario
 from .model import number, pounds
 
@@ -71,10 +71,6 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     print(_table(["", "P10", "P50", "P90"], rows))
     horizon = sim.scenario.settings.horizon_years
     print(f"\nIn {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within {horizon} years.")
-
-
-def _ratio(value: float | None) -> str:
-    return "no cost" if value is None else f"{value:,.2f}"
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:

@@ -200,3 +200,12 @@ def test_results_pages_offer_the_board_pack_workbook_and_yaml():
     at = start()
     labels = {b.label for b in at.get("download_button")}
     assert {"Excel workbook", "Board pack (PDF)", "Scenario (YAML)"} <= labels
+
+
+def test_an_upload_over_one_megabyte_is_refused_and_nothing_changes():
+    at = start()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    before = at.session_state["spec"]
+    at.file_uploader(key="upload-0").upload("huge.yaml", b"#" * 1_000_001, "application/x-yaml").run()
+    assert any("huge.yaml" in e.value and "the limit is 1 MB" in e.value for e in at.error)
+    assert at.session_state["spec"] == before and not at.exception

@@ -110,3 +110,20 @@ def export_buttons(result: roi.Result, name: str) -> None:
         icon=":material/download:",
         width="stretch",
     )
+
+
+def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an UploadedFile and a roi parser
+    """Parse an uploaded file with ``parse(bytes, name)``: refuse files over 1 MB, and show an InputError
+    (file, field, allowed range) with what stays ``unchanged``. Returns the parsed object or None."""
+    from roi.library import MAX_FILE_BYTES
+
+    if upload is None:
+        return None
+    if upload.size > MAX_FILE_BYTES:
+        st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB. {unchanged}")
+        return None
+    try:
+        return parse(upload.getvalue(), upload.name)
+    except roi.InputError as error:
+        st.error(f"{error}. {unchanged}", icon=":material/warning:")
+        return None
