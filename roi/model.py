@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -178,9 +179,11 @@ class Result:
 
     # -- headline figures --------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def totals(self) -> dict[str, Any]:
-        """PV costs and benefits by value type, NPV, BCR, fiscal ROI, payback and cashable share."""
+        """PV costs and benefits by value type, NPV, BCR, fiscal ROI, payback and cashable share.
+
+        Computed once per result; pages read it several times a rerun."""
         by_type = self.benefits.groupby("value_type")["pv"].sum().reindex(list(VALUE_TYPES), fill_value=0.0)
         pv_costs = float(self.costs["pv"].sum())
         pv_benefits = float(by_type.sum())

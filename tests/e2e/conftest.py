@@ -5,6 +5,7 @@ No test here skips: if chromium or the server cannot start, the test fails and s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -83,21 +84,28 @@ def start_server() -> tuple[subprocess.Popen, str]:
     pytest.fail("streamlit did not become healthy within 60 s", pytrace=False)
 
 
+@contextlib.contextmanager
+def running_server() -> Iterator[str]:
+    """A Streamlit server for the life of the block, stopped afterwards."""
+    process, url = start_server()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @pytest.fixture()
 def fresh_server() -> Iterator[str]:
     """A new server for one test: its first request is whatever the test opens."""
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
