@@ -1,12 +1,10 @@
 """Compare scenarios: two to four side by side, savings by partner, and what each input difference moves."""
 
-import altair as alt
 import streamlit as st
 
 import roi
 import ui
 from roi import charts, compare
-from roi.charts import POUND_AXIS
 from roi.model import pounds
 from ui.widgets import chart
 
@@ -58,40 +56,7 @@ st.dataframe(shown.set_index("Scenario").T, width="stretch")
 if headline["price_year"].nunique() > 1:
     st.warning("These scenarios are in different price years: compare their pounds with care.")
 
-long = compare.by_partner(results)
-long["pv_text"] = long["pv_fiscal"].map(pounds)
-first = results[chosen[0]]
-ids = [p for p in first.scenario.library.partners if p in set(long["partner"])]
-grouped = (
-    alt.Chart(long)
-    .mark_bar()
-    .encode(
-        y=alt.Y(
-            "label:N",
-            title=None,
-            sort=[first.scenario.library.partners[p].label for p in ids],
-            axis=alt.Axis(labelLimit=260),
-        ),
-        yOffset=alt.YOffset("scenario:N", sort=chosen),
-        x=alt.X("pv_fiscal:Q", title="Fiscal savings (present value)", axis=alt.Axis(labelExpr=POUND_AXIS)),
-        color=alt.Color(
-            "scenario:N",
-            sort=chosen,
-            title="Scenario",
-            scale=alt.Scale(scheme="tableau10"),
-            legend=alt.Legend(orient="bottom", labelLimit=360),
-        ),
-        tooltip=[
-            alt.Tooltip("scenario:N", title="Scenario"),
-            alt.Tooltip("label:N", title="Partner"),
-            alt.Tooltip("pv_text:N", title="Fiscal savings"),
-        ],
-    )
-    .properties(
-        title="Fiscal savings by partner, scenario by scenario", width="container", height=max(200, 60 * len(ids))
-    )
-)
-chart(charts.finish(grouped), key="compare-by-partner")
+chart(charts.scenarios_by_partner(compare.by_partner(results), results[chosen[0]], chosen), key="compare-by-partner")
 
 st.subheader(f"What differs from '{chosen[0]}'")
 for other in chosen[1:]:

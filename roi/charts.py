@@ -363,3 +363,38 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
     )
     rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
     return finish((bars + rule).properties(title="Which assumptions matter most (one at a time, others central)"))
+
+
+def scenarios_by_partner(
+    long: pd.DataFrame, result: Result, order: list[str], width: int | str = "container"
+) -> alt.Chart:
+    """Fiscal savings by partner, one bar per scenario. ``long``: scenario, partner, label, pv_fiscal
+    (from :func:`roi.compare.by_partner`); ``result`` gives the partner order; ``order`` the scenarios'."""
+    data = long.assign(pv_text=long["pv_fiscal"].map(pounds))
+    partners = result.scenario.library.partners
+    ids = [p for p in partners if p in set(data["partner"])]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=[partners[p].label for p in ids], axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("scenario:N", sort=order),
+            x=alt.X("pv_fiscal:Q", title="Fiscal savings (present value)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            color=alt.Color(
+                "scenario:N",
+                sort=order,
+                title="Scenario",
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", labelLimit=360),
+            ),
+            tooltip=[
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("label:N", title="Partner"),
+                alt.Tooltip("pv_text:N", title="Fiscal savings"),
+            ],
+        )
+        .properties(
+            title="Fiscal savings by partner, scenario by scenario", width=width, height=max(200, 60 * len(ids))
+        )
+    )
+    return finish(chart)
