@@ -284,8 +284,10 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
         list(flags or [])
         + list(result.warnings)
         + [
-            f"{count} of the {total} figures behind this scenario are local judgements with no published source; "
-            "figures you changed are credited to you, not to a publication.",
+            (
+                f"{count} of the {total} figures behind this scenario are local judgements with no published "
+                "source; figures you changed are credited to you, not to a publication."
+            ),
             "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
             "Economic and social value is shown separately and never added into savings.",
         ]
