@@ -81,8 +81,10 @@ def plain_citation(source: Source | None) -> str:
     """Publication, publisher, year and section in plain English; a local example says so."""
     if source is None:
         return ""
+    if getattr(source, "user_figure", False):
+        return plain(source.citation())
     if source.local_example:
-        return f"Local example, no published source: {plain(source.note)}"
+        return f"Local judgement, no published source: {plain(source.note)}"
     parts = [source.publication, source.publisher, str(source.year) if source.year else None, plain(source.location)]
     text = ", ".join(p for p in parts if p)
     if source.read == "secondary":
@@ -534,7 +536,8 @@ def workbook(result: Result) -> bytes:
         "Parameters and sources",
         parameters,
         formats,
-        "Local examples have no published source: replace them with your own figures.",
+        "Who said it: published (with its source), your figure (with your note and date), or a local judgement "
+        "with no published source, to agree locally.",
         result,
         kinds={c: parameter_kinds for c in ("value", "low", "high")},
     )
@@ -917,8 +920,8 @@ def _evidence(ctx: PackContext) -> tuple[list[str], list[str]]:
         *ctx.flags,
         *result.warnings,
         (
-            f"{count} of the {total} figures behind this scenario are local examples with no published "
-            "source: replace them with local figures before a decision."
+            f"{count} of the {total} figures behind this scenario are local judgements with no published "
+            "source, to agree locally; figures you changed are credited to you, not to a publication."
         ),
         "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
         "Economic and social value is shown separately and never added into savings.",
