@@ -685,7 +685,7 @@ class BoardPack(FPDF):
         mm_per_px = self.width / px_width
         overhead = px_height - natural
         wanted = int(box_height / mm_per_px - overhead)
-        height = max(80, min(3 * natural, wanted))
+        height = max(natural // 2, min(3 * natural, wanted))
         self.picture(chart_png(build(height)), self.width, box_height)
 
     def text_height(self, text: str, size: float) -> float:
@@ -846,7 +846,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         MUTED,
     )
     pack.para(summary.headline_sentence(result), 9, INK)
-    if pack.remaining() > 40:
+    if pack.remaining() > 62:  # below that the bars' labels would not read; the page is full enough
         rows = len(partner_positions(result))
         pack.chart(
             lambda h: charts.savings_by_partner(result, width=700, height=h),

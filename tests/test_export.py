@@ -59,7 +59,7 @@ def test_workbook_figures_equal_run_to_the_penny(result, tmp_path):
     headline = {r["Measure"]: r["Value"] for r in _rows(book, "Headline", header_row=3)}
     assert round(headline["Net present value"], 2) == round(result.totals["npv"], 2)
     assert round(headline["Present value of costs"], 2) == round(result.totals["pv_costs"], 2)
-    assert headline["Payback"] == f"Year {result.totals['payback_year']} ({result.totals['payback_financial_year']})"
+    assert headline["Payback"] == export.year_label(result, result.totals["payback_year"])
     sources = _rows(book, "Unit costs and sources", header_row=3)
     bed_day = next(r for r in sources if r["Library id"] == "bed_day")
     assert bed_day["Uprating factor"] == pytest.approx(100 / 77.6367)
@@ -171,7 +171,7 @@ def test_board_pack_states_the_offer_on_its_first_page(result, pack):
             assert roi.pounds(row.pv_fiscal_non_cashable) in first, row.label
     for figure in (roi.pounds(result.totals["pv_costs"]), roi.pounds(result.totals["npv"])):
         assert figure in first
-    assert f"Year {result.totals['payback_year']} ({result.totals['payback_financial_year']})" in first
+    assert export.year_label(result, result.totals["payback_year"]) in first
 
 
 def test_board_pack_gives_p10_and_p90_beside_the_central_figures(result, pack):
@@ -225,6 +225,12 @@ def test_a_page_writer_can_be_added_after_the_offer(result):
     pdf = export.board_pack(result, draws=200, pages=export.insert_page(deal))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert "Heads of terms" in reader.pages[1].extract_text()
+
+
+def test_year_labels_match_the_dashboard(result):
+    first = result.scenario.settings.first_year
+    assert export.year_label(result, 1) == f"Year 1 ({roi.financial_year(first)})"
+    assert export.year_label(result, None) == f"Not within {result.scenario.settings.horizon_years} years"
 
 
 def test_sources_read_in_plain_english():
