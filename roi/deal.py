@@ -31,7 +31,7 @@ attribution and optimism bias), which is what an outcomes-based payment would pa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,32 +102,40 @@ def _ledger(result: Result, named: tuple[str, ...] = ()) -> _Ledger:
     scenario = result.scenario
     library = scenario.library
     horizon = scenario.settings.horizon_years
-    benefits = result.benefits
-    costs = result.costs
-    fiscal_rows = benefits[benefits["value_type"].isin(("fiscal_cashable", "fiscal_non_cashable"))]
-    involved = set(fiscal_rows["partner"]) | set(costs["partner"]) | set(named)
-    partners = tuple(
-        p for p in library.partners if p in involved and (library.partners[p].fiscal or p in set(costs["partner"]))
-    )
+    benefits, costs = result.benefits, result.costs
+    b_partner = benefits["partner"].to_numpy(dtype=object)
+    b_type = benefits["value_type"].to_numpy(dtype=object)
+    b_year = benefits["year"].to_numpy(dtype=int)
+    b_amount = benefits["amount"].to_numpy(dtype=float)
+    c_partner = costs["partner"].to_numpy(dtype=object)
+    c_year = costs["year"].to_numpy(dtype=int)
+    c_amount = costs["amount"].to_numpy(dtype=float)
+    written = costs["intervention"].to_numpy(dtype=object) != TRANSFER
+    cash_rows = b_type == "fiscal_cashable"
+    fiscal_rows = cash_rows | (b_type == "fiscal_non_cashable")
+    funders = set(c_partner)
+    involved = set(b_partner[fiscal_rows]) | funders | set(named)
+    partners = tuple(p for p in library.partners if p in involved and (library.partners[p].fiscal or p in funders))
+    where = {p: i for i, p in enumerate(partners)}
 
-    def matrix(frame: pd.DataFrame) -> np.ndarray:
+    def matrix(partner: np.ndarray, year: np.ndarray, amount: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        rows = np.array([where.get(p, -1) for p in partner], dtype=int)
+        keep = keep & (rows >= 0)
         out = np.zeros((len(partners), horizon))
-        frame = frame[frame["partner"].isin(partners)]
-        rows = np.array([partners.index(p) for p in frame["partner"]], dtype=int)
-        np.add.at(out, (rows, frame["year"].to_numpy(dtype=int)), frame["amount"].to_numpy(dtype=float))
+        np.add.at(out, (rows[keep], year[keep]), amount[keep])
         return out
 
-    written = costs[costs["intervention"] != TRANSFER]
+    everything = np.ones(len(c_partner), dtype=bool)
     first = scenario.settings.first_year
     return _Ledger(
         partners=partners,
         labels=tuple(library.partners[p].label for p in partners),
         public=np.array([library.partners[p].fiscal for p in partners], dtype=bool),
-        cash=matrix(benefits[benefits["value_type"] == "fiscal_cashable"]),
-        fiscal=matrix(fiscal_rows),
-        funding=matrix(written),
-        as_funded=matrix(costs),
-        cost=np.bincount(written["year"], weights=written["amount"], minlength=horizon)[:horizon],
+        cash=matrix(b_partner, b_year, b_amount, cash_rows),
+        fiscal=matrix(b_partner, b_year, b_amount, fiscal_rows),
+        funding=matrix(c_partner, c_year, c_amount, written),
+        as_funded=matrix(c_partner, c_year, c_amount, everything),
+        cost=np.bincount(c_year[written], weights=c_amount[written], minlength=horizon)[:horizon],
         factors=np.asarray(result.discount_factors, dtype=float),
         years=tuple(financial_year(first + t) for t in range(horizon)),
     )
@@ -406,12 +414,10 @@ def _pennies(values: np.ndarray, total: float) -> np.ndarray:
 
 def _contribution_table(ledger: _Ledger, contributions: np.ndarray, total: float) -> pd.DataFrame:
     pv = ledger.pv(contributions)
-    table = pd.DataFrame({"partner": ledger.partners, "label": ledger.labels})
-    table["share"] = pv / total
-    table["pv"] = _pennies(pv, total)
-    for t, year in enumerate(ledger.years):
-        table[year] = contributions[:, t]
-    return table
+    columns = {"partner": list(ledger.partners), "label": list(ledger.labels), "share": pv / total}
+    columns["pv"] = _pennies(pv, total)
+    columns.update({year: contributions[:, t] for t, year in enumerate(ledger.years)})
+    return pd.DataFrame(columns)
 
 
 # -- proposing a deal --------------------------------------------------------------------------------
@@ -428,7 +434,6 @@ def propose(
     cap: float | None = None,
     simulation: Any = None,
     file: str = "deal",
-    _with_carriers: bool = True,
 ) -> Deal:
     """Propose how the offer's cost is shared under ``rule`` (see the module docstring).
 
@@ -464,15 +469,12 @@ def propose(
             f"per {unit.label.lower()} avoided, {capped}"
         )
     else:
-        public = ledger.public
-        if rule in ("proportional", "equal_return"):
-            split = _positive_split(ledger.pv(ledger.fiscal), public, "fiscal savings", file)
-        elif rule == "proportional_cash":
-            split = _positive_split(ledger.pv(ledger.cash), public, "cash savings", file)
-        elif rule == "cash_break_even":
-            split, _, _ = _break_even_split(ledger, total, lead)
-        else:
+        if rule == "custom":
             split = _custom_shares(ledger, shares, library, file)
+        else:
+            split = _automatic_split(ledger, rule, total, lead, file)
+        if rule == "cash_break_even" and not offer_feasible:
+            label = f"Each partner pays the cash it saves; {ledger.labels[lead]} carries the shortfall"
         contributions = split[:, None] * ledger.cost[None, :]
     drawn = before_drawn = None
     if simulation is not None:
@@ -483,15 +485,20 @@ def propose(
     before = _positions(ledger, ledger.as_funded, before_drawn, simulation)
     feasible = bool((positions.loc[ledger.public, "cash_npv"] >= -PENNY).all())
     carriers: dict[str, list[tuple[str, float]]] = {}
-    if shortfall > PENNY and _with_carriers:
+    if shortfall > PENNY:
         carriers["Funding as it stands"] = _short(before)
+        cash = ledger.pv(ledger.cash)
         for other in AUTOMATIC_RULES:
-            if other in (rule, "equal_return"):
+            if other in (rule, "equal_return"):  # equal_return is the proportional split
                 continue
             try:
-                carriers[RULES[other]] = _short(propose(result, other, file=file, _with_carriers=False).positions)
+                split = _automatic_split(ledger, other, total, lead, file)
             except InputError:
                 continue
+            position = cash - split * total
+            carriers[RULES[other]] = [
+                (ledger.labels[i], float(-position[i])) for i in np.flatnonzero(position < -PENNY)
+            ]
     return Deal(
         rule=rule,
         label=label,
@@ -507,6 +514,15 @@ def propose(
         carriers=carriers,
         draws=0 if simulation is None else len(simulation.pv_costs),
     )
+
+
+def _automatic_split(ledger: _Ledger, rule: str, total: float, lead: int, file: str) -> np.ndarray:
+    """Each partner's share of the cost under an automatic rule."""
+    if rule in ("proportional", "equal_return"):
+        return _positive_split(ledger.pv(ledger.fiscal), ledger.public, "fiscal savings", file)
+    if rule == "proportional_cash":
+        return _positive_split(ledger.pv(ledger.cash), ledger.public, "cash savings", file)
+    return _break_even_split(ledger, total, lead)[0]
 
 
 def _short(positions: pd.DataFrame) -> list[tuple[str, float]]:
@@ -628,3 +644,36 @@ def funding_sentence(result: Result) -> str:
     elif result.scenario.spec.deal is not None:
         text += f" The deal '{result.scenario.spec.deal.label}' no longer applies: funding was changed after it."
     return text
+
+
+def agreed(result: Result, simulation: Any = None) -> Deal | None:
+    """The deal in force in ``result``'s scenario, recomputed on the funding it replaced (so its
+    positions have a 'before'); None if no deal applies. ``simulation``: of the scenario as it was
+    before the deal (see :func:`before_deal`), for the chance each partner loses cash."""
+    record = in_force(result.scenario.spec)
+    if record is None:
+        return None
+    from .model import run
+
+    base = run(before_deal(result.scenario))
+    if record.gain_share is not None:
+        terms = record.gain_share
+        found = propose(
+            base,
+            "gain_share",
+            payer=terms.payer,
+            outcome=terms.outcome,
+            price=terms.price,
+            cap=terms.cap,
+            simulation=simulation,
+        )
+    else:
+        found = propose(base, "custom", shares=dict(record.shares), simulation=simulation)
+    return replace(found, rule=record.rule, label=record.label)
+
+
+def before_deal(scenario: Scenario) -> Scenario:
+    """The scenario with its deal undone, resolved against the same library."""
+    from .library import resolve
+
+    return resolve(undo_deal(scenario.spec), scenario.library, scenario.file)
