@@ -26,6 +26,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from . import charts, summary, uncertainty
+from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
@@ -293,8 +294,11 @@ def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
         return "payback"
     if not numeric:
         return "text"
-    if column in MONEY:
+    lowered = column.lower()
+    if column in MONEY or any(w in lowered for w in ("contribution", "present value", "£")):
         return "money"
+    if "chance" in lowered:
+        return "share"
     if column in SHARES:
         return "share"
     if column in RATIOS:
@@ -560,6 +564,7 @@ def workbook(result: Result) -> bytes:
     )
     _sheet(book, "Benefit flows", _labelled_flows(result, result.benefits), formats, None, result)
     _sheet(book, "Cost flows", _labelled_flows(result, result.costs), formats, None, result)
+    heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.deal)
     book.close()
     return buffer.getvalue()
 
@@ -969,7 +974,12 @@ def evidence_page(pack: BoardPack, ctx: PackContext) -> None:
         pack.para(entry, size, 60)
 
 
-PAGES: tuple[PageWriter, ...] = (offer_page, partners_page, evidence_page)
+def deal_page(pack: BoardPack, ctx: PackContext) -> None:
+    """The heads of terms of the agreed deal, if the scenario carries one (roi.deal_export)."""
+    heads_of_terms_page(pack, ctx.result)
+
+
+PAGES: tuple[PageWriter, ...] = (offer_page, partners_page, deal_page, evidence_page)
 
 
 def insert_page(
