@@ -43,6 +43,7 @@ st.caption(
     "but never added into savings."
 )
 
-st.divider()
-st.markdown("**Take it to the board**")
-export_buttons(result, st.session_state.base_name.replace(" ", "_"))
+with st.container(key="print-hide-exports"):  # left out when the page is printed (ui/style.css)
+    st.divider()
+    st.markdown("**Take it to the board**")
+    export_buttons(result, st.session_state.base_name.replace(" ", "_"))

@@ -34,12 +34,12 @@ summary = partners[
     columns={
         "label": "Partner",
         "pv_costs": "Pays (PV)",
-        "pv_fiscal_cashable": "Cashable saving",
-        "pv_fiscal_non_cashable": "Non-cashable saving",
+        "pv_fiscal_cashable": "Cash saved",
+        "pv_fiscal_non_cashable": "Capacity freed",
         "pv_fiscal": "Fiscal saving",
         "pv_economic": "Economic value",
         "pv_social": "Social value",
-        "fiscal_npv": "Fiscal saving less costs",
+        "fiscal_npv": "Fiscal less costs",
         "npv": "All value less costs",
     }
 )
@@ -80,7 +80,7 @@ chart(
     charts.waterfall(result.waterfall(partner), title=f"From gross benefit to net present value: {name}"),
     key="partner-waterfall",
 )
-chart(charts.cash_flows_by_partner(result), key="partner-cashflows")
+chart(charts.cash_flows_by_partner(result, partner=partner), key="partner-cashflows")
 
 st.subheader("Year by year")
 flows = result.by_partner_year()

@@ -46,6 +46,30 @@ POUND_AXIS = (
     "abs(datum.value) >= 1e3 ? format(abs(datum.value) / 1e3, ',.0f') + 'k' : format(abs(datum.value), ',.0f'))"
 )
 FONT_SIZE = 14
+# Charts fit their container's width, from a phone (about 360 pixels) to a projector; these Vega
+# expressions read the chart's width so labels, legends and values adapt to it.
+NARROW = "width < 520"
+LABEL_LIMIT = 200  # partner names; a fixed limit (one that depends on the width upsets the layout)
+TICKS = {"expr": "max(2, min(10, floor(width / 90)))"}
+LEGEND_COLUMNS = 1  # one entry a line: never wider than a phone (Vega does not wrap legends)
+
+
+def wrap(text: str, width: int = 34) -> list[str]:
+    """A title as lines short enough for a phone (Vega does not wrap titles itself)."""
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]
+
+
+def short_pounds(value: float) -> str:
+    """£1.2m, £350k, -£40k: for labels where the exact figure will not fit."""
+    sign = "-" if value < -0.5 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}£{value / 1e6:,.1f}m"
+    if value >= 1e3:
+        return f"{sign}£{value / 1e3:,.0f}k"
+    return f"{sign}£{value:,.0f}"
 
 
 def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
@@ -59,11 +83,14 @@ def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
 def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     # Fit the width to the container but keep the stated height for the plot itself, so titles and
     # rotated labels add to the height rather than squashing the plot.
+    # Labels that would overlap are dropped (fewer axis labels on a phone); the end labels of a
+    # continuous axis sit inside the plot rather than past its edge.
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return (
-        chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
-        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320)
-        .configure_title(fontSize=FONT_SIZE + 3, anchor="start")
+        chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelOverlap="greedy")
+        .configure_axisX(labelFlush=True, labelBound=True)
+        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
+        .configure_title(fontSize=FONT_SIZE + 2, anchor="start", subtitleFontSize=FONT_SIZE - 1)
     )
 
 
@@ -91,8 +118,8 @@ def savings_by_partner(result: Result, width: int | str = "container", height: i
         alt.Chart(data)
         .mark_bar(size=min(40, int(0.7 * (height or 46 * len(order)) / max(1, len(order)))))
         .encode(
-            y=alt.Y("partner:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X("pv:Q", title="Present value of benefits", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            y=alt.Y("partner:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X("pv:Q", title="Present value of benefits", axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS)),
             color=alt.Color(
                 "value_type:N",
                 title="Value type",
@@ -100,7 +127,13 @@ def savings_by_partner(result: Result, width: int | str = "container", height: i
                     domain=[VALUE_TYPE_LABELS[v] for v in VALUE_TYPES],
                     range=[VALUE_TYPE_COLOURS[v] for v in VALUE_TYPES],
                 ),
-                legend=alt.Legend(orient="bottom", columns=2),
+                # Short names, so the legend fits under the bars on a phone; tooltips give the full ones.
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=LEGEND_COLUMNS,
+                    labelExpr="datum.label == 'Non-cashable (capacity freed)' ? 'Capacity freed' : "
+                    "datum.label == 'Cashable saving' ? 'Cash saving' : datum.label",
+                ),
             ),
             order=alt.Order("value_type:N"),
             tooltip=[
@@ -112,9 +145,7 @@ def savings_by_partner(result: Result, width: int | str = "container", height: i
         )
         .properties(
             title=alt.TitleParams(
-                "Who saves",
-                subtitle="Present value of benefits each partner receives, by value type",
-                subtitleFontSize=FONT_SIZE - 1,
+                "Who saves", subtitle=wrap("Present value of benefits each partner receives, by value type", 34)
             ),
             width=width,
             height=height or max(160, 46 * len(order)),
@@ -136,8 +167,13 @@ def who_pays_who_saves(
     long["funder_label"] = long["funder"].map(lambda p: partners[p].label)
     long["beneficiary_label"] = long["beneficiary"].map(lambda p: partners[p].label)
     long["pv_text"] = long["pv"].map(pounds)
+    long["pv_short"] = long["pv"].map(short_pounds)
     peak = float(long["pv"].abs().max() or 1.0)
     height = height or max(150, 70 * len(matrix.index))
+    columns = max(1, len(matrix.columns))
+    # Values only where they fit: the exact figure in a wide cell, £1.2m in a narrow one, none in a
+    # cell too narrow for either (the tooltip still has it).
+    cell = f"(width / {columns})"
     base = (
         alt.Chart(long)
         .properties(width=width, height=height)
@@ -146,19 +182,22 @@ def who_pays_who_saves(
                 "beneficiary_label:N",
                 title="Who saves",
                 sort=[partners[p].label for p in matrix.columns],
-                axis=alt.Axis(labelAngle=-30, labelLimit=200),
+                axis=alt.Axis(labelAngle={"expr": f"{NARROW} ? -90 : -30"}, labelLimit=LABEL_LIMIT, labelOverlap=False),
             ),
             y=alt.Y(
                 "funder_label:N",
                 title="Who pays",
                 sort=[partners[p].label for p in matrix.index],
-                axis=alt.Axis(labelLimit=220),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT),
             ),
         )
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "pv:Q", title="Present value", scale=alt.Scale(scheme="blues"), legend=alt.Legend(labelExpr=POUND_AXIS)
+            "pv:Q",
+            title="Present value",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(labelExpr=POUND_AXIS, orient="bottom", direction="horizontal", gradientLength=200),
         ),
         tooltip=[
             alt.Tooltip("funder_label:N", title="Paid for by"),
@@ -166,15 +205,22 @@ def who_pays_who_saves(
             alt.Tooltip("pv_text:N", title="Present value"),
         ],
     )
-    labels = base.mark_text(fontSize=FONT_SIZE, fontWeight="bold").encode(
-        text="pv_text:N", color=alt.condition(alt.datum.pv > 0.55 * peak, alt.value("white"), alt.value("black"))
+    ink = alt.condition(alt.datum.pv > 0.55 * peak, alt.value("white"), alt.value("black"))
+    full = base.mark_text(fontSize=FONT_SIZE - 1, fontWeight="bold").encode(
+        text="pv_text:N",
+        color=ink,
+        opacity=alt.condition(f"{cell} >= 96", alt.value(1), alt.value(0)),
+    )
+    short = base.mark_text(fontSize=FONT_SIZE - 2, fontWeight="bold").encode(
+        text="pv_short:N",
+        color=ink,
+        opacity=alt.condition(f"{cell} >= 48 && {cell} < 96", alt.value(1), alt.value(0)),
     )
     title = alt.TitleParams(
         "Who pays, who saves",
-        subtitle="Benefits of each funder's spending (rows), by the partner that receives them (columns)",
-        subtitleFontSize=FONT_SIZE - 1,
+        subtitle=wrap("Benefits of each funder's spending (rows), by the partner that receives them (columns)", 34),
     )
-    return finish((cells + labels).properties(title=title))
+    return finish((cells + full + short).properties(title=title))
 
 
 def waterfall(
@@ -199,34 +245,39 @@ def waterfall(
         else "Reduction"
         for i, a in enumerate(data["amount"])
     ]
-    data["top"] = data[["start", "end"]].max(axis=1)
     data["amount_text"] = data["amount"].map(pounds)
-    base = (
+    # Horizontal, with each step's amount in its label: reads the same on a phone and a projector,
+    # and no value label can collide with a bar or run past the edge.
+    data["label"] = [f"{step}: {text}" for step, text in zip(data["step"], data["amount_text"], strict=True)]
+    bars = (
         alt.Chart(data)
-        .properties(width=width, height=380)
-        .encode(x=alt.X("step:N", sort=list(data["step"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=120)))
-    )
-    bars = base.mark_bar(size=46).encode(
-        y=alt.Y("start:Q", title="£, present value", axis=alt.Axis(labelExpr=POUND_AXIS)),
-        y2="end:Q",
-        color=alt.Color(
-            "kind:N",
-            title=None,
-            scale=alt.Scale(
-                domain=["Gross benefit", "Reduction", "Increase", "Net present value"],
-                range=["#0072B2", "#D55E00", "#009E73", "#332288"],
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X("start:Q", title="£, present value", axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS)),
+            x2="end:Q",
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Gross benefit", "Reduction", "Increase", "Net present value"],
+                    range=["#0072B2", "#D55E00", "#009E73", "#332288"],
+                ),
+                legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS),
             ),
-            legend=alt.Legend(orient="bottom"),
-        ),
-        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount_text:N", title="Amount")],
+            tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount_text:N", title="Amount")],
+        )
+        .properties(width=width, height=34 * len(data))
     )
-    labels = base.mark_text(dy=-8, fontSize=FONT_SIZE - 1).encode(y="top:Q", text="amount_text:N")
-    return finish((bars + labels).properties(title=title))
+    return finish(bars.properties(title=wrap(title, 34)))
 
 
-def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt.Chart:
-    """Undiscounted net cash flow of each partner in each financial year (benefits less costs)."""
+def cash_flows_by_partner(result: Result, width: int | str = "container", partner: str | None = None) -> alt.Chart:
+    """Undiscounted net cash flow of each partner (or of one ``partner``) in each financial year
+    (benefits less costs)."""
     flows = result.by_partner_year()
+    if partner is not None:
+        flows = flows[flows["partner"] == partner]
     net = flows.groupby(["partner", "label", "year", "financial_year"], as_index=False)["amount"].sum()
     net["amount_text"] = net["amount"].map(pounds)
     ids = [p for p in result.scenario.library.partners if p in set(net["partner"])]
@@ -238,15 +289,19 @@ def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt
                 "financial_year:N",
                 title="Financial year",
                 sort=sorted(set(net["financial_year"])),
-                axis=alt.Axis(labelAngle=0),
+                axis=alt.Axis(labelAngle={"expr": f"{NARROW} ? -45 : 0"}),
             ),
             xOffset=alt.XOffset("label:N", sort=[result.scenario.library.partners[p].label for p in ids]),
-            y=alt.Y("amount:Q", title="Net cash flow (undiscounted)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            y=alt.Y(
+                "amount:Q",
+                title=wrap("Net cash flow (undiscounted)", 34),
+                axis=alt.Axis(labelExpr=POUND_AXIS, tickCount={"expr": "max(3, min(10, floor(height / 40)))"}),
+            ),
             color=alt.Color(
                 "label:N",
                 title="Partner",
                 scale=partner_scale(result, ids),
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Partner"),
@@ -254,7 +309,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container") -> alt
                 alt.Tooltip("amount_text:N", title="Benefits less costs"),
             ],
         )
-        .properties(title="Year by year: each partner's benefits less its costs", width=width, height=340)
+        .properties(title=wrap("Year by year: each partner's benefits less its costs", 34), width=width, height=340)
     )
     return finish(chart)
 
@@ -268,16 +323,36 @@ def distribution(
     width: int | str = "container",
 ) -> alt.LayerChart:
     """Histogram of simulated values with P10, P50 and P90 marked."""
-    data = pd.DataFrame({"value": values.to_numpy()})
-    data = data[np.isfinite(data["value"])]
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    # The histogram is counted here (not by Vega's binning) so the axis is a plain number line whose
+    # end labels stay inside the plot.
+    counts, edges = np.histogram(finite, bins=50) if finite.size else (np.zeros(0), np.zeros(1))
+    text = pounds if money else (lambda v: f"{v:,.2f}")
+    data = pd.DataFrame(
+        {
+            "start": edges[:-1],
+            "end": edges[1:],
+            "count": counts,
+            "zero": 0,
+            "range": [f"{text(a)} to {text(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)],
+        }
+    )
     label = POUND_AXIS if money else "format(datum.value, ',.2f')"
     bars = (
         alt.Chart(data)
         .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_non_cashable"])
         .encode(
-            x=alt.X("value:Q", bin=alt.Bin(maxbins=50), title=axis_title, axis=alt.Axis(labelExpr=label)),
-            y=alt.Y("count():Q", title="Simulations"),
-            tooltip=[alt.Tooltip("count():Q", title="Simulations")],
+            x=alt.X(
+                "start:Q",
+                title=axis_title,
+                scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(labelExpr=label, tickCount=TICKS, labelFlush=True),
+            ),
+            x2="end:Q",
+            y=alt.Y("count:Q", title="Simulations"),
+            y2="zero:Q",
+            tooltip=[alt.Tooltip("range:N", title="Between"), alt.Tooltip("count:Q", title="Simulations")],
         )
     )
     marks = pd.DataFrame(
@@ -292,10 +367,10 @@ def distribution(
         .mark_rule(color="#D55E00", strokeWidth=2, strokeDash=[6, 3])
         .encode(x="value:Q", tooltip=[alt.Tooltip("text:N", title="Percentile")])
     )
-    subtitle = "Dashed lines: " + " · ".join(marks["text"]) if len(marks) else ""
+    subtitle = ["Dashed lines:", *marks["text"]] if len(marks) else ""
     return finish(
         (bars + rules).properties(
-            title=alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=FONT_SIZE - 1, subtitleColor="#A0410D"),
+            title=alt.TitleParams(wrap(title, 34), subtitle=subtitle, subtitleColor="#A0410D"),
             width=width,
             height=300,
         )
@@ -318,7 +393,7 @@ def partner_ranges(
                 "label:N",
                 title=None,
                 sort=[result.scenario.library.partners[p].label for p in ids],
-                axis=alt.Axis(labelLimit=260),
+                axis=alt.Axis(labelLimit=LABEL_LIMIT),
             )
         )
     )
@@ -329,14 +404,21 @@ def partner_ranges(
         alt.Tooltip("p90_text:N", title="P90"),
     ]
     bars = base.mark_bar(height=16, opacity=0.55).encode(
-        x=alt.X("p10:Q", title="Net present value (P10 to P90, P50 marked)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+        x=alt.X(
+            "p10:Q",
+            title="Net present value",
+            axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS),
+        ),
         x2="p90:Q",
         color=alt.Color("label:N", scale=partner_scale(result, ids), legend=None),
         tooltip=tooltip,
     )
     points = base.mark_tick(thickness=3, size=26, color="black").encode(x="p50:Q", tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555555").encode(x="x:Q")
-    return finish((bars + points + zero).properties(title="Range of each partner's net present value"))
+    title = alt.TitleParams(
+        wrap("Range of each partner's net present value", 34), subtitle=["Bars: P10 to P90; black tick: P50"]
+    )
+    return finish((bars + points + zero).properties(title=title))
 
 
 def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | str = "container") -> alt.LayerChart:
@@ -350,12 +432,12 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
         alt.Chart(data)
         .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_cashable"])
         .encode(
-            y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=520)),
+            y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X(
                 "npv_low:Q",
-                title="Net present value with the parameter at its low and its high",
+                title="Net present value",
                 scale=alt.Scale(zero=False),
-                axis=alt.Axis(labelExpr=POUND_AXIS),
+                axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS),
             ),
             x2="npv_high:Q",
             tooltip=[
@@ -368,7 +450,14 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
         .properties(width=width, height=max(160, 34 * len(order)))
     )
     rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
-    return finish((bars + rule).properties(title="Which assumptions matter most (one at a time, others central)"))
+    return finish(
+        (bars + rule).properties(
+            title=alt.TitleParams(
+                wrap("Which assumptions matter most", 34),
+                subtitle=wrap("Net present value with each parameter at its low and its high, others central", 44),
+            )
+        )
+    )
 
 
 def scenarios_by_partner(
@@ -383,15 +472,21 @@ def scenarios_by_partner(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=[partners[p].label for p in ids], axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "label:N", title=None, sort=[partners[p].label for p in ids], axis=alt.Axis(labelLimit=LABEL_LIMIT)
+            ),
             yOffset=alt.YOffset("scenario:N", sort=order),
-            x=alt.X("pv_fiscal:Q", title="Fiscal savings (present value)", axis=alt.Axis(labelExpr=POUND_AXIS)),
+            x=alt.X(
+                "pv_fiscal:Q",
+                title="Fiscal savings (present value)",
+                axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS),
+            ),
             color=alt.Color(
                 "scenario:N",
                 sort=order,
                 title="Scenario",
                 scale=alt.Scale(scheme="tableau10"),
-                legend=alt.Legend(orient="bottom", labelLimit=360),
+                legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS),
             ),
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
@@ -400,7 +495,9 @@ def scenarios_by_partner(
             ],
         )
         .properties(
-            title="Fiscal savings by partner, scenario by scenario", width=width, height=max(200, 60 * len(ids))
+            title=wrap("Fiscal savings by partner, scenario by scenario", 34),
+            width=width,
+            height=max(200, 60 * len(ids)),
         )
     )
     return finish(chart)
@@ -422,7 +519,7 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("when:N", sort=when),
             x=alt.X(
                 "value:Q",

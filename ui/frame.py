@@ -17,6 +17,7 @@ from roi import share
 from roi.edit import apply
 from roi.library import read_yaml, validate
 from roi.schema import ScenarioSpec
+from ui.widgets import page_style
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = "district_offer"
@@ -182,6 +183,7 @@ def _scenario_label(name: str) -> str:
 def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     """Set up the page and return the current scenario and result. Call it first on every page."""
     st.set_page_config(page_title=f"{title} · Prevention ROI", page_icon=icon, layout="wide")
+    page_style()
     _init_state()
     _sidebar()
     error = st.session_state.pop("flash_error", None)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import streamlit as st
 
 import roi
 from roi.model import pounds
+
+STYLE = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
+
+
+def page_style() -> None:
+    """The stylesheet every page shares: tiles and chosen options wrap rather than truncate, narrower
+    side margins on a phone, and a print view (Ctrl+P) without the sidebar, header or buttons."""
+    st.html(f"<style>{STYLE}</style>")
 
 
 def per_pound(value: float | None) -> str:

@@ -1,0 +1,89 @@
+"""Screens that fit: the Overview, Savings by partner and Uncertainty pages on a projector (1280x720),
+a phone (390x844) and a large projector (1920x1080). Measured in the page's DOM: no headline tile is
+cut short with an ellipsis, nothing overflows the window or is clipped by its container (chart text
+included), and the Overview prints without the sidebar. Screenshots of every page at every size go to
+test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from .test_browser import wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"projector": (1280, 720), "phone": (390, 844), "large": (1920, 1080)}
+PAGES = {"overview": "", "savings-by-partner": "Savings_by_partner", "uncertainty": "Uncertainty_and_sensitivity"}
+ALL_PAGES = {
+    **PAGES,
+    "build-the-offer": "Build_the_offer",
+    "assumptions": "Assumptions_and_evidence",
+    "check-a-claim": "Check_a_claim",
+    "compare": "Compare_scenarios",
+}
+
+# Every problem as a line of text: a tile whose value is cut short, an element wider than the window,
+# or an element (chart text included) clipped by the box it sits in. Tables that scroll sideways on
+# purpose (overflow auto / scroll) are not a problem.
+MEASURE = (Path(__file__).parent / "measure_fit.js").read_text()
+
+
+def _open(page: Page, url: str, path: str, size: tuple[int, int]) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{url}/{path}")
+    wait_for_run(page)
+    if path in PAGES.values():
+        page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # charts settle to the container's width
+
+
+def _screenshot(page: Page, path) -> None:  # noqa: ANN001 - a Path
+    """The whole page: Streamlit scrolls inside its main block, so grow the window to its height."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    full = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(full, 12_000))})
+    page.wait_for_timeout(1200)
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size({"width": width, "height": height})
+
+
+@pytest.mark.parametrize("size", ["projector", "phone"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_without_truncation_or_overflow(page: Page, app_url: str, artifacts, name, size):
+    _open(page, app_url, PAGES[name], SIZES[size])
+    problems = page.evaluate(MEASURE)
+    assert page.get_by_test_id("stVegaLiteChart").count() > 0  # measured with its charts drawn
+    assert problems == [], problems
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshots_of_every_page_at_every_size(page: Page, app_url: str, artifacts, size):
+    for name, path in ALL_PAGES.items():
+        _open(page, app_url, path, SIZES[size])
+        assert page.get_by_test_id("stException").count() == 0, name
+        _screenshot(page, artifacts / f"fit-{name}-{size}.png")
+
+
+def test_large_projector_fits_too(page: Page, app_url: str):
+    for path in PAGES.values():
+        _open(page, app_url, path, SIZES["large"])
+        assert page.evaluate(MEASURE) == [], path
+
+
+def test_the_overview_prints_on_one_or_two_a4_pages_without_the_sidebar(page: Page, app_url: str, artifacts):
+    import io
+
+    import pypdf
+
+    _open(page, app_url, "", (1280, 900))
+    page.emulate_media(media="print")
+    assert page.get_by_test_id("stSidebar").is_hidden() or page.get_by_test_id("stSidebar").bounding_box() is None
+    pdf = page.pdf(format="A4", print_background=True)
+    (artifacts / "overview-print.pdf").write_bytes(pdf)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert 1 <= len(reader.pages) <= 2, len(reader.pages)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Net present value" in text and "Build the offer" not in text  # the sidebar's links are gone
