@@ -59,8 +59,16 @@ for intervention in scenario.interventions:
     row = by_intervention.loc[intervention.id]
     badge = " · ratio-based" if intervention.ratio_based else ""
     bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
-    with st.expander(f"**{intervention.label}**{badge} · NPV {pounds(row['npv'])} · {bcr}"):
+    # A stable key keeps the panel the same element when its NPV changes; the panel last edited stays open.
+    with st.expander(
+        f"**{intervention.label}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
+        expanded=ui.last_edited("intervention") == intervention.id,
+        key=f"panel-{intervention.id}",
+    ):
         base = {"intervention": intervention.id}
+        # Costs are shown, and typed, at the scenario's price year: the value a user types is taken at
+        # that year, so the label says so from the start (the library's figure is uprated to it).
+        factor = scenario.uprating_factor(intervention.price_year)
         cases_key = ui.key(f"{intervention.id}-cases")
         if st.session_state.get(cases_key) not in (None, float(intervention.cases_per_year)):
             st.session_state[cases_key] = float(intervention.cases_per_year)  # the population changed it
@@ -71,33 +79,39 @@ for intervention in scenario.interventions:
                 f"{intervention.id}-cases",
                 float(intervention.cases_per_year),
                 {**base, "field": "cases_per_year"},
-                min_value=0.0,
-                max_value=1e7,
                 step=10.0,
                 format="%.0f",
             )
         with cols[1]:
             field(
-                f"Cost per case (£, {intervention.price_year} prices)",
+                f"Cost per case (£, {settings.price_year} prices)",
                 f"{intervention.id}-cost",
-                float(intervention.cost_per_case),
+                float(round(intervention.cost_per_case * factor)),
                 {**base, "field": "cost_per_case"},
-                min_value=0.0,
-                max_value=1e9,
                 step=50.0,
-                format="%.2f",
+                format="%.0f",
+                help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
             )
         with cols[2]:
             field(
-                f"Fixed cost per year (£, {intervention.price_year} prices)",
+                f"Fixed cost per year (£, {settings.price_year} prices)",
                 f"{intervention.id}-fixed",
-                float(intervention.fixed_cost_per_year),
+                float(round(intervention.fixed_cost_per_year * factor)),
                 {**base, "field": "fixed_cost_per_year"},
-                min_value=0.0,
-                max_value=1e9,
                 step=1000.0,
-                format="%.2f",
+                format="%.0f",
+                help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
             )
+        st.caption(
+            f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
+            f"{pounds(intervention.cost_per_case * factor)} a case"
+            + (
+                f", plus {pounds(intervention.fixed_cost_per_year * factor)} a year"
+                if intervention.fixed_cost_per_year
+                else ""
+            )
+            + f" ({settings.price_year} prices)."
+        )
         st.caption(
             f"Funded by: {', '.join(f'{library.partners[p].label} {s:.0%}' for p, s in intervention.funded_by.items())}"
             f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
@@ -137,8 +151,6 @@ for intervention in scenario.interventions:
                     f"{name}-q",
                     float(outcome.quantity_per_case),
                     {**oc, "field": "quantity_per_case"},
-                    min_value=0.0,
-                    max_value=1e6,
                     step=0.05,
                     format="%.3f",
                 )
@@ -188,7 +200,7 @@ for intervention in scenario.interventions:
 # -- Appraisal settings -------------------------------------------------------------------------------
 st.subheader("Appraisal settings")
 low_year, high_year = library.deflator_years()
-cols = st.columns(5)
+cols = st.columns([1, 1, 1, 1, 2])  # the discount schedule's name needs the room
 with cols[0]:
     ui.bound(
         st.selectbox,

@@ -50,13 +50,13 @@ def apply_edits() -> None:
     """Apply the editor's edits (its delta since it was created) that have not been tried yet."""
     ids = state[snapshot_key]
     tried = state.setdefault(f"{editor_key}-tried", set())
-    changed = False
+    changed = refused = False
     for row, edits in state.get(editor_key, {}).get("edited_rows", {}).items():
         value = edits.get("value")
         if value is None or (ids[int(row)], value) in tried:
             continue
         tried.add((ids[int(row)], value))
-        changed |= ui.change(
+        accepted = ui.change(
             {
                 "unit_cost": ids[int(row)],
                 "field": "value",
@@ -64,7 +64,11 @@ def apply_edits() -> None:
                 "note": state.get(ui.key("figure-note"), ""),
             }
         )
-    if changed:
+        changed |= accepted
+        refused |= not accepted
+    if refused:
+        state.editor_version += 1  # a new grid shows the last good values, beside the error that says why
+    if changed or refused:
         st.rerun()
 
 
@@ -115,8 +119,7 @@ st.data_editor(
         "label": st.column_config.TextColumn("Unit cost", width="medium"),
         "value": st.column_config.NumberColumn(
             "Value (£)",
-            min_value=0.0,
-            max_value=1e12,
+            max_value=1e12,  # no min_value: the grid would drop a minus sign; the model refuses it instead
             format="localized",
             help="Edit to use your own figure; it is then in the scenario's price year.",
         ),

@@ -100,9 +100,45 @@ def _update_link() -> None:
         st.query_params.from_dict(wanted)
 
 
+HISTORY_LIMIT = 50  # undo steps kept per session (each a small frozen spec)
+
+
+def _remember(previous: ScenarioSpec) -> None:
+    """Put the scenario as it was on the undo stack; a new edit clears what could be redone."""
+    state = st.session_state
+    if previous == state.spec:
+        return
+    state.undo_stack = [*state.get("undo_stack", []), previous][-HISTORY_LIMIT:]
+    state.redo_stack = []
+
+
+def _step(source: str, target: str) -> None:
+    state = st.session_state
+    stack = list(state.get(source, []))
+    if not stack:
+        return
+    state[target] = [*state.get(target, []), state.spec][-HISTORY_LIMIT:]
+    state.spec = stack.pop()
+    state[source] = stack
+    state.generation += 1  # widgets start again from the scenario they now show
+
+
+def undo() -> None:
+    """Step back one edit (within this session)."""
+    _step("undo_stack", "redo_stack")
+
+
+def redo() -> None:
+    """Step forward again after an undo."""
+    _step("redo_stack", "undo_stack")
+
+
 def set_spec(spec: ScenarioSpec, base_name: str | None = None) -> None:
-    """Replace the whole scenario (a new pick, an upload, a reset): widgets start afresh."""
+    """Replace the whole scenario (an upload, a reset, a deal): widgets start afresh. The scenario it
+    replaces can be brought back with Undo."""
+    previous = st.session_state.spec
     st.session_state.spec = spec
+    _remember(previous)
     if base_name is not None:
         st.session_state.base_name = base_name
     st.session_state.generation += 1
@@ -122,8 +158,17 @@ def change(change_: dict[str, Any], widget_key: str | None = None, previous: Any
         if widget_key is not None:
             st.session_state[widget_key] = previous
         return False
+    previous = st.session_state.spec
     st.session_state.spec = spec
+    st.session_state.last_change = dict(change_)
+    _remember(previous)
     return True
+
+
+def last_edited(field: str) -> Any:
+    """The intervention (or setting, unit cost, ...) the last accepted edit changed, so a page can keep
+    its panel open."""
+    return st.session_state.get("last_change", {}).get(field)
 
 
 def bound(widget: Any, label: str, name: str, value: Any, change_: dict[str, Any], **options: Any) -> Any:
@@ -144,6 +189,7 @@ def _pick_scenario() -> None:
     name = st.session_state["scenario-picker"]
     saved = st.session_state.saved
     set_spec(saved[name] if name in saved else shipped_spec(name), base_name=name)
+    st.session_state.undo_stack, st.session_state.redo_stack = [], []  # a different scenario, a new history
 
 
 def _sidebar() -> None:
@@ -168,6 +214,26 @@ def _sidebar() -> None:
         base = state.saved.get(state.base_name) or (
             shipped_spec(state.base_name) if state.base_name in roi.shipped_scenarios() else None
         )
+        if state.get("undo_stack") or state.get("redo_stack"):
+            back, forward = st.columns(2)
+            back.button(
+                "Undo",
+                key="edit-undo",
+                on_click=undo,
+                disabled=not state.get("undo_stack"),
+                icon=":material/undo:",
+                width="stretch",
+                help="Step back one edit.",
+            )
+            forward.button(
+                "Redo",
+                key="edit-redo",
+                on_click=redo,
+                disabled=not state.get("redo_stack"),
+                icon=":material/redo:",
+                width="stretch",
+                help="Step forward again.",
+            )
         if base is not None and base != state.spec:
             st.caption(":material/edit: Edited in this session")
             st.button("Undo all edits", on_click=lambda: set_spec(base), width="stretch")
