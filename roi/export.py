@@ -394,7 +394,7 @@ def settings_table(result: Result) -> pd.DataFrame:
     }
     defaults = {
         "start_year": financial_year(settings.first_year),
-        "discount_rate": "None: the discount schedule applies",
+        "discount_rate": "Not used: the discount schedule applies",
         "optimism_bias": "Set by evidence confidence (next row)",
         "optimism_bias_by_confidence": ", ".join(
             f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.by_confidence.items()
@@ -414,6 +414,8 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown = ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
         elif isinstance(value, float) and name in ("discount_rate", "optimism_bias", "cost_optimism_bias"):
             shown = f"{value:.1%}"
+        elif isinstance(value, int) and not isinstance(value, bool) and "year" not in name:
+            shown = f"{value:,}"
         else:
             shown = value
         rows.append({"setting": labels.get(name, header(name)), "value": shown if shown != "" else "Not set"})
@@ -888,6 +890,9 @@ def partners_page(pack: BoardPack, ctx: PackContext) -> None:
         f"{ctx.pounds_range('npv')} (median {pounds(float(np.median(sim.npv)))}). Every unit cost and effect "
         "with a published or local range was drawn at once from triangular distributions."
     )
+    central = result.totals.get("central_percentile")  # from the one engine, where it has landed
+    if central is not None:
+        sentence += f" The central estimate sits at the {central:.0f}th percentile of the simulations."
     fixed = pack.text_height(sentence, 9) + 6.5 * len(rows) + 16
     charts_room = pack.remaining() - leave - fixed
     funders = len(result.who_pays_who_saves().index)
