@@ -127,12 +127,17 @@ def test_a_switching_value_put_back_gives_npv_within_one_pound_of_zero():
     assert len(crossing) >= 1
     for row in crossing.itertuples():
         assert abs(uncertainty.with_parameter(scenario, row.key, row.switching_value)) < 1.0
-        assert row.low <= row.switching_value <= row.high
+        within = row.low <= row.switching_value <= row.high
+        assert (row.where == "within its range") == within
 
 
-def test_a_switching_value_outside_the_range_is_reported_as_never():
+def test_a_switching_value_outside_the_range_is_found_and_says_how_far():
     table = uncertainty.switching_values(roi.load_scenario("district_offer"))
-    assert table["switching_value"].isna().any()
+    outside = table[table["where"] != "within its range"].dropna(subset=["switching_value"])
+    assert len(outside) >= 1
+    for row in outside.itertuples():
+        assert not row.low <= row.switching_value <= row.high
+        assert "below its low" in row.where or "times its high" in row.where
 
 
 def test_a_million_draws_run_in_bounded_chunks():
