@@ -111,8 +111,9 @@ def test_widening_an_input_range_never_narrows_the_p10_p90_band(index, narrow, e
 
 
 def test_a_parameter_with_zero_range_ranks_last_in_the_tornado():
+    cost = roi.load_library().interventions["dfg_adaptation"].cost_per_case
     scenario = scenario_from(
-        {"name": "Zero range", "interventions": [{"id": "dfg_adaptation", "ranges": {"cost_per_case": [4400, 4400]}}]}
+        {"name": "Zero range", "interventions": [{"id": "dfg_adaptation", "ranges": {"cost_per_case": [cost, cost]}}]}
     )
     table = uncertainty.tornado(scenario)
     assert table.iloc[-1]["key"] == "intervention.dfg_adaptation.cost_per_case"
