@@ -549,9 +549,15 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
         _check_intervention_refs(intervention, library.partners, unit_costs, file, f"interventions[{i}]")
         for k, outcome in enumerate(intervention.outcomes):
             if outcome.lag_years > settings.horizon_years:
+                overrides = [o.unit_cost for o in choice.outcomes or ()]
+                where = (
+                    f"outcomes[{overrides.index(outcome.unit_cost)}]"
+                    if outcome.unit_cost in overrides
+                    else f"outcomes (library outcome {k})"
+                )
                 raise InputError(
                     file,
-                    f"interventions[{i}].outcomes[{k}].lag_years",
+                    f"interventions[{i}].{where}.lag_years",
                     f"{outcome.lag_years} years is beyond the {settings.horizon_years}-year horizon; "
                     f"allowed: 0 to {settings.horizon_years}",
                 )

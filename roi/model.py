@@ -174,8 +174,9 @@ def cash_split(bearers: tuple[Bearer, ...], cashable_share: float | None) -> tup
             out.append(bearer)
             continue
         for value_type, part in (("fiscal_cashable", cashable_share), ("fiscal_non_cashable", 1 - cashable_share)):
-            if part > 0:
-                out.append(Bearer(partner=bearer.partner, value_type=value_type, share=bearer.share * part))
+            share = bearer.share * part
+            if share > 0:  # a share too small to represent is nothing
+                out.append(Bearer(partner=bearer.partner, value_type=value_type, share=share))
     return tuple(out)
 
 

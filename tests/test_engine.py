@@ -228,42 +228,44 @@ def test_with_every_range_collapsed_simulate_equals_run_for_every_partner(share,
 
 
 def test_an_override_with_its_own_price_year_does_not_relabel_the_other_cost():
+    library = load_library()
+    base = library.interventions["dfg_adaptation"]
     scenario = scenario_from(
         {
             "name": "Own price year",
             "settings": {"price_year": 2024},
-            "interventions": [{"id": "hospital_discharge_housing", "cost_per_case": 100, "price_year": 2017}],
+            "interventions": [{"id": "dfg_adaptation", "fixed_cost_per_year": 1_000, "price_year": 2017}],
         }
     )
     intervention = scenario.interventions[0]
-    library = load_library()
-    # The library's £80,000 a year is at 2024 prices; restated at 2017 prices, it uprates back to £80,000.
-    base = library.interventions["hospital_discharge_housing"]
     assert intervention.price_year == 2017
+    # The library's cost per case (at its own price year) keeps its real value: restated at 2017
+    # prices, it uprates back to the library's figure at 2024 prices; so does its range.
+    to_2024 = library.deflator_factor(2017, 2024)
+    library_2024 = library.deflator_factor(base.price_year, 2024)
+    assert intervention.cost_per_case * to_2024 == pytest.approx(base.cost_per_case * library_2024)
+    for mine, theirs in zip(intervention.ranges["cost_per_case"], base.ranges["cost_per_case"], strict=True):
+        assert mine * to_2024 == pytest.approx(theirs * library_2024)
     yearly = roi.run(scenario).costs.groupby("year")["base_amount"].sum().iloc[0]
-    expected = base.cases_per_year * 100 * library.deflator_factor(2017, 2024) + base.fixed_cost_per_year
+    expected = base.cases_per_year * base.cost_per_case * library_2024 + 1_000 * to_2024
     assert yearly == pytest.approx(expected)
-    low, high = intervention.ranges["fixed_cost_per_year"]
-    assert low * library.deflator_factor(2017, 2024) == pytest.approx(base.ranges["fixed_cost_per_year"][0])
-    assert high * library.deflator_factor(2017, 2024) == pytest.approx(base.ranges["fixed_cost_per_year"][1])
 
 
 def test_an_override_without_a_price_year_moves_its_range_to_scenario_prices_too():
     library = load_library()
-    base = library.interventions["dfg_adaptation"]
-    assert base.price_year != 2024 and "cost_per_case" in base.ranges
+    base = next(i for i in library.interventions.values() if i.price_year != 2024 and "cost_per_case" in i.ranges)
     scenario = scenario_from(
         {
             "name": "Typed cost",
             "settings": {"price_year": 2024},
-            "interventions": [{"id": "dfg_adaptation", "cost_per_case": base.cost_per_case}],
+            "interventions": [{"id": base.id, "cost_per_case": base.cost_per_case}],
         }
     )
     factor = library.deflator_factor(base.price_year, 2024)
     low, high = scenario.interventions[0].ranges["cost_per_case"]
     # The typed value is at 2024 prices; the library range, uprated to 2024, then stretched to include it.
     assert low == pytest.approx(min(base.ranges["cost_per_case"][0] * factor, base.cost_per_case))
-    assert high == pytest.approx(base.ranges["cost_per_case"][1] * factor)
+    assert high == pytest.approx(max(base.ranges["cost_per_case"][1] * factor, base.cost_per_case))
 
 
 def parsed(data: dict) -> roi.Scenario:
@@ -346,7 +348,10 @@ def test_bad_new_fields_name_the_file_field_and_what_is_allowed(change, field, a
                 "name": "Bad",
                 "settings": {"horizon_years": 10},
                 "interventions": [
-                    {"id": "dfg_adaptation", "outcomes": [{"unit_cost": "residential_care_year", **change}]}
+                    {
+                        "id": "dfg_adaptation",
+                        "outcomes": [{"unit_cost": "gp_consultation", "quantity_per_case": 1, **change}],
+                    }
                 ],
             }
         )
