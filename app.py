@@ -4,7 +4,7 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts
+from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
 from ui.widgets import chart, export_buttons, local_example_note, partner_table, tiles
 
@@ -22,6 +22,7 @@ tiles(result)
 st.markdown("**What each partner puts in and gets back** (present values)")
 partner_table(result)
 st.markdown(f"#### {roi.summary.headline_sentence(result)}")
+st.markdown(deal.funding_sentence(result))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
 chart(charts.savings_by_partner(result), key="overview-by-partner")

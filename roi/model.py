@@ -142,6 +142,11 @@ class Line:
     displacement: np.ndarray
     attribution: np.ndarray
     optimism_bias: float
+    unit_value: np.ndarray | None = None  # (draws,) pounds per unit of the outcome; None for a ratio
+
+    def units(self) -> np.ndarray:
+        """Units of the outcome avoided (negative: incurred) by year and draw, after every adjustment."""
+        return self.amount() / self.unit_value
 
     def stages(self) -> dict[str, np.ndarray]:
         """Every stage from gross to net, each (years, draws)."""
@@ -261,9 +266,36 @@ def build(
                     draw("displacement", outcome.displacement),
                     draw("attribution", outcome.attribution),
                     ob,
+                    value,
                 )
             )
     return cost_lines, lines
+
+
+TRANSFER = "gain_share"  # the 'intervention' of payments between partners under an applied gain share
+
+
+def capped_payments(units: np.ndarray, price: float, cap: float | None) -> np.ndarray:
+    """Gain-share payments: price x units avoided (none for units added), at most ``cap`` a year."""
+    payments = price * np.clip(units, 0, None)
+    return payments if cap is None else np.minimum(payments, cap)
+
+
+def transfers(scenario: Scenario, lines: list[Line]) -> list[tuple[str, np.ndarray]]:
+    """Payments between partners under a deal applied to the scenario (see roi.deal), by year and
+    draw: (payer, +payments) and (receiver, -payments), which sum to nothing. The payer pays a
+    price per unit of a named outcome avoided, across every intervention, up to a cap a year."""
+    deal = scenario.spec.deal
+    if deal is None or deal.gain_share is None:
+        return []
+    from .deal import check_gain_share  # roi.deal builds on this module
+
+    terms = deal.gain_share
+    check_gain_share(scenario, terms, scenario.file)
+    named = [line for line in lines if line.outcome == terms.outcome]
+    units = sum((line.units() for line in named), np.zeros_like(named[0].amount())) if named else 0.0
+    payments = capped_payments(units, terms.price, terms.cap)
+    return [(terms.payer, payments), (terms.receiver, -payments)]
 
 
 def cumulative(x: np.ndarray) -> np.ndarray:
@@ -346,7 +378,9 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
     settings = scenario.settings
     factors = discount_factors(scenario)[:, None]
     health = discount_factors(scenario, settings.health_discount_schedule)[:, None]
+    moved = transfers(scenario, lines)
     involved = {f for line in cost_lines for f in line.funded_by} | {b.partner for line in lines for b in line.bearers}
+    involved |= {partner for partner, _ in moved}
     present = [p for p in scenario.library.partners if p in involved]
     index = {p: j for j, p in enumerate(present)}
     # by_year[table] is (years, partners, draws) of present values, summed line by line.
@@ -361,6 +395,8 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
         intervention_npv[line.intervention] = -(1.0 + line.uplift) * pv_base
         for funder, share in line.funded_by.items():
             costs[:, index[funder]] += (share * (1.0 + line.uplift)) * pv_by_year
+    for partner, payments in moved:
+        costs[:, index[partner]] += payments * factors
     for line in lines:
         pv_by_year = line.amount() * (health if line.health else factors)
         intervention_npv[line.intervention] = intervention_npv[line.intervention] + pv_by_year.sum(axis=0)
@@ -698,6 +734,17 @@ def run(scenario: Scenario) -> Result:
                     "discount_factor": factors,
                 }
             )
+    for partner, payments in transfers(scenario, lines):
+        cost_parts.append(
+            {
+                "intervention": np.repeat(TRANSFER, horizon),
+                "partner": np.repeat(partner, horizon),
+                "year": years,
+                "base_amount": payments[:, 0],
+                "amount": payments[:, 0],
+                "discount_factor": factors,
+            }
+        )
     for line in lines:
         stages = {name: values[:, 0] for name, values in line.stages().items()}
         for bearer in line.bearers:
