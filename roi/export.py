@@ -829,6 +829,13 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
     rows.append(["Total", "", "", "", "", "", pounds(float(offer["pv_costs"].sum()))])
     pack.grid(rows, (52, 16, 18, 20, 40, 20, 22), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT", "RIGHT"), 7.5)
 
+    if "base_pv" in result.costs and abs(result.costs["pv"].sum() - result.costs["base_pv"].sum()) > 0.5:
+        pack.para(
+            f"Cost per case and fixed cost as entered, at {settings.price_year} prices; the present value of "
+            "costs adds optimism bias on costs (Green Book) and discounting.",
+            7.5,
+            MUTED,
+        )
     pack.heading("Each partner's position", 12)
     label, ranges = partner_ranges(ctx.simulation)
     positions = partner_positions(result)
