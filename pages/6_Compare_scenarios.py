@@ -5,7 +5,7 @@ import streamlit as st
 import roi
 import ui
 from roi import charts, compare
-from roi.model import pounds
+from roi.model import number, pounds
 from ui.widgets import chart
 
 current = ui.frame("Compare scenarios", ":material/compare:")
@@ -66,6 +66,10 @@ for other in chosen[1:]:
         st.caption("No input differs.")
         continue
     table["npv_effect"] = table["npv_effect"].map(lambda v: "cannot be applied alone" if v is None else pounds(v))
+    for column in ("first", "second"):  # 100 cases, not 100.0; 4,400, not 4400.0
+        table[column] = [
+            number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in table[column]
+        ]
     st.dataframe(
         table.rename(columns={"input": "Input", "first": chosen[0], "second": other, "npv_effect": "Moves NPV by"}),
         hide_index=True,

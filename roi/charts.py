@@ -49,7 +49,7 @@ FONT_SIZE = 14
 # Charts fit their container's width, from a phone (about 360 pixels) to a projector; these Vega
 # expressions read the chart's width so labels, legends and values adapt to it.
 NARROW = "width < 520"
-LABEL_LIMIT = 200  # partner names; a fixed limit (one that depends on the width upsets the layout)
+LABEL_LIMIT = 220  # partner names; a fixed limit (one that depends on the width upsets the layout)
 TICKS = {"expr": "max(2, min(10, floor(width / 90)))"}
 LEGEND_COLUMNS = 1  # one entry a line: never wider than a phone (Vega does not wrap legends)
 
