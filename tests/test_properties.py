@@ -68,15 +68,15 @@ def test_partner_totals_and_matrix_add_up_to_the_grand_total(cases, deadweight, 
     result = roi.run(scenario_from(_offer(cases, deadweight, horizon=horizon, programme=programme)))
     totals = result.totals
     partners = result.by_partner()
-    assert partners["pv_costs"].sum() == pytest.approx(totals["pv_costs"], abs=1e-6)
-    assert partners["pv_benefits"].sum() == pytest.approx(totals["pv_benefits"], abs=1e-6)
-    assert partners["npv"].sum() == pytest.approx(totals["npv"], abs=1e-6)
-    assert result.by_intervention()["npv"].sum() == pytest.approx(totals["npv"], abs=1e-6)
-    assert result.who_pays_who_saves().to_numpy().sum() == pytest.approx(totals["pv_benefits"], abs=1e-6)
+    assert partners["pv_costs"].sum() == pytest.approx(totals["pv_costs"], rel=1e-12, abs=1e-6)
+    assert partners["pv_benefits"].sum() == pytest.approx(totals["pv_benefits"], rel=1e-12, abs=1e-6)
+    assert partners["npv"].sum() == pytest.approx(totals["npv"], rel=1e-12, abs=1e-6)
+    assert result.by_intervention()["npv"].sum() == pytest.approx(totals["npv"], rel=1e-12, abs=1e-6)
+    assert result.who_pays_who_saves().to_numpy().sum() == pytest.approx(totals["pv_benefits"], rel=1e-12, abs=1e-6)
     fiscal = result.who_pays_who_saves(FISCAL_VALUE_TYPES).to_numpy().sum()
-    assert fiscal == pytest.approx(totals["pv_fiscal"], abs=1e-6)
-    assert result.waterfall()["amount"].sum() == pytest.approx(totals["npv"], abs=1e-6)
-    assert result.by_year()["pv_benefits"].sum() == pytest.approx(totals["pv_benefits"], abs=1e-6)
+    assert fiscal == pytest.approx(totals["pv_fiscal"], rel=1e-12, abs=1e-6)
+    assert result.waterfall()["amount"].sum() == pytest.approx(totals["npv"], rel=1e-12, abs=1e-6)
+    assert result.by_year()["pv_benefits"].sum() == pytest.approx(totals["pv_benefits"], rel=1e-12, abs=1e-6)
 
 
 def test_zero_cost_intervention_reports_no_cost_not_a_division_error():
