@@ -773,22 +773,41 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         8,
         MUTED,
     )
-    roi_low, roi_high = ctx.percentile_range("fiscal_roi")
-    tiles = [
-        ("Investment", pounds(totals["pv_costs"]), ctx.pounds_range("pv_costs")),
-        ("Fiscal savings", pounds(totals["pv_fiscal"]), ctx.pounds_range("pv_fiscal")),
-        ("Net present value", pounds(totals["npv"]), ctx.pounds_range("npv")),
-        (
-            "£ saved per £1",
-            _ratio_text(totals["fiscal_roi"]),
-            "range not simulated" if roi_low is None else f"P10 £{roi_low:,.2f} to P90 £{roi_high:,.2f}",
-        ),
-        (
-            "Payback",
-            year_label(result, totals["payback_year"]),
-            f"pays back in {ctx.simulation.prob_payback:.0%} of simulations",
-        ),
-    ]
+    sim = ctx.simulation
+
+    def spread(values: np.ndarray | None, money: bool = True) -> str:
+        low, high = _range(values)
+        if low is None:
+            return "range not simulated"
+        return f"P10 {pounds(low)} to P90 {pounds(high)}" if money else f"P10 £{low:,.2f} to P90 £{high:,.2f}"
+
+    cash = getattr(sim, "pv_cashable", None)
+    # The same headline as the Overview: cash and capacity apart, cash back per £1, payback in cash.
+    if cash is not None and "cash_roi" in totals:
+        tiles = [
+            ("Investment", pounds(totals["pv_costs"]), spread(sim.pv_costs)),
+            ("Cash savings", pounds(totals["pv_cashable"]), spread(cash)),
+            ("Freed capacity", pounds(totals["pv_non_cashable"]), spread(sim.pv_fiscal - cash)),
+            ("Net present value", pounds(totals["npv"]), spread(sim.npv)),
+            ("Cash back per £1", _ratio_text(totals["cash_roi"]), spread(getattr(sim, "cash_roi", None), False)),
+            (
+                "Pays back in cash",
+                year_label(result, totals.get("cash_payback_year")),
+                f"pays back in cash in {getattr(sim, 'prob_cash_payback', sim.prob_payback):.0%} of simulations",
+            ),
+        ]
+    else:
+        tiles = [
+            ("Investment", pounds(totals["pv_costs"]), spread(sim.pv_costs)),
+            ("Fiscal savings", pounds(totals["pv_fiscal"]), spread(sim.pv_fiscal)),
+            ("Net present value", pounds(totals["npv"]), spread(sim.npv)),
+            ("£ saved per £1", _ratio_text(totals["fiscal_roi"]), spread(sim.fiscal_roi, False)),
+            (
+                "Payback",
+                year_label(result, totals["payback_year"]),
+                f"pays back in {sim.prob_payback:.0%} of simulations",
+            ),
+        ]
     tile_width = pack.width / len(tiles)
     top = pack.get_y() + 1
     for i, (label, value, spread) in enumerate(tiles):
@@ -800,7 +819,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         pack.set_text_color(MUTED)
         pack.cell(tile_width - 4, 3.5, _latin(label))
         pack.set_xy(x + 2, top + 5.5)
-        pack.set_font("Helvetica", style="B", size=11 if len(value) < 14 else 9)
+        pack.set_font("Helvetica", style="B", size=11 if len(value) < 12 else 8)
         pack.set_text_color(INK)
         pack.cell(tile_width - 4, 6, _latin(value))
         pack.set_xy(x + 2, top + 12)

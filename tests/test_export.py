@@ -169,7 +169,9 @@ def test_board_pack_states_the_offer_on_its_first_page(result, pack):
             assert roi.pounds(row.pv_fiscal_non_cashable) in first, row.label
     for figure in (roi.pounds(result.totals["pv_costs"]), roi.pounds(result.totals["npv"])):
         assert figure in first
-    assert export.year_label(result, result.totals["payback_year"]) in first
+    assert export.year_label(result, result.totals["cash_payback_year"]) in first
+    for figure in (result.totals["pv_cashable"], result.totals["pv_non_cashable"]):
+        assert roi.pounds(figure) in first
 
 
 def test_board_pack_gives_p10_and_p90_beside_the_central_figures(result, pack):
