@@ -146,7 +146,9 @@ class Line:
 
     def units(self) -> np.ndarray:
         """Units of the outcome avoided (negative: incurred) by year and draw, after every adjustment."""
-        return self.amount() / self.unit_value
+        amount = self.amount()
+        value = np.where(self.unit_value > 0, self.unit_value, 1.0)
+        return np.where(self.unit_value > 0, amount / value, 0.0)  # a unit worth nothing counts no units
 
     def stages(self) -> dict[str, np.ndarray]:
         """Every stage from gross to net, each (years, draws)."""
