@@ -692,3 +692,22 @@ def before_deal(scenario: Scenario) -> Scenario:
     from .library import resolve
 
     return resolve(undo_deal(scenario.spec), scenario.library, scenario.file)
+
+
+def paying_partners(result: Result) -> list[str]:
+    """The public partners that fund or receive fiscal savings in this result: who may pay."""
+    ledger = _ledger(result)
+    return [p for p, public in zip(ledger.partners, ledger.public, strict=True) if public]
+
+
+def funding_percentages(result: Result) -> dict[str, float]:
+    """Each paying partner's share of the cost as written, in percent to one decimal place, summing
+    to exactly 100 (largest remainder): the starting point for custom shares."""
+    ledger = _ledger(result)
+    funded = ledger.pv(ledger.funding)
+    total = float(funded.sum())
+    partners = paying_partners(result)
+    if total <= PENNY:
+        return dict.fromkeys(partners, 0.0)
+    tenths = _pennies(np.array([funded[ledger.index(p)] / total * 10 for p in partners]), 10.0) * 10
+    return {p: round(float(v), 1) for p, v in zip(partners, tenths, strict=True)}
