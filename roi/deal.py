@@ -354,6 +354,8 @@ def gain_share_parts(scenario: Scenario, benefits: pd.DataFrame) -> list[dict[st
     if deal is None or deal.gain_share is None:
         return []
     terms = deal.gain_share
+    from .model import discount_factors
+
     payments = gain_share_payments(scenario, benefits, terms)
     years = np.arange(scenario.settings.horizon_years)
     return [
@@ -361,7 +363,9 @@ def gain_share_parts(scenario: Scenario, benefits: pd.DataFrame) -> list[dict[st
             "intervention": np.repeat(TRANSFER, len(years)),
             "partner": np.repeat(partner, len(years)),
             "year": years,
+            "base_amount": sign * payments,
             "amount": sign * payments,
+            "discount_factor": discount_factors(scenario),
         }
         for partner, sign in ((terms.payer, 1.0), (terms.receiver, -1.0))
     ]
