@@ -347,7 +347,7 @@ def _sheet(
         widths = [min(len(title), 28)]
         for row, value in enumerate(values, start=start + 1):
             kind = row_kinds[row - start - 1]
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 if kind == "payback" and result is not None:
                     text = year_label(result, None)
                     sheet.write_string(row, col, text, formats["text"])
