@@ -176,8 +176,6 @@ if "prob_worse_off" in positions:
     view["Chance of losing cash"] = positions["prob_worse_off"]
     formats["Chance of losing cash"] = "{:.0%}"
 st.dataframe(view.style.format(formats), hide_index=True, width="stretch")
-if simulation is None:
-    st.caption("The chance of losing cash needs the engine's per-partner simulation, not available here.")
 
 st.button(
     "Apply this deal to the scenario",

@@ -32,6 +32,8 @@ def test_applying_cash_break_even_on_the_page_shows_everywhere_and_undo_restores
     expected = deal.propose(roi.run(roi.load_scenario("district_offer")), "cash_break_even")
     assert any("short of its cost" in w.value and roi.pounds(expected.shortfall) in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) == 2
+    chances = at.dataframe[1].value.set_index("Partner")["Chance of losing cash"]
+    assert chances.between(0, 1).all() and chances["District council"] > 0.5
     at.button(key="deal-apply").click().run()
     assert not at.exception
     spec = at.session_state["spec"]
