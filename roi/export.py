@@ -251,9 +251,13 @@ MONEY = {
     "pv_social", "pv_fiscal_benefits", "npv", "fiscal_npv", "cash_npv", "costs", "benefits", "fiscal_benefits",
     "cumulative_pv_fiscal_net", "gross", "after_drop_off", "after_deadweight", "after_displacement",
     "after_attribution", "amount", "pv", "cost_per_case", "fixed_cost_per_year", "cash", "capacity", "other_value",
-    "value_at_scenario_prices",
+    "value_at_scenario_prices", "pv_cashable", "cashable_benefits", "pv_cashable_benefits", "cumulative_pv_cash_net",
+    "base_amount",
 }  # fmt: skip
-SHARES = {"optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share", "cashable_share"}
+SHARES = {
+    "optimism_bias", "cost_optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share",
+    "cashable_share",
+}  # fmt: skip
 RATIOS = {"bcr", "fiscal_roi", "cash_roi", "uprating_factor", "discount_factor"}
 YEARS = {"payback_year", "cash_payback_year"}
 
@@ -295,7 +299,7 @@ def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
     if not numeric:
         return "text"
     lowered = column.lower()
-    if column in MONEY or any(w in lowered for w in ("contribution", "present value", "£")):
+    if column in MONEY or column.startswith("pv_") or any(w in lowered for w in ("contribution", "present value", "£")):
         return "money"
     if "chance" in lowered:
         return "share"
