@@ -9,6 +9,7 @@ ROI_DATABASE_URL names one. Every access check is here, in :class:`UserStore`.
     >>> workspace = me.ensure_workspace("My workspace")
 """
 
+from . import repair
 from .db import URL_VARIABLE, database_url, default_url
 from .errors import Forbidden, NotFound, StaleVersion, StoreError, StoreUnavailable
 from .models import KINDS, ROLES
@@ -49,5 +50,6 @@ __all__ = [
     "default_url",
     "detect_kind",
     "display_name",
+    "repair",
     "validate_spec",
 ]

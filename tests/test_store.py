@@ -145,6 +145,22 @@ def test_a_version_that_no_longer_validates_is_refused_on_load_with_the_field(st
     assert "retired_scheme" in alice.text(saved.document_id, 2)
 
 
+def test_a_version_that_no_longer_validates_opens_with_only_the_failing_fields_reset():
+    from store.repair import reset_failing_fields
+
+    stale = (
+        offer(150)
+        .replace("horizon_years: 10", "horizon_years: 900")
+        .replace("  - id: handyperson\n", "  - id: retired_scheme\n")
+    )
+    spec, reset = reset_failing_fields(stale)
+    assert reset == ["settings.horizon_years", "interventions[1].id"]
+    assert spec.settings.horizon_years == roi.schema.Settings().horizon_years
+    assert spec.interventions[0].cases_per_year == 150  # what still validates is kept
+    assert "retired_scheme" not in [i.id for i in spec.interventions]
+    roi.resolve(spec)
+
+
 @pytest.mark.parametrize(
     ("name", "problem"),
     [("", "give a name"), ("   ", "give a name"), ("x" * 201, "too long"), ("offer to the icb", "already used")],
