@@ -88,7 +88,7 @@ if len(numbers) > 1:
     except ValueError as error:
         st.error(f"One of these versions no longer passes today's checks: {error}", icon=":material/warning:")
     else:
-        if document.kind == "scenario":
+        if document.kind in saved.SCENARIO_KINDS:
             a, b = ui.compute(first.spec), ui.compute(second.spec)
             table = compare.differences(a.scenario, b.scenario)
             moved = b.totals["npv"] - a.totals["npv"]
@@ -124,7 +124,7 @@ if len(numbers) > 1:
 st.subheader("Open or restore a version")
 chosen = st.selectbox("Version", numbers, format_func=version_label.get, key=f"history-pick-{document.id}")
 cols = st.columns(2)
-if document.kind == "scenario":
+if document.kind in saved.SCENARIO_KINDS:
     cols[0].button(
         f"Open version {chosen}",
         on_click=saved.open_document,

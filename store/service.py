@@ -173,14 +173,13 @@ def clean_email(email: str) -> str:
 
 
 def detect_kind(data: Any) -> str:
-    """Which kind of document a parsed file is: a claim has `claim:`, a scenario `interventions:`."""
+    """Which kind of document a parsed file is: a claim has `claim:`, a scenario `interventions:`,
+    and a deal is a scenario with a funding deal applied (`deal:`)."""
     if isinstance(data, dict):
         if "claim" in data:
             return "claim"
         if "interventions" in data:
-            return "scenario"
-        if "rule" in data or "funding_rule" in data:
-            return "deal"
+            return "deal" if data.get("deal") else "scenario"
     raise roi.InputError("file", "", "not a scenario (no 'interventions:') nor a claim (no 'claim:')")
 
 
@@ -191,18 +190,15 @@ def validate_spec(
 
     With ``name``, a scenario takes the document's name, so its exports carry it."""
     data = parse_yaml(text, file)
-    if kind == "scenario" and name and isinstance(data, dict):
+    if kind in ("scenario", "deal") and name and isinstance(data, dict):
         data = {**data, "name": name}
-    if kind == "scenario":
+    if kind in ("scenario", "deal"):
         spec = validate(ScenarioSpec, data, file)
         roi.resolve(spec, file=file)  # every reference and price year, as on upload
+        if kind == "deal" and getattr(spec, "deal", None) is None:
+            raise roi.InputError(file, "deal", "a deal is a scenario with a funding deal applied; this one has none")
     elif kind == "claim":
         spec = validate(ClaimSpec, data, file)
-    elif kind == "deal":
-        parse_deal = getattr(roi, "parse_deal", None)
-        if parse_deal is None:
-            raise roi.InputError(file, "", "deals cannot be saved yet: this version of the model has no deal checker")
-        spec = parse_deal(text, file)
     else:
         raise roi.InputError(file, "kind", f"'{kind}' is not one of {', '.join(KINDS)}")
     return dump_spec(spec), spec

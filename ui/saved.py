@@ -133,6 +133,7 @@ def describe_loaded(loaded: store.Loaded, shared_token: str | None = None) -> Op
 # The document open in this session: opening, the link to it, saving, and a save that met a newer one
 
 DOC_PREFIX = "doc:"
+SCENARIO_KINDS = ("scenario", "deal")  # a deal is a scenario with a funding deal applied
 
 
 def _frame():  # noqa: ANN202 - the frame module (imported late: it imports this one)
@@ -165,7 +166,7 @@ def open_document(document_id: str, number: int | None = None) -> bool:
         st.session_state["unloadable"] = {"id": document_id, "number": number, "error": str(error)}
         _flash("error", f"This saved version no longer passes today's checks: {error}")
         return False
-    if loaded.document.kind != "scenario":
+    if loaded.document.kind not in SCENARIO_KINDS:
         _flash("error", f"'{loaded.document.name}' is a {loaded.document.kind}: open it on its own page")
         return False
     _show(loaded)
@@ -218,7 +219,7 @@ def picker_options() -> dict[str, str]:
     if person is None:
         return {}
     try:
-        documents = person.documents(kind="scenario")
+        documents = [d for d in person.documents() if d.kind in SCENARIO_KINDS]
     except StoreError:
         return {}
     many = len({d.workspace_id for d in documents}) > 1
@@ -268,7 +269,7 @@ def _save_as() -> None:
     try:
         version = person.create(
             workspace.id,
-            "scenario",
+            "deal" if getattr(state.spec, "deal", None) else "scenario",
             state.get("save-as-name", ""),
             dump_spec(state.spec),
             state.get("save-as-message", ""),
@@ -282,9 +283,13 @@ def _save_as() -> None:
 
 
 def sidebar_panel() -> None:
-    """Who is signed in, and Save / Save as for the scenario on screen."""
-    state = st.session_state
-    opened, reason = open_store()
+    """Save / Save as for the scenario on screen, then who is signed in (or the local-mode banner)."""
+    _save_panel()
+    st.divider()
+    _who()
+
+
+def _who() -> None:
     if sign_in_configured():
         email = signed_in_email()
         if email:
@@ -299,6 +304,11 @@ def sidebar_panel() -> None:
             ":material/person: **Local mode**: no sign-in is set up, so saved work is kept in this "
             "computer's database for one user. See the README to set up sign-in."
         )
+
+
+def _save_panel() -> None:
+    state = st.session_state
+    opened, reason = open_store()
     if opened is None:
         st.warning(f"Saving is off: {reason}. The shipped examples still work.", icon=":material/cloud_off:")
         return
