@@ -7,7 +7,6 @@ import streamlit as st
 
 import store
 import ui
-from roi import compare
 from roi.model import pounds
 from ui import saved
 
@@ -90,7 +89,7 @@ if len(numbers) > 1:
     else:
         if document.kind in saved.SCENARIO_KINDS:
             a, b = ui.compute(first.spec), ui.compute(second.spec)
-            table = compare.differences(a.scenario, b.scenario)
+            table = saved.differences(first.spec, second.spec)
             moved = b.totals["npv"] - a.totals["npv"]
             st.markdown(
                 f"Net present value {pounds(a.totals['npv'])} in version {older}, {pounds(b.totals['npv'])} in "

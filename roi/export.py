@@ -62,9 +62,10 @@ def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, formats: d
     sheet.freeze_panes(start + 1, 1)
 
 
-def workbook(result: Result) -> bytes:
+def workbook(result: Result, document: str | None = None) -> bytes:
     """An Excel workbook: headline, scenario inputs, every assumption with its source and uprating
-    factor, results by partner, intervention and year, the who-pays / who-saves matrix, and flows."""
+    factor, results by partner, intervention and year, the who-pays / who-saves matrix, and flows.
+    ``document`` says which saved version this is (version, author, time), when it is one."""
     scenario = result.scenario
     settings = scenario.settings
     totals = result.totals
@@ -100,8 +101,9 @@ def workbook(result: Result) -> bytes:
         ],
         columns=["measure", "ratio"],
     )
+    saved = f" ({document})" if document else ""
     note = (
-        f"{scenario.name}. Pounds at {settings.price_year} prices; {settings.programme_years} programme year(s) "
+        f"{scenario.name}{saved}. Pounds at {settings.price_year} prices; {settings.programme_years} programme year(s) "
         f"from {financial_year(settings.first_year)}; {settings.horizon_years}-year horizon; present values."
     )
     _sheet(
@@ -219,9 +221,12 @@ class _Pack(FPDF):
         self.ln(1)
 
 
-def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[str] | None = None) -> bytes:
+def board_pack(
+    result: Result, draws: int = 10_000, seed: int = 1, flags: list[str] | None = None, document: str | None = None
+) -> bytes:
     """A two-page PDF for a partnership board: the headline, savings by partner, the who-pays matrix,
-    the uncertainty range, the flags and the sources, from the same result as the dashboard."""
+    the uncertainty range, the flags and the sources, from the same result as the dashboard.
+    ``document`` says which saved version this is (version, author, time), when it is one."""
     scenario = result.scenario
     settings = scenario.settings
     totals = result.totals
@@ -231,6 +236,8 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
     # Page 1: the headline and who saves.
     pack.add_page()
     pack.heading(scenario.name, 16)
+    if document:
+        pack.para(document[:1].upper() + document[1:], 8, 90)
     pack.para(
         f"Pounds at {settings.price_year} prices, present values over {settings.horizon_years} years; "
         f"{settings.programme_years} programme year(s) from {financial_year(settings.first_year)}.",

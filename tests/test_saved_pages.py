@@ -169,3 +169,22 @@ def test_bad_names_are_refused_and_nothing_typed_is_lost(database):
     at.button(key="save-as-button").click().run()
     assert "already used" in texts(at.error)
     assert at.session_state["spec"].interventions[0].cases_per_year == 10
+
+
+def test_exports_carry_the_documents_name_version_and_author():
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from roi import export
+
+    spec = roi.load_scenario("district_offer").spec.model_copy(update={"name": "Offer to the ICB, v3"})
+    result = roi.run(roi.resolve(spec))
+    document = "saved version 4 by alice@district.gov.uk, 26 Nov 2026, 09:14 UTC"
+    sheet = openpyxl.load_workbook(io.BytesIO(export.workbook(result, document=document)))["Headline"]
+    cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "Offer to the ICB, v3 (saved version 4 by alice@district.gov.uk, 26 Nov 2026, 09:14 UTC)" in cells
+    pdf = PdfReader(io.BytesIO(export.board_pack(result, draws=200, document=document)))
+    first_page = pdf.pages[0].extract_text()
+    assert "Offer to the ICB, v3" in first_page and "Saved version 4 by alice@district.gov.uk" in first_page

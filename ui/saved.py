@@ -12,7 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+import roi
 import store
+from roi import compare
+from roi.schema import ScenarioSpec
 from store import LOCAL_USER, Store, StoreError, UserStore
 
 FAILURE_RECHECK_SECONDS = 30
@@ -110,6 +113,33 @@ class OpenDocument:
     shared_token: str | None = None
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _differences(first_json: str, second_json: str) -> Any:
+    first, second = (roi.resolve(ScenarioSpec.model_validate_json(j)) for j in (first_json, second_json))
+    return compare.differences(first, second)
+
+
+def differences(first: Any, second: Any) -> Any:
+    """Each input that differs between two scenario specs, with the NPV it alone moves (roi.compare),
+    cached by the specs' content: the History page reruns without running the model again."""
+    return _differences(first.model_dump_json(), second.model_dump_json()).copy()
+
+
+def export_label(name: str) -> tuple[str, str | None]:
+    """The file name for exports, and which saved version they are, when a saved document is open
+    and unedited: ("Offer to the ICB v3 - version 4", "saved version 4 by ..., 26 Nov 2026, 09:14 UTC")."""
+    state = st.session_state
+    doc: OpenDocument | None = state.get("doc")
+    if doc is None or state.get("base_name") != DOC_PREFIX + doc.id:
+        return name, None
+    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in doc.name).strip() or "scenario"
+    if state.get("spec") != state.get("doc_spec"):
+        return f"{safe} - edited from version {doc.version}", (
+            f"edited from saved version {doc.version} by {doc.author}, {doc.saved_at}"
+        )
+    return f"{safe} - version {doc.version}", f"saved version {doc.version} by {doc.author}, {doc.saved_at}"
+
+
 def when(value: Any) -> str:
     """A saved time as people read it: 26 Nov 2026, 09:14 (UTC)."""
     return value.strftime("%d %b %Y, %H:%M UTC")
@@ -133,6 +163,7 @@ def describe_loaded(loaded: store.Loaded, shared_token: str | None = None) -> Op
 # The document open in this session: opening, the link to it, saving, and a save that met a newer one
 
 DOC_PREFIX = "doc:"
+PICKER_LIMIT = 100  # the most recently saved; the History page lists them all
 SCENARIO_KINDS = ("scenario", "deal")  # a deal is a scenario with a funding deal applied
 
 
@@ -219,7 +250,7 @@ def picker_options() -> dict[str, str]:
     if person is None:
         return {}
     try:
-        documents = [d for d in person.documents() if d.kind in SCENARIO_KINDS]
+        documents = [d for d in person.documents(limit=PICKER_LIMIT) if d.kind in SCENARIO_KINDS]
     except StoreError:
         return {}
     many = len({d.workspace_id for d in documents}) > 1
@@ -364,16 +395,13 @@ def page_banner() -> None:
 
 
 def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
-    from roi import compare
     from roi.model import pounds
 
     st.warning(conflict["text"], icon=":material/sync_problem:")
     person = user()
     try:
         theirs = person.open(doc.id, conflict["head"])
-        table = compare.differences(
-            _frame().compute(theirs.spec).scenario, _frame().compute(st.session_state.spec).scenario
-        )
+        table = differences(theirs.spec, st.session_state.spec)
     except (StoreError, ValueError):
         table = None
     if table is not None and not table.empty:
