@@ -73,8 +73,9 @@ def signed_in_email() -> str | None:
         return LOCAL_USER
     if not st.user.get("is_logged_in"):
         return None
-    email = st.user.get("email")
-    return str(email).strip().lower() if email else None
+    # Entra ID sends `email` only for accounts with a mailbox; `preferred_username` is the sign-in name.
+    email = st.user.get("email") or st.user.get("preferred_username")
+    return str(email).strip().lower() if email and "@" in str(email) else None
 
 
 def user() -> UserStore | None:
@@ -325,6 +326,13 @@ def _who() -> None:
         email = signed_in_email()
         if email:
             st.caption(f":material/account_circle: Signed in as {email}")
+            st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
+        elif st.user.get("is_logged_in"):
+            st.warning(
+                "Your sign-in gave no email address, so saved work cannot be shown: ask whoever runs the "
+                "sign-in to include the email claim.",
+                icon=":material/person_off:",
+            )
             st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
         else:
             st.button(
