@@ -188,3 +188,23 @@ def test_exports_carry_the_documents_name_version_and_author():
     pdf = PdfReader(io.BytesIO(export.board_pack(result, draws=200, document=document)))
     first_page = pdf.pages[0].extract_text()
     assert "Offer to the ICB, v3" in first_page and "Saved version 4 by alice@district.gov.uk" in first_page
+
+
+def test_an_owner_adds_a_member_by_email_and_changes_their_role_on_the_history_page(database):
+    at = start()
+    save_as(at, "Offer", "first")
+    at.switch_page("pages/8_History.py").run()
+    at.text_input(key="member-email").set_value("Colleague@ICB.nhs.uk")
+    at.selectbox(key="member-role").select("viewer")
+    at.button(key="member-set").click().run()
+    assert "colleague@icb.nhs.uk is now a viewer" in texts(at.success).lower()
+    at.text_input(key="member-email").set_value("not an email")
+    at.button(key="member-set").click().run()
+    assert "not an email address" in texts(at.error)
+    local = Store(database).local()
+    workspace = local.workspaces()[0]
+    assert {(m.email, m.role) for m in local.members(workspace.id)} == {
+        ("local", "owner"),
+        ("colleague@icb.nhs.uk", "viewer"),
+    }
+    assert [a.action for a in local.audit(workspace.id)][0] == "member.add"

@@ -442,3 +442,14 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(alice, tmp_path):
         backups.restore(target, b"not a zip")
     assert target.for_user("alice@district.gov.uk").workspaces() == []
     target.dispose()
+
+
+def test_a_deal_is_saved_as_a_scenario_with_its_funding_deal(alice):
+    from store import detect_kind
+    from store.service import validate_spec
+
+    assert detect_kind({"interventions": [], "deal": {"rule": "proportional"}}) == "deal"
+    assert detect_kind({"interventions": []}) == "scenario"
+    assert detect_kind({"claim": "x"}) == "claim"
+    with pytest.raises(roi.InputError, match="a deal is a scenario with a funding deal applied"):
+        validate_spec("deal", OFFER)
