@@ -93,7 +93,7 @@ if len(numbers) > 1:
             moved = b.totals["npv"] - a.totals["npv"]
             st.markdown(
                 f"Net present value {pounds(a.totals['npv'])} in version {older}, {pounds(b.totals['npv'])} in "
-                f"version {newer}: **{'+' if moved >= 0 else '−'}{pounds(abs(moved))}**. Each input below is "
+                f"version {newer}: **{'+' if moved >= 0 else ''}{pounds(moved)}**. Each input below is "
                 f"applied alone to version {older}, with how far it moves the NPV."
             )
             if table.empty:
