@@ -251,9 +251,12 @@ MONEY = {
     "pv_social", "pv_fiscal_benefits", "npv", "fiscal_npv", "cash_npv", "costs", "benefits", "fiscal_benefits",
     "cumulative_pv_fiscal_net", "gross", "after_drop_off", "after_deadweight", "after_displacement",
     "after_attribution", "amount", "pv", "cost_per_case", "fixed_cost_per_year", "cash", "capacity", "other_value",
-    "value_at_scenario_prices",
+    "value_at_scenario_prices", "cashable_benefits", "cumulative_pv_cash_net",
 }  # fmt: skip
-SHARES = {"optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share", "cashable_share"}
+SHARES = {
+    "optimism_bias", "cost_optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share",
+    "cashable_share",
+}  # fmt: skip
 RATIOS = {"bcr", "fiscal_roi", "cash_roi", "uprating_factor", "discount_factor"}
 YEARS = {"payback_year", "cash_payback_year"}
 
@@ -295,7 +298,7 @@ def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
     if not numeric:
         return "text"
     lowered = column.lower()
-    if column in MONEY or any(w in lowered for w in ("contribution", "present value", "£")):
+    if column in MONEY or column.startswith("pv_") or any(w in lowered for w in ("contribution", "present value", "£")):
         return "money"
     if "chance" in lowered:
         return "share"
@@ -347,7 +350,7 @@ def _sheet(
         widths = [min(len(title), 28)]
         for row, value in enumerate(values, start=start + 1):
             kind = row_kinds[row - start - 1]
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 if kind == "payback" and result is not None:
                     text = year_label(result, None)
                     sheet.write_string(row, col, text, formats["text"])
