@@ -196,6 +196,14 @@ HEADERS = {
     "npv": "Net present value",
     "fiscal_npv": "Fiscal savings less costs, present value",
     "cash_npv": "Cash savings less costs, present value",
+    "pv_cashable": "Cash savings, present value",
+    "cashable_benefits": "Cash savings (undiscounted)",
+    "pv_cashable_benefits": "Cash savings, present value",
+    "cumulative_pv_cash_net": "Cumulative cash savings less costs, present value",
+    "base_amount": "Cost before optimism bias (undiscounted)",
+    "base_pv": "Cost before optimism bias, present value",
+    "effect": "Avoids or incurs",
+    "health_effect": "Health effect (health discount rate)",
     "payback_year": "Payback",
     "cash_payback_year": "Payback in cash",
     "bcr": "Benefit-cost ratio",
@@ -205,6 +213,7 @@ HEADERS = {
     "confidence": "Evidence confidence",
     "cases_per_year": "Cases per year",
     "optimism_bias": "Optimism bias on benefits",
+    "cost_optimism_bias": "Optimism bias on costs",
     "costs": "Costs (undiscounted)",
     "benefits": "Benefits (undiscounted)",
     "fiscal_benefits": "Fiscal savings (undiscounted)",
@@ -251,7 +260,8 @@ MONEY = {
     "pv_social", "pv_fiscal_benefits", "npv", "fiscal_npv", "cash_npv", "costs", "benefits", "fiscal_benefits",
     "cumulative_pv_fiscal_net", "gross", "after_drop_off", "after_deadweight", "after_displacement",
     "after_attribution", "amount", "pv", "cost_per_case", "fixed_cost_per_year", "cash", "capacity", "other_value",
-    "value_at_scenario_prices", "cashable_benefits", "cumulative_pv_cash_net",
+    "value_at_scenario_prices", "pv_cashable", "cashable_benefits", "pv_cashable_benefits",
+    "cumulative_pv_cash_net", "base_amount", "base_pv",
 }  # fmt: skip
 SHARES = {
     "optimism_bias", "cost_optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share",
@@ -298,7 +308,7 @@ def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
     if not numeric:
         return "text"
     lowered = column.lower()
-    if column in MONEY or column.startswith("pv_") or any(w in lowered for w in ("contribution", "present value", "£")):
+    if column in MONEY or any(w in lowered for w in ("contribution", "present value", "£")):
         return "money"
     if "chance" in lowered:
         return "share"
