@@ -121,12 +121,13 @@ def local_example_note(result: roi.Result) -> None:
 def export_buttons(result: roi.Result, name: str) -> None:
     """Download buttons for the board: Excel workbook, PDF board pack, scenario YAML."""
     from roi import export
+    from ui.saved import export_label
 
-    stem = name or "scenario"
+    stem, document = export_label(name or "scenario")  # a saved document: its name, version and author
     cols = st.columns(3)
     cols[0].download_button(
         "Excel workbook",
-        data=lambda: export.workbook(result),
+        data=lambda: export.workbook(result, document=document),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -135,7 +136,7 @@ def export_buttons(result: roi.Result, name: str) -> None:
     )
     cols[1].download_button(
         "Board pack (PDF)",
-        data=lambda: export.board_pack(result),
+        data=lambda: export.board_pack(result, document=document),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         on_click="ignore",
