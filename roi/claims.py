@@ -342,6 +342,25 @@ def parse(text: str | bytes, file: str = "claim", library: Library | None = None
     return claim
 
 
+LINK_PARAM = "c"
+
+
+def to_link(claim: ClaimSpec) -> str:
+    """The claim packed for the address bar (``?c=...``), the same way a scenario is shared."""
+    from . import share
+
+    return share.encode(claim)
+
+
+def from_link(text: str, library: Library | None = None) -> ClaimSpec:
+    """The claim in a shared link, validated and checked against the library like an upload."""
+    from . import share
+
+    claim = validate_claim(share.unpack(text, LINK_PARAM), share.SOURCE)
+    check_references(claim, library or load_library(), share.SOURCE)
+    return claim
+
+
 def find(path_or_name: str | Path) -> Path:
     """A claim file, or a shipped example claim by name."""
     path = Path(path_or_name)
@@ -579,11 +598,19 @@ def _value_line(saving: ClaimSaving, library: Library, scenario_costs: dict[str,
     return _Valued(cost.value * factor, low, high, library_value, saving.cost_basis or "library", bearers, cost)
 
 
-def _price_year(claim: ClaimSpec, library: Library) -> int:
-    known = [s for s in claim.savings if s.unit_cost is not None]
+def _price_year(claim: ClaimSpec, library: Library, scenario_costs: dict[str, UnitCost] | None = None) -> int:
+    """The claim's price year: as stated, else that of the unit cost its first line uses (the library's,
+    the scenario's, or your own value's), else the latest year of the GDP deflator."""
+    latest = library.deflator_years()[1]
     if claim.price_year is not None:
         return claim.price_year
-    return library.unit_costs[known[0].unit_cost].price_year if known else library.deflator_years()[1]  # type: ignore[index]
+    for saving in claim.savings:
+        if saving.cost_basis == "own":
+            return saving.own_price_year or latest
+        if saving.unit_cost is not None:
+            costs = scenario_costs if saving.cost_basis == "scenario" and scenario_costs else library.unit_costs
+            return costs.get(saving.unit_cost, library.unit_costs[saving.unit_cost]).price_year
+    return latest
 
 
 def check_claim(
@@ -601,7 +628,8 @@ def check_claim(
     defaults = load_claim_defaults(library)
     check_references(claim, library, file)
     low_year, current = library.deflator_years()
-    price_year = _price_year(claim, library)
+    scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs
+    price_year = _price_year(claim, library, scenario_costs)
     if price_year not in library.deflator.index:
         raise InputError(
             file, "price_year", f"{price_year} is outside the GDP deflator; allowed: {low_year} to {current}"
@@ -613,7 +641,6 @@ def check_claim(
                 f"savings[{i}].own_price_year",
                 f"{saving.own_price_year} is outside the GDP deflator; allowed: {low_year} to {current}",
             )
-    scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs
     flags: list[Flag] = []
     if claim.price_year is None:
         known = any(s.unit_cost for s in claim.savings)
@@ -621,7 +648,7 @@ def check_claim(
             Flag(
                 "no_price_year",
                 f"The claim states no price year; it is taken as {price_year}"
-                + (", the price year of the library unit costs it uses." if known else "."),
+                + (", the price year of the unit cost it uses." if known else "."),
             )
         )
     elif current - claim.price_year > defaults.max_price_year_age:
@@ -737,6 +764,8 @@ def _rows(
                 "cost_basis_label": BASIS_LABELS[valued.basis],
                 "partner": partner,
                 "partner_label": library.partners[partner].label if partner in library.partners else partner,
+                "booked_to_label": library.partners[saving.partner].label if saving.partner else "not stated",
+                "booked_as_label": VALUE_TYPE_LABELS[saving.value_type] if saving.value_type else "not stated",
                 "value_type": value_type,
                 "value_type_label": VALUE_TYPE_LABELS[value_type],
                 "quantity": saving.quantity,
@@ -980,7 +1009,7 @@ def _independent(
     other = claim.model_copy(
         update={
             "savings": tuple(swaps.get(i, s) for i, s in enumerate(claim.savings)),
-            "price_year": _price_year(claim, library),
+            "price_year": _price_year(claim, library, scenario.unit_costs if scenario is not None else None),
         }
     )
     again = check_claim(other, library, file, scenario)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from . import uncertainty
@@ -132,6 +133,23 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
     claim = claims.load(args.file)
     scenario = load_scenario(args.scenario) if args.scenario else None
     check = claims.check_claim(claim, file=claims.find(args.file).name, scenario=scenario)
+    if args.pdf or args.xlsx:
+        from pathlib import Path
+
+        from . import claim_report
+        from .errors import InputError
+
+        written = []
+        for target, make in ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook)):
+            if target:
+                try:
+                    Path(target).write_bytes(make(check))
+                except OSError as exc:
+                    raise InputError(target, "", f"cannot write the file: {exc.strerror or exc}") from exc
+                written.append(target)
+        print("Wrote " + ", ".join(written), file=sys.stderr if args.json else sys.stdout)
+        if not args.json:
+            return
     payload = _clean(check.payload())
     if args.json:
         print(json.dumps(payload, indent=2))
@@ -178,6 +196,8 @@ def _register_claims(verbs: Any) -> None:
     claim = verbs.add_parser("check-claim", help="recompute a savings claim and flag its problems")
     claim.add_argument("file")
     claim.add_argument("--json", action="store_true")
+    claim.add_argument("--pdf", metavar="OUT", help="write the one-page claim-check report (PDF)")
+    claim.add_argument("--xlsx", metavar="OUT", help="write the claim-check workbook (Excel)")
     claim.add_argument(
         "--scenario", metavar="SCENARIO", help="the scenario whose unit costs lines with cost_basis: scenario use"
     )

@@ -187,8 +187,11 @@ def test_district_direct_says_its_bed_day_is_circular_and_recomputes_at_the_king
 def test_the_trusts_own_350_bed_day_and_30_percent_deadweight_give_211680_a_year():
     check = check_claim(with_line(HOUSING, cost_basis="own", own_value=350, own_price_year=2024, deadweight=0.3))
     # 900 x £350 = £315,000 for 26 weeks; x 2 = £630,000 a year; x 0.7 x 0.8 x (1 - 0.4) = £211,680.
-    assert round(check.recomputed_library, 2) == round(900 * 250, 2)
-    assert round(check.annualised * 100 / D[check.price_year], 2) == 630_000.00
+    assert check.price_year == 2024  # not stated: that of the unit cost it uses, your own
+    assert round(check.recomputed, 2) == 315_000.00 and round(check.annualised, 2) == 630_000.00
+    assert round(check.recomputed_library, 2) == round(900 * 250 * 100 / D[2017], 2)
+    steps = check.steps.set_index("step")["amount"]
+    assert round(steps["unit_cost"], 2) == 45_000.00 and round(steps["uprating"], 2) == 0.00
     assert round(check.adjusted, 2) == 211_680.00
     assert check.cash == 0 and round(check.capacity, 2) == 211_680.00
     assert round(check.adjusted * check.period_factor, 2) == 105_840.00
