@@ -4,7 +4,7 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts
+from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
 from ui.widgets import chart, export_buttons, local_example_note, tiles
 
@@ -20,6 +20,7 @@ st.caption(
 )
 tiles(result)
 st.markdown(f"#### {roi.summary.headline_sentence(result)}")
+st.markdown(deal.funding_sentence(result))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
 chart(charts.savings_by_partner(result), key="overview-by-partner")

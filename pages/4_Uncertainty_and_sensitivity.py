@@ -5,8 +5,9 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts, uncertainty
+from roi import charts, limits, uncertainty
 from roi.model import number, pounds
+from ui import jobs
 from ui.widgets import chart, export_buttons
 
 current = ui.frame("Uncertainty and sensitivity", ":material/casino:")
@@ -16,12 +17,21 @@ settings = scenario.settings
 st.title("Uncertainty and sensitivity")
 st.caption(
     "Every unit cost and effect parameter with a low-high range is drawn at once (triangular, or PERT, on "
-    "low / central / high). Ranges marked as local examples have no published basis."
+    "low / central / high). Ranges marked as local judgements have no published basis."
 )
 
 cols = st.columns([1, 1, 1, 2])
+choices = limits.draw_choices(scenario)
+if st.session_state.get("mc-draws") not in choices:
+    st.session_state["mc-draws"] = min(10_000, choices[-1])
 draws = cols[0].selectbox(
-    "Simulations", [1_000, 10_000, 100_000, 1_000_000], index=1, key="mc-draws", format_func=lambda n: f"{n:,}"
+    "Simulations",
+    choices,
+    key="mc-draws",
+    format_func=lambda n: f"{n:,}",
+    help=None
+    if choices[-1] == limits.DRAW_CHOICES[-1]
+    else f"This scenario is large, so at most {choices[-1]:,} simulations are offered.",
 )
 seed = cols[1].number_input(
     "Seed",
@@ -40,17 +50,8 @@ distribution = cols[2].selectbox(
 )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def simulated(spec_json: str, draws: int, seed: int, distribution: str, _bar=None) -> dict:  # noqa: ANN001
-    """Summaries of a simulation (not its million draws), cached by the scenario and the settings.
-    ``_bar`` (not part of the cache key) shows progress for large runs."""
-
-    def progress(share: float) -> None:
-        if _bar is not None:
-            _bar.progress(share, text=f"Simulating: {share:.0%}")
-
-    scenario_ = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
-    sim = uncertainty.simulate(scenario_, draws, seed, distribution, progress=progress)
+def summarise(sim: uncertainty.Simulation) -> dict:
+    """What the page shows of a simulation: percentiles and 20,000 draws, not its million draws."""
     return {
         "percentiles": sim.percentiles(),
         "prob_payback": sim.prob_payback,
@@ -59,10 +60,29 @@ def simulated(spec_json: str, draws: int, seed: int, distribution: str, _bar=Non
     }
 
 
-bar = st.progress(0.0, text="Simulating...") if draws > 10_000 else None
-summary = simulated(current.spec.model_dump_json(), draws, int(seed), distribution, bar)
-if bar is not None:
-    bar.empty()
+def stop(run_key: tuple) -> None:
+    st.session_state["mc-stopped"] = run_key
+
+
+run_key = (current.spec.model_dump_json(), draws, int(seed), distribution)
+summary = jobs.cached(run_key)
+if summary is None and st.session_state.get("mc-stopped") == run_key:
+    st.info(f"The {draws:,}-draw simulation was stopped before it finished.", icon=":material/stop_circle:")
+    if st.button("Run it again", key="mc-rerun"):
+        st.session_state.pop("mc-stopped", None)
+        st.rerun()
+    st.stop()
+if summary is None:
+    heavy = draws >= limits.HEAVY_DRAWS
+    stop_slot = st.empty()
+    if heavy:
+        stop_slot.button("Stop the simulation", key="mc-stop", on_click=stop, args=(run_key,))
+    summary = jobs.run(
+        run_key,
+        heavy,
+        lambda progress: summarise(uncertainty.simulate(scenario, draws, int(seed), distribution, progress=progress)),
+    )
+    stop_slot.empty()
 
 npv, roi_per_pound = summary["percentiles"]["npv"], summary["percentiles"]["fiscal_roi"]
 st.markdown(
@@ -107,9 +127,17 @@ if draws > 20_000:
 chart(charts.partner_ranges(summary["by_partner"], result), key="mc-partners")
 
 st.subheader("Sensitivity")
-table = uncertainty.tornado(scenario)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tornado and switching values, computed once per scenario for every session (no elements inside)."""
+    scenario_ = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
+    return uncertainty.tornado(scenario_), uncertainty.switching_values(scenario_)
+
+
+table, switching = sensitivity(run_key[0])
 chart(charts.tornado(table, result.totals["npv"]), key="mc-tornado")
-switching = uncertainty.switching_values(scenario)
 shown = pd.DataFrame(
     {
         "Parameter": switching["parameter"],

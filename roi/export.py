@@ -15,6 +15,7 @@ import xlsxwriter
 from fpdf import FPDF
 
 from . import charts, summary, uncertainty
+from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
@@ -134,7 +135,8 @@ def workbook(result: Result) -> bytes:
         "Parameters and sources",
         parameter_table(scenario),
         formats,
-        "Local examples have no published source: replace them with your own figures.",
+        "Who said it: published (with its source), your figure (with your note and date), or a local judgement "
+        "with no published source, to agree locally.",
     )
     _sheet(book, "By partner", result.by_partner(), formats)
     _sheet(book, "By intervention", result.by_intervention(), formats)
@@ -151,6 +153,7 @@ def workbook(result: Result) -> bytes:
     )
     _sheet(book, "Benefit flows", result.benefits, formats)
     _sheet(book, "Cost flows", result.costs, formats)
+    heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.deal)
     book.close()
     return buffer.getvalue()
 
@@ -197,7 +200,8 @@ class _Pack(FPDF):
             0,
             5,
             _latin(
-                f"Prevention ROI board pack - {self.pack_title} - {date.today():%d %B %Y} - page {self.page_no()} of 2"
+                f"Prevention ROI board pack - {self.pack_title} - {date.today():%d %B %Y} - "
+                f"page {self.page_no()} of {{nb}}"
             ),
             align="C",
         )
@@ -283,7 +287,10 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
         list(flags or [])
         + list(result.warnings)
         + [
-            f"{count} of the {total} figures behind this scenario are local examples with no published source.",
+            (
+                f"{count} of the {total} figures behind this scenario are local judgements with no published "
+                "source; figures you changed are credited to you, not to a publication."
+            ),
             "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
             "Economic and social value is shown separately and never added into savings.",
         ]
@@ -302,4 +309,5 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
             7.5,
             60,
         )
+    heads_of_terms_page(pack, result)  # the agreed deal, if the scenario has one (roi.deal)
     return bytes(pack.output())
