@@ -369,41 +369,32 @@ st.markdown(
     f"for the claim's own {weeks}: {pounds(check.cash)} a year in cash and {pounds(check.capacity)} in capacity freed."
 )
 
-left, right = st.columns(2)
-with left:
-    st.markdown("**Like for like**")
-    table = check.like_for_like()
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Figure": table["figure"].map(claims.FIGURE_LABELS).str.strip(),
-                f"The claim's {weeks}": table["period"].map(pounds),
-                "A year (52 weeks)": table["annual"].map(pounds),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        key="claim-like-for-like",
-    )
-with right:
-    st.markdown("**From claimed to adjusted, step by step**")
-    steps = check.steps
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Step": ["Claimed", *steps["label"]],
-                "Change": ["", *steps["amount"].map(pounds)],
-                "Running total": [pounds(check.claimed), *steps["running_total"].map(pounds)],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        key="claim-steps",
-    )
-    st.caption(
-        f"The steps down to optimism bias sum to the adjusted {pounds(check.adjusted)} less the claimed "
-        f"{pounds(check.claimed)}; the last takes the adjusted figure to cash."
-    )
+st.markdown("**Like for like**")
+table = check.like_for_like()
+st.table(
+    pd.DataFrame(
+        {
+            "Figure": table["figure"].map(claims.FIGURE_LABELS).str.strip(),
+            f"The claim's {weeks}": table["period"].map(pounds),
+            "A year (52 weeks)": table["annual"].map(pounds),
+        }
+    ).set_index("Figure")
+)
+st.markdown("**From claimed to adjusted, step by step**")
+steps = check.steps
+st.table(
+    pd.DataFrame(
+        {
+            "Step": ["Claimed", *steps["label"]],
+            "Change": ["", *steps["amount"].map(pounds)],
+            "Running total": [pounds(check.claimed), *steps["running_total"].map(pounds)],
+        }
+    ).set_index("Step")
+)
+st.caption(
+    f"The steps down to optimism bias sum to the adjusted {pounds(check.adjusted)} less the claimed "
+    f"{pounds(check.claimed)}; the last takes the adjusted figure to cash."
+)
 
 if check.flags:
     st.markdown(f"**{len(check.flags)} flag{'s' if len(check.flags) > 1 else ''}**")

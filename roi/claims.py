@@ -39,6 +39,7 @@ from .schema import (
     ClaimSpec,
     Frozen,
     Identifier,
+    JudgementConvention,
     Range,
     Source,
     UnitCost,
@@ -70,7 +71,7 @@ STEP_LABELS = {
 }
 FIGURE_LABELS = {
     "claimed": "Claimed",
-    "recomputed": "Recomputed at the chosen unit costs (the claim's prices)",
+    "recomputed": "Recomputed (the claim's prices)",
     "adjusted": "Adjusted fiscal saving (current prices)",
     "cash": "  of which cash",
     "capacity": "  of which capacity freed (non-cashable)",
@@ -94,10 +95,11 @@ class ClaimDefaults(Frozen):
     """assumptions/claim_defaults.yaml: the conventions of the claim checker."""
 
     source: Source
-    deadweight: float = Field(ge=0, le=1)
-    deadweight_range: Range
-    attribution: float = Field(ge=0, le=1)
-    attribution_range: Range
+    deadweight: float | None = Field(default=None, ge=0, le=1)
+    deadweight_range: Range | None = None
+    attribution: float | None = Field(default=None, ge=0, le=1)
+    attribution_range: Range | None = None
+    default_basis: str = Field(default="", description="filled in on loading: where the defaults come from")
     unit_cost_tolerance: float = Field(ge=0)
     max_price_year_age: int = Field(ge=0)
     overlapping_outcomes: tuple[tuple[str, str], ...]
@@ -447,6 +449,7 @@ def load_claim_defaults(library: Library | None = None) -> ClaimDefaults:
     own = Path(library.root) / "claim_defaults.yaml"
     path = own if own.exists() else ASSUMPTIONS_DIR / "claim_defaults.yaml"
     defaults = validate(ClaimDefaults, read_yaml(path), "claim_defaults.yaml")
+    defaults = _with_default_adjustments(defaults, library)
     if path != own:
         mapping = {
             k: v
@@ -485,6 +488,49 @@ def load_claim_defaults(library: Library | None = None) -> ClaimDefaults:
     return defaults
 
 
+def _with_default_adjustments(defaults: ClaimDefaults, library: Library) -> ClaimDefaults:
+    """Fill in the default deadweight and attribution: the claim defaults' own values if the file gives
+    them, else the library's judgement convention for an effect measured without a control group (a
+    scheme's own count of what it saved), appraisal/judgement_convention.yaml."""
+    given = [defaults.deadweight, defaults.deadweight_range, defaults.attribution, defaults.attribution_range]
+    if all(v is not None for v in given):
+        return defaults.model_copy(update={"default_basis": "the claim checker's defaults (claim_defaults.yaml)"})
+    if any(v is not None for v in given):
+        raise InputError(
+            "claim_defaults.yaml",
+            "deadweight",
+            "give all four of deadweight, deadweight_range, attribution and attribution_range, or none of them "
+            "(then the library's judgement convention applies)",
+        )
+    path = Path(library.root) / "appraisal" / "judgement_convention.yaml"
+    if not path.exists():
+        raise InputError(
+            "claim_defaults.yaml",
+            "deadweight",
+            "the library has no appraisal/judgement_convention.yaml; give deadweight, deadweight_range, "
+            "attribution and attribution_range here",
+        )
+    convention = validate(JudgementConvention, read_yaml(path), "judgement_convention.yaml").uncontrolled
+
+    def value(name: str) -> tuple[float, Range]:
+        item = convention[name]
+        low = item.low if item.low is not None else item.central
+        high = item.high if item.high is not None else item.central
+        return item.central, (low, high)
+
+    dw, dw_range = value("deadweight")
+    at, at_range = value("attribution")
+    return defaults.model_copy(
+        update={
+            "deadweight": dw,
+            "deadweight_range": dw_range,
+            "attribution": at,
+            "attribution_range": at_range,
+            "default_basis": "the library's convention for savings counted without a control group",
+        }
+    )
+
+
 def _library_cashable_share(bearers: list[tuple[str, str, float]]) -> float:
     fiscal = sum(share for _, kind, share in bearers if kind in FISCAL_VALUE_TYPES)
     cash = sum(share for _, kind, share in bearers if kind == "fiscal_cashable")
@@ -505,7 +551,7 @@ def convention(
         defaults.attribution,
         defaults.attribution_range,
     )
-    source = "the claim checker's defaults (a local example to agree with partners)"
+    source = defaults.default_basis
     intervention_id = defaults.adjustments_from.get(saving.unit_cost or "")
     if intervention_id:
         intervention = library.interventions[intervention_id]

@@ -65,7 +65,11 @@ def test_adjusted_low_and_high_leave_out_qaly_and_self_funder_value():
     county = b.lines[b.lines["partner"] == "county_asc"]["adjusted"].sum()
     assert b.adjusted == pytest.approx(county, abs=1e-9)
     assert (b.adjusted, b.low, b.high) == pytest.approx((a.adjusted, a.low, a.high), abs=1e-9)
-    qaly = 0.2 * 70_000 * (1 - 0.2) * 0.8 * (1 - 0.25)  # 2024 prices; defaults; medium-confidence OB
+    library = load_library()
+    cost = library.unit_costs["qaly"]
+    ob = library.optimism_bias.by_confidence[cost.confidence]
+    # Uprated to 2024 prices; the uncontrolled convention (25% deadweight, 75% attribution); OB by grade.
+    qaly = 0.2 * cost.value * D[2024] / D[cost.price_year] * (1 - 0.25) * 0.75 * (1 - ob)
     assert b.social == pytest.approx(qaly, abs=0.005)
     self_funders = b.lines[b.lines["partner"] == "individuals"]
     assert b.economic == pytest.approx(self_funders[self_funders["value_type"] == "economic"]["adjusted"].sum())
@@ -119,24 +123,39 @@ def custom_library(tmp_path: Path, interventions=None, defaults=None) -> roi.Lib
     return load_library(root)
 
 
-def test_deadweight_does_not_depend_on_which_intervention_comes_first(tmp_path):
-    def another_bed_day_service_first(items):
+def another_bed_day_service(first: bool):
+    def change(items):
         copy = json.loads(json.dumps(next(i for i in items if i["id"] == "hospital_discharge_housing")))
         copy["id"] = "another_discharge_service"
         copy["outcomes"][0]["deadweight"] = 0.6
         copy["outcomes"][0]["ranges"]["deadweight"] = [0.5, 0.7]
-        return [copy, *items]
+        return [copy, *items] if first else [*items, copy]
 
-    library = custom_library(tmp_path, interventions=another_bed_day_service_first)
+    return change
+
+
+def test_deadweight_does_not_depend_on_which_intervention_comes_first(tmp_path):
+    library = custom_library(tmp_path, interventions=another_bed_day_service(first=True))
     assert next(iter(library.interventions)) == "another_discharge_service"
-    shipped, reordered = (
-        check_claim(claims.load("district_direct")),
-        check_claim(claims.load("district_direct"), library),
-    )
-    assert reordered.lines["deadweight"].iloc[0] == 0.2
+    shipped = check_claim(claims.load("district_direct"))
+    reordered = check_claim(claims.load("district_direct"), library)
+    assert reordered.lines["deadweight"].iloc[0] == shipped.lines["deadweight"].iloc[0] == 0.25
     assert reordered.adjusted == pytest.approx(shipped.adjusted, abs=1e-9)
     rule = claims.convention(claims.load("district_direct").savings[0], library, claims.load_claim_defaults(library))
-    assert "Housing support" in rule.adjustments_from or "discharge" in rule.adjustments_from.lower()
+    assert rule.adjustments_from == "the library's convention for savings counted without a control group"
+    assert (rule.deadweight_range, rule.attribution_range) == ((0.0, 0.5), (0.5, 1.0))
+
+
+def test_an_intervention_named_in_claim_defaults_gives_the_adjustments_wherever_it_sits(tmp_path):
+    library = custom_library(
+        tmp_path / "last",
+        interventions=another_bed_day_service(first=False),
+        defaults=lambda d: d.update(adjustments_from={"bed_day": "another_discharge_service"}),
+    )
+    check = check_claim(claims.load("district_direct"), library)
+    assert check.lines["deadweight"].iloc[0] == 0.6
+    rule = claims.convention(claims.load("district_direct").savings[0], library, claims.load_claim_defaults(library))
+    assert rule.deadweight_range == (0.5, 0.7) and "Housing support" in rule.adjustments_from
 
 
 # -- Defect 4: a custom library's claim_defaults.yaml is honoured.
@@ -144,9 +163,7 @@ def test_deadweight_does_not_depend_on_which_intervention_comes_first(tmp_path):
 
 def test_a_custom_librarys_claim_defaults_are_used(tmp_path):
     def half_deadweight_for_everything(data):
-        data["deadweight"] = 0.5
-        data["deadweight_range"] = [0.4, 0.6]
-        data["adjustments_from"] = {}
+        data.update(deadweight=0.5, deadweight_range=[0.4, 0.6], attribution=0.8, attribution_range=[0.6, 1.0])
 
     library = custom_library(tmp_path, defaults=half_deadweight_for_everything)
     check = check_claim(claims.load("district_direct"), library)
@@ -174,7 +191,7 @@ def test_district_direct_says_its_bed_day_is_circular_and_recomputes_at_the_king
     independent = 725 * 395 * D[2017] / D[2022]
     assert round(check.independent.recomputed, 2) == round(independent, 2)
     assert check.independent.adjusted == pytest.approx(
-        independent * 52 / 29 * 100 / D[2017] * 0.8 * 0.8 * 0.6, abs=0.005
+        independent * 52 / 29 * 100 / D[2017] * 0.75 * 0.75 * 0.6, abs=0.005
     )
     assert check.independent.circular and ("bed_day", "delayed_discharge_bed_day") in check.independent.unit_costs
     assert "kingsfund.org.uk" in check.independent.note
@@ -184,19 +201,19 @@ def test_district_direct_says_its_bed_day_is_circular_and_recomputes_at_the_king
 # -- The user's own figures and judgements.
 
 
-def test_the_trusts_own_350_bed_day_and_30_percent_deadweight_give_211680_a_year():
+def test_the_trusts_own_350_bed_day_and_30_percent_deadweight_give_198450_a_year():
     check = check_claim(with_line(HOUSING, cost_basis="own", own_value=350, own_price_year=2024, deadweight=0.3))
-    # 900 x £350 = £315,000 for 26 weeks; x 2 = £630,000 a year; x 0.7 x 0.8 x (1 - 0.4) = £211,680.
+    # 900 x £350 = £315,000 for 26 weeks; x 2 = £630,000 a year; x 0.7 x 0.75 x (1 - 0.4) = £198,450.
     assert check.price_year == 2024  # not stated: that of the unit cost it uses, your own
     assert round(check.recomputed, 2) == 315_000.00 and round(check.annualised, 2) == 630_000.00
     assert round(check.recomputed_library, 2) == round(900 * 250 * 100 / D[2017], 2)
     steps = check.steps.set_index("step")["amount"]
     assert round(steps["unit_cost"], 2) == 45_000.00 and round(steps["uprating"], 2) == 0.00
-    assert round(check.adjusted, 2) == 211_680.00
-    assert check.cash == 0 and round(check.capacity, 2) == 211_680.00
-    assert round(check.adjusted * check.period_factor, 2) == 105_840.00
+    assert round(check.adjusted, 2) == 198_450.00
+    assert check.cash == 0 and round(check.capacity, 2) == 198_450.00
+    assert round(check.adjusted * check.period_factor, 2) == 99_225.00
     line = check.lines.iloc[0]
-    assert (line["deadweight"], line["deadweight_convention"]) == (0.3, 0.2)
+    assert (line["deadweight"], line["deadweight_convention"]) == (0.3, 0.25)
     assert "capacity_as_cash" in {f.code for f in check.flags}
     assert "Your own value" in set(check.sources["used_as"])
     assert check.independent is None  # the library's claim-derived bed-day is not used
@@ -236,9 +253,9 @@ def test_district_direct_steps_to_the_penny():
     assert round(steps["annualisation"], 2) == 143_750.00
     assert round(steps["uprating"], 2) == round(uprated - 325_000, 2)
     assert steps["not_a_saving"] == 0
-    assert round(steps["deadweight"], 2) == round(-0.2 * uprated, 2)
-    assert round(steps["attribution"], 2) == round(-0.2 * 0.8 * uprated, 2)
-    assert round(steps["optimism_bias"], 2) == round(-0.4 * 0.8 * 0.8 * uprated, 2)
+    assert round(steps["deadweight"], 2) == round(-0.25 * uprated, 2)
+    assert round(steps["attribution"], 2) == round(-0.25 * 0.75 * uprated, 2)
+    assert round(steps["optimism_bias"], 2) == round(-0.4 * 0.75 * 0.75 * uprated, 2)
     assert round(steps["capacity"], 2) == round(-check.adjusted, 2)
     assert sum(steps[s] for s in claims.FISCAL_STEPS) == pytest.approx(check.adjusted - check.claimed, abs=1e-6)
 

@@ -48,7 +48,15 @@ def test_a_claim_with_many_flags_still_fits_one_page():
 def test_the_workbook_holds_the_steps_flags_money_and_sources_of_the_check():
     check = claims.check_claim(claims.load("district_direct"))
     sheets = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name=None, header=None)
-    assert list(sheets) == ["Claim as stated", "Like for like", "Steps", "Flags", "Who gets the money", "Lines", "Sources"]
+    assert list(sheets) == [
+        "Claim as stated",
+        "Like for like",
+        "Steps",
+        "Flags",
+        "Who gets the money",
+        "Lines",
+        "Sources",
+    ]
     steps = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name="Steps", header=2)
     assert steps["Amount"].iloc[1:].tolist() == pytest.approx(check.steps["amount"].tolist())
     assert steps["Running total (value)"].iloc[-2] == pytest.approx(check.adjusted)

@@ -58,8 +58,8 @@ def test_the_finance_lead_checks_the_900_bed_day_claim_and_downloads_the_report(
     fill(page, "Your £ per unit", "350")
     fill(page, "Its price year", "2024")
     fill(page, "Deadweight (%)", "30")
-    # 900 x £350 = £315,000 for 26 weeks; £630,000 a year; x 0.7 x 0.8 x 0.6 = £211,680.
-    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£211,680", timeout=WAIT)
+    # 900 x £350 = £315,000 for 26 weeks; £630,000 a year; x 0.7 x 0.75 x 0.6 = £198,450.
+    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£198,450", timeout=WAIT)
     expect(tile(page, "Claimed (26 weeks)")).to_have_text("£270,000", timeout=WAIT)
     expect(tile(page, "Recomputed (26 weeks, 2024 prices)")).to_have_text("£315,000", timeout=WAIT)
     expect(page.get_by_text("presented as cash").first).to_be_visible()
@@ -78,7 +78,7 @@ def test_the_finance_lead_checks_the_900_bed_day_claim_and_downloads_the_report(
     expect(page.get_by_label("Quantity", exact=True)).to_have_value("900.0", timeout=WAIT)
     expect(page.get_by_label("Your £ per unit", exact=True)).to_have_value("350.00", timeout=WAIT)
     expect(page.get_by_label("Deadweight (%)", exact=True)).to_have_value("30.0", timeout=WAIT)
-    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£211,680", timeout=WAIT)
+    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£198,450", timeout=WAIT)
     assert "c=" in page.url
     page.screenshot(path=artifacts / "claim-after-coming-back.png", full_page=True)
 
@@ -91,7 +91,7 @@ def test_the_finance_lead_checks_the_900_bed_day_claim_and_downloads_the_report(
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Hospital discharge housing scheme" in text and "£211,680" in text and "£350.00" in text
+    assert "Hospital discharge housing scheme" in text and "£198,450" in text and "£350.00" in text
     subprocess.run(
         ["pdftoppm", "-png", "-r", "70", "-singlefile", str(target), str(artifacts / "claim-check")], check=True
     )
@@ -121,5 +121,5 @@ def test_a_claim_link_opens_on_a_fresh_server(page: Page, fresh_server: str, art
     wait_for_run(page)
     expect(page.get_by_test_id("stSidebar").get_by_text("Prevention ROI")).to_be_visible()
     expect(tile(page, "Claimed (26 weeks)")).to_have_text("£270,000", timeout=WAIT)
-    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£211,680", timeout=WAIT)
+    expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£198,450", timeout=WAIT)
     page.screenshot(path=artifacts / "claim-from-link.png", full_page=True)
