@@ -6,7 +6,7 @@ import roi
 import ui
 from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
-from ui.widgets import chart, export_buttons, local_example_note, tiles
+from ui.widgets import chart, export_buttons, local_example_note, partner_table, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
@@ -19,6 +19,8 @@ st.caption(
     "present values"
 )
 tiles(result)
+st.markdown("**What each partner puts in and gets back** (present values)")
+partner_table(result)
 st.markdown(f"#### {roi.summary.headline_sentence(result)}")
 st.markdown(deal.funding_sentence(result))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
