@@ -14,14 +14,11 @@ from datetime import date
 
 import pandas as pd
 import xlsxwriter
-from fpdf.fonts import FontFace
 
 from .claims import FIGURE_LABELS, ClaimCheck
-from .export import _latin, _Pack, _sheet
+from .export import BoardPack, _formats, _latin, _sheet
 from .library import dump_spec
 from .model import pounds
-
-HEADINGS = FontFace(emphasis="BOLD", fill_color=(220, 230, 241))
 
 
 def _percent(value: float) -> str:
@@ -61,7 +58,7 @@ def line_table(check: ClaimCheck) -> pd.DataFrame:
                 "Booked to": row.booked_to_label,
                 "Booked as": row.booked_as_label,
                 "Unit cost used": row.cost_basis_label,
-                f"Value per unit ({check.price_year} prices)": row.unit_value,
+                f"£ per unit ({check.price_year} prices)": row.unit_value,
                 "Deadweight": _percent(row.deadweight),
                 "Attribution": _percent(row.attribution),
                 "Optimism bias": _percent(row.optimism_bias),
@@ -83,8 +80,8 @@ def line_table(check: ClaimCheck) -> pd.DataFrame:
 # -- PDF ----------------------------------------------------------------------------------------------
 
 
-class _Report(_Pack):
-    """The board pack's A4 page, with the claim report's footer."""
+class _Report(BoardPack):
+    """The board pack's A4 page and drawing helpers, with the claim report's footer."""
 
     def footer(self) -> None:
         self.set_y(-11)
@@ -99,22 +96,8 @@ class _Report(_Pack):
 
 
 def _table(pdf: _Report, rows: list[list[str]], widths: tuple[float, ...], size: float = 7.5) -> None:
-    pdf.set_font("Helvetica", size=size)
-    pdf.set_text_color(30)
-    align = ("LEFT",) + ("RIGHT",) * (len(widths) - 1)
-    with pdf.table(
-        col_widths=widths,
-        text_align=align,
-        line_height=size * 0.5,
-        headings_style=HEADINGS,
-        padding=0.6,
-        width=pdf.w - pdf.l_margin - pdf.r_margin,
-    ) as table:
-        for cells in rows:
-            row = table.row()
-            for cell in cells:
-                row.cell(_latin(cell))
-    pdf.ln(1.5)
+    pdf.grid(rows, widths, ("L",) + ("R",) * (len(widths) - 1), size)
+    pdf.ln(-0.5)
 
 
 def pdf(check: ClaimCheck) -> bytes:
@@ -122,7 +105,7 @@ def pdf(check: ClaimCheck) -> bytes:
     claim = check.claim
     report = _Report(claim.claim)
     report.add_page()
-    bottom = report.h - 15
+    bottom = report.bottom
     report.heading(f"Claim check: {claim.claim}", 14)
     weeks = f"{check.period_weeks:g} weeks"
     report.para(
@@ -146,7 +129,7 @@ def pdf(check: ClaimCheck) -> bytes:
                 r["Booked to"],
                 r["Booked as"].split(" (")[0],
                 r["Unit cost used"],
-                pounds(r[f"Value per unit ({check.price_year} prices)"], True),
+                pounds(r[f"£ per unit ({check.price_year} prices)"], True),
                 f"{r['Deadweight']} / {r['Attribution']} / {r['Optimism bias']} / {r['Cash share']}",
             ]
             for _, r in lines.iterrows()
@@ -212,13 +195,7 @@ def workbook(check: ClaimCheck) -> bytes:
     the money, the lines with their judgements and the library's conventions, and the sources."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True}),
-        "money": book.add_format({"num_format": "£#,##0.00;-£#,##0.00"}),
-        "number": book.add_format({"num_format": "#,##0.####"}),
-        "note": book.add_format({"italic": True, "font_color": "#555555"}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-    }
+    formats = _formats(book)
     weeks = f"{check.period_weeks:g} weeks"
     note = (
         f"{check.claim.claim}. Checked {date.today():%d %B %Y}. Adjusted figures: fiscal savings a year at "
@@ -237,8 +214,8 @@ def workbook(check: ClaimCheck) -> bytes:
         pd.DataFrame(
             {
                 "Figure": table["figure"].map(FIGURE_LABELS).str.strip(),
-                f"Value for the claim's {weeks}": table["period"],
-                "Value a year": table["annual"],
+                f"The claim's {weeks} (£)": table["period"],
+                "A year (£)": table["annual"],
             }
         ),
         formats,
@@ -246,12 +223,12 @@ def workbook(check: ClaimCheck) -> bytes:
     )
     steps = pd.concat(
         [
-            pd.DataFrame([{"Step": "Claimed", "Amount": None, "Running total (value)": check.claimed}]),
+            pd.DataFrame([{"Step": "Claimed", "Change (£)": None, "Running total (£)": check.claimed}]),
             pd.DataFrame(
                 {
                     "Step": check.steps["label"],
-                    "Amount": check.steps["amount"],
-                    "Running total (value)": check.steps["running_total"],
+                    "Change (£)": check.steps["amount"],
+                    "Running total (£)": check.steps["running_total"],
                 }
             ),
         ],
@@ -279,11 +256,11 @@ def workbook(check: ClaimCheck) -> bytes:
         pd.DataFrame(
             {
                 "Partner": money["partner_label"],
-                "Fiscal saving": money["fiscal"],
-                "Cash value": money["cash"],
-                "Capacity value": money["capacity"],
-                "Economic value (not a saving)": money["economic"],
-                "Social value (not a saving)": money["social"],
+                "Fiscal saving (£)": money["fiscal"],
+                "Cash (£)": money["cash"],
+                "Capacity freed (£)": money["capacity"],
+                "Economic value, not a saving (£)": money["economic"],
+                "Social value, not a saving (£)": money["social"],
             }
         ),
         formats,
@@ -298,7 +275,7 @@ def workbook(check: ClaimCheck) -> bytes:
             {
                 "Unit cost": sources["label"],
                 "Used as": sources["used_as"],
-                "Value": sources["value"],
+                "Value (£)": sources["value"],
                 "Price year": sources["price_year"],
                 "Source": sources["source"],
             }

@@ -274,6 +274,11 @@ class ClaimCheck:
 # Reading claims: every typo names the file and field, lists the valid choices, suggests the nearest.
 
 
+def _sentence(text: str) -> str:
+    """Text with its first letter capitalised and the rest as written."""
+    return text[:1].upper() + text[1:]
+
+
 def _lc(label: str) -> str:
     """A label inside a sentence: 'Acute hospital bed-day' -> 'acute hospital bed-day'; 'GP ...' kept."""
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
@@ -1078,7 +1083,7 @@ def _independent(
             f"{pounds(independent_cost.value)} at {independent_cost.price_year} prices"
         )
     text = (
-        "; ".join(derived_text).capitalize().replace("the library's", "The library's", 1)
+        _sentence("; ".join(derived_text))
         + (
             ", so that the claim reproduces proves nothing. "
             if circular

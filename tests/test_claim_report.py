@@ -58,13 +58,13 @@ def test_the_workbook_holds_the_steps_flags_money_and_sources_of_the_check():
         "Sources",
     ]
     steps = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name="Steps", header=2)
-    assert steps["Amount"].iloc[1:].tolist() == pytest.approx(check.steps["amount"].tolist())
-    assert steps["Running total (value)"].iloc[-2] == pytest.approx(check.adjusted)
+    assert steps["Change (£)"].iloc[1:].tolist() == pytest.approx(check.steps["amount"].tolist())
+    assert steps["Running total (£)"].iloc[-2] == pytest.approx(check.adjusted)
     flags = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name="Flags")
     assert len(flags) == len(check.flags)
     money = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name="Who gets the money", header=2)
     assert money["Partner"].tolist() == ["NHS acute hospital"]
-    assert money["Capacity value"].iloc[0] == pytest.approx(check.capacity)
+    assert money["Capacity freed (£)"].iloc[0] == pytest.approx(check.capacity)
     sources = pd.read_excel(io.BytesIO(claim_report.workbook(check)), sheet_name="Sources", header=2)
     assert "King's Fund" in " ".join(sources["Source"])
 

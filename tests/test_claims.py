@@ -128,6 +128,8 @@ def test_a_claim_valued_at_the_claim_derived_bed_day_is_told_so_with_an_independ
     check = check_claim(ClaimSpec.model_validate(variant(line={"unit_cost": "bed_day"}, claimed_saving=2500)))
     assert {f.code for f in check.flags} >= {"claim_derived_unit_cost"}
     assert "circular" not in {f.code for f in check.flags}
+    message = next(f.message for f in check.flags if f.code == "claim_derived_unit_cost")
+    assert message.startswith("The library's £250 acute hospital bed-day is derived from the District Direct pilot")
 
 
 def test_bad_claim_files_raise_input_error():
