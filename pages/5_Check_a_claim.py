@@ -324,7 +324,7 @@ for i, saving in enumerate(claim.savings):
                 f"Library: {percent(library_value)}"
                 + ("" if own is None or own == library_value else " · yours differs")
             )
-        row = st.columns([1, 1, 2])
+        row = st.columns([2, 1, 1])
         own_any = any(getattr(saving, f) is not None for f, *_ in judgements)
         if own_any and row[0].button("Use the library's conventions", key=claim_state.key(f"l{i}-reset")):
             claim_state.change({"line": i, "fields": {f: None for f, *_ in judgements}}, library, renew=True)
