@@ -806,6 +806,8 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         pack.set_text_color(MUTED)
         pack.multi_cell(tile_width - 4, 2.8, _latin(spread), align="L")
     pack.set_xy(pack.l_margin, top + 22)
+    # Where the central NPV stands in its own simulation, and the sum that makes the tiles add up.
+    pack.para(f"{summary.range_sentence(result, ctx.simulation.npv)} {summary.reconciliation(result)}", 7.5, MUTED)
 
     pack.heading("The offer", 12)
     offer = offer_table(result)
