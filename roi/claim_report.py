@@ -16,7 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from .claims import FIGURE_LABELS, ClaimCheck
-from .export import BoardPack, _formats, _latin, _sheet
+from .export import BoardPack, _formats, _latin, _sheet, plain
 from .library import dump_spec
 from .model import pounds
 
@@ -183,7 +183,7 @@ def pdf(check: ClaimCheck) -> bytes:
             report.para(f"(and {len(check.sources) - i} more sources: see the Excel workbook)", 6.5, 90)
             break
         year = "" if pd.isna(row.price_year) else f" at {int(row.price_year)} prices"
-        report.para(f"{row.label} ({row.used_as}): {pounds(row.value, True)}{year}. {row.source}", 6.5, 60)
+        report.para(f"{row.label} ({row.used_as}): {pounds(row.value, True)}{year}. {plain(row.source)}", 6.5, 60)
     return bytes(report.output())
 
 
@@ -277,7 +277,7 @@ def workbook(check: ClaimCheck) -> bytes:
                 "Used as": sources["used_as"],
                 "Value (£)": sources["value"],
                 "Price year": sources["price_year"],
-                "Source": sources["source"],
+                "Source": sources["source"].map(plain),
             }
         ),
         formats,
