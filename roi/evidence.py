@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,47 @@ from .model import optimism_bias
 from .schema import Intervention, JudgementConvention, Source, UnitCost
 
 PROVENANCES = ("published", "your figure", "local judgement")
+
+
+_INTERNAL = [
+    # "(seed 001, line 2312; footnote 41, text missing)" and the like: where a figure sits in our own
+    # copy of a document, which means nothing to a reader.
+    re.compile(r"\s*\([^()]*\b(?:seed|lines?\s+\d)[^()]*\)", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\bseed\s+\d+\b(?:,\s*lines?\s+[\d\s,and-]+)?", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\blines?\s+\d+(?:\s*(?:-|and|,)\s*\d+)*", re.IGNORECASE),
+    re.compile(r"[;,]?\s*footnote\s+\d+,\s*text missing", re.IGNORECASE),
+    # file names and repository paths
+    re.compile(r"[;,]?\s*\S+\.(?:xlsx|xls|yaml|yml|csv|txt|md|py|json)\b", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\b[\w.-]+/[\w.-]+/\S*"),
+    re.compile(r"[;,]?\s*\b[a-z][\w.-]{3,}/[a-z][\w.-]{3,}"),  # a repository, owner/name
+]
+
+
+def plain(text: str | None) -> str:
+    """Text for a reader: without line numbers, file names or our internal document labels."""
+    text = text or ""
+    for pattern in _INTERNAL:
+        text = pattern.sub("", text)
+    text = re.sub(r"\bthe seed's\b", "the toolkit's", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,;.)])", r"\1", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ;,")
+
+
+def plain_citation(source: Source | None) -> str:
+    """Publication, publisher, year and section in plain English; a local example says so."""
+    if source is None:
+        return ""
+    if getattr(source, "user_figure", False):
+        return plain(source.citation())
+    if source.local_example:
+        return f"Local judgement, no published source: {plain(source.note)}"
+    parts = [source.publication, source.publisher, str(source.year) if source.year else None, plain(source.location)]
+    text = ", ".join(p for p in parts if p)
+    if source.read == "secondary":
+        where = plain(source.read_in)
+        text += f" (read second-hand in {where})" if where else " (read second-hand)"
+    return text
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,10 +108,10 @@ def unit_cost_table(scenario: Scenario, edited: set[str] | None = None) -> pd.Da
                 "provenance": cost.source.provenance,
                 # A changed figure is credited to whoever changed it, never to the publication
                 # behind the value it replaced; that publication is named only as what was replaced.
-                "source": cost.source.citation(),
+                "source": plain(cost.source.citation()),
                 "replaced": (
                     f"Replaces the documented £{documented.value:,.2f} at {documented.price_year} prices "
-                    f"({documented.source.citation()})"
+                    f"({plain(documented.source.citation())})"
                     if documented and cost_id in edited
                     else ""
                 ),
@@ -85,7 +127,7 @@ def unit_cost_table(scenario: Scenario, edited: set[str] | None = None) -> pd.Da
 
 
 def _source_text(source: Source | None) -> str:
-    return "" if source is None else source.citation()
+    return "" if source is None else plain(source.citation())
 
 
 def parameter_table(scenario: Scenario) -> pd.DataFrame:

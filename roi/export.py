@@ -27,10 +27,9 @@ from fpdf.fonts import FontFace
 
 from . import charts, summary, uncertainty
 from .deal_export import heads_of_terms_page, heads_of_terms_sheet
-from .evidence import parameter_table, unit_cost_table
+from .evidence import parameter_table, plain, plain_citation, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
-from .schema import Source
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -51,47 +50,6 @@ def year_label(result: Result, year: int | None) -> str:
     if year is None or (isinstance(year, float) and np.isnan(year)) or year <= 0:
         return f"Not within {settings.horizon_years} years"
     return f"Year {int(year)} ({financial_year(settings.first_year + int(year) - 1)})"
-
-
-_INTERNAL = [
-    # "(seed 001, line 2312; footnote 41, text missing)" and the like: where a figure sits in our own
-    # copy of a document, which means nothing to a reader.
-    re.compile(r"\s*\([^()]*\b(?:seed|lines?\s+\d)[^()]*\)", re.IGNORECASE),
-    re.compile(r"[;,]?\s*\bseed\s+\d+\b(?:,\s*lines?\s+[\d\s,and-]+)?", re.IGNORECASE),
-    re.compile(r"[;,]?\s*\blines?\s+\d+(?:\s*(?:-|and|,)\s*\d+)*", re.IGNORECASE),
-    re.compile(r"[;,]?\s*footnote\s+\d+,\s*text missing", re.IGNORECASE),
-    # file names and repository paths
-    re.compile(r"[;,]?\s*\S+\.(?:xlsx|xls|yaml|yml|csv|txt|md|py|json)\b", re.IGNORECASE),
-    re.compile(r"[;,]?\s*\b[\w.-]+/[\w.-]+/\S*"),
-    re.compile(r"[;,]?\s*\b[a-z][\w.-]{3,}/[a-z][\w.-]{3,}"),  # a repository, owner/name
-]
-
-
-def plain(text: str | None) -> str:
-    """Text for a reader: without line numbers, file names or our internal document labels."""
-    text = text or ""
-    for pattern in _INTERNAL:
-        text = pattern.sub("", text)
-    text = re.sub(r"\bthe seed's\b", "the toolkit's", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+([,;.)])", r"\1", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    return re.sub(r"\s{2,}", " ", text).strip(" ;,")
-
-
-def plain_citation(source: Source | None) -> str:
-    """Publication, publisher, year and section in plain English; a local example says so."""
-    if source is None:
-        return ""
-    if getattr(source, "user_figure", False):
-        return plain(source.citation())
-    if source.local_example:
-        return f"Local judgement, no published source: {plain(source.note)}"
-    parts = [source.publication, source.publisher, str(source.year) if source.year else None, plain(source.location)]
-    text = ", ".join(p for p in parts if p)
-    if source.read == "secondary":
-        where = plain(source.read_in)
-        text += f" (read second-hand in {where})" if where else " (read second-hand)"
-    return text
 
 
 def offer_table(result: Result) -> pd.DataFrame:
