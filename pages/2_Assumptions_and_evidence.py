@@ -6,6 +6,7 @@ import roi
 import ui
 from roi.evidence import parameter_table, unit_cost_table
 from roi.model import number, pounds
+from ui.text import md
 from ui.widgets import read_upload
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
@@ -132,7 +133,9 @@ with cols[2]:
     st.button("Reset all to documented values", disabled=not edited, on_click=reset, args=(None,), width="stretch")
 local = table[table["local_example"] & table["used"]]
 if len(local):
-    st.warning("Local examples in use, with no published source: " + ", ".join(local["label"]), icon=":material/label:")
+    st.warning(
+        "Local examples in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
+    )
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
@@ -192,4 +195,4 @@ with right:
         st.rerun()
 info = state.pop("flash_info", None)
 if info:
-    st.success(info)
+    st.success(md(info))

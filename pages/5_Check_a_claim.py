@@ -10,6 +10,7 @@ from roi.claims import check_claim
 from roi.library import CLAIMS_DIR
 from roi.model import pounds
 from roi.schema import VALUE_TYPES, ClaimSpec
+from ui.text import md
 from ui.widgets import read_upload
 
 current = ui.frame("Check a claim", ":material/fact_check:")
@@ -89,15 +90,15 @@ else:
     try:
         claim = roi.library.validate(ClaimSpec, data, "typed claim")
     except roi.InputError as error:
-        st.error(str(error), icon=":material/warning:")
+        st.error(md(error), icon=":material/warning:")
 
 if claim is not None:
     try:
         check = check_claim(claim, library)
     except roi.InputError as error:
-        st.error(str(error), icon=":material/warning:")
+        st.error(md(error), icon=":material/warning:")
         st.stop()
-    st.subheader(claim.claim)
+    st.subheader(md(claim.claim))
     cols = st.columns(4)
     cols[0].metric("Claimed", pounds(check.claimed))
     cols[1].metric(
@@ -118,7 +119,7 @@ if claim is not None:
     if check.flags:
         st.markdown(f"**{len(check.flags)} flag{'s' if len(check.flags) > 1 else ''}**")
         for flag in check.flags:
-            st.warning(flag.message, icon=":material/flag:")
+            st.warning(md(flag.message), icon=":material/flag:")
     else:
         st.success("No flags: the claim reproduces and is adjusted honestly.")
     st.markdown("**Where each pound lands**")

@@ -35,14 +35,24 @@ def _is_money(column: str) -> bool:
     return column.startswith("pv") or any(word in column for word in MONEY_COLUMNS)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: object) -> str:
+    """Text for a spreadsheet cell that no spreadsheet reads as a formula: a leading = + - @ (or tab,
+    carriage return) gets an apostrophe in front, as OWASP advises against CSV and formula injection."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, formats: dict, note: str | None = None) -> None:
     sheet = book.add_worksheet(name)
     start = 0
     if note:
-        sheet.write(0, 0, note, formats["note"])
+        sheet.write_string(0, 0, cell_text(note), formats["note"])
         start = 2
     for col, column in enumerate(frame.columns):
-        sheet.write(start, col, column.replace("_", " ").capitalize(), formats["header"])
+        sheet.write_string(start, col, cell_text(str(column).replace("_", " ").capitalize()), formats["header"])
         values = frame[column]
         money = _is_money(column) and pd.api.types.is_numeric_dtype(values)
         width = max(12, min(60, max([len(str(column))] + [len(str(v)) for v in values.head(200)]) + 2))
@@ -57,7 +67,7 @@ def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, formats: d
             elif isinstance(value, (int, float)):
                 sheet.write_number(row, col, float(value), formats["number"])
             else:
-                sheet.write_string(row, col, str(value), formats["wrap"] if len(str(value)) > 60 else None)
+                sheet.write_string(row, col, cell_text(value), formats["wrap"] if len(str(value)) > 60 else None)
     sheet.freeze_panes(start + 1, 1)
 
 
@@ -157,7 +167,10 @@ def workbook(result: Result) -> bytes:
 
 def results_csv(result: Result) -> str:
     """The by-partner table as CSV."""
-    return result.by_partner().to_csv(index=False)
+    table = result.by_partner()
+    text_columns = [c for c in table.columns if table[c].dtype == object]
+    table[text_columns] = table[text_columns].map(lambda v: v if v is None else cell_text(v))
+    return table.to_csv(index=False)
 
 
 # -- The board pack --------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from roi.edit import apply
 from roi.library import read_yaml, validate
 from roi.schema import ScenarioSpec
 
+from .text import md
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = "district_offer"
 PAGES = [
@@ -185,7 +187,7 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     _sidebar()
     error = st.session_state.pop("flash_error", None)
     if error:
-        st.error(f"That change was not applied: {error}", icon=":material/warning:")
+        st.error(f"That change was not applied: {md(error)}", icon=":material/warning:")
     _update_link()
     spec = st.session_state.spec
     result = compute(spec)

@@ -8,6 +8,8 @@ import streamlit as st
 import roi
 from roi.model import pounds
 
+from .text import md
+
 
 def per_pound(value: float | None) -> str:
     return "no cost" if value is None else f"£{value:,.2f}"
@@ -120,10 +122,10 @@ def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an Upl
     if upload is None:
         return None
     if upload.size > MAX_FILE_BYTES:
-        st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB. {unchanged}")
+        st.error(f"{md(upload.name)}: the file is {upload.size:,} bytes; the limit is 1 MB. {unchanged}")
         return None
     try:
         return parse(upload.getvalue(), upload.name)
     except roi.InputError as error:
-        st.error(f"{error}. {unchanged}", icon=":material/warning:")
+        st.error(f"{md(error)}. {unchanged}", icon=":material/warning:")
         return None
