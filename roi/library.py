@@ -12,6 +12,7 @@ import functools
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -676,21 +677,94 @@ def _find(path_or_name: str | Path, folder: Path, kind: str) -> Path:
 
 def parse_scenario(text: str | bytes, file: str = "scenario", library: Library | None = None) -> Scenario:
     """Parse and resolve a scenario from YAML text (an upload, a shared link)."""
-    spec = validate(ScenarioSpec, parse_yaml(text, file), file)
+    spec = check_size(validate(ScenarioSpec, parse_yaml(text, file), file), file)
     return resolve(spec, library, file)
 
 
 def load_scenario(path_or_name: str | Path, library: Library | None = None) -> Scenario:
     """Load a scenario file, or a shipped scenario by name (``district_offer``)."""
     path = _find(path_or_name, SCENARIOS_DIR, "scenario")
-    spec = validate(ScenarioSpec, read_yaml(path), printable(path.name))
+    spec = check_size(validate(ScenarioSpec, read_yaml(path), printable(path.name)), printable(path.name))
     return resolve(spec, library, printable(path.name))
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """SafeDumper whose text keeps every character on a round trip: a string holding a line break
+    YAML would fold (NEL U+0085, U+2028, U+2029), a carriage return or a byte-order mark is written
+    double-quoted, where those are escaped."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(c in "\x85\u2028\u2029\ufeff\r" for c in text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_SpecDumper.add_representer(str, _represent_text)
 
 
 def dump_spec(spec: BaseModel) -> str:
     """YAML text of a scenario or claim spec, without unset or default fields; reloads identically."""
     data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _elements(data: Any) -> int:
+    if isinstance(data, dict):
+        return 1 + sum(1 + _elements(v) for v in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_elements(v) for v in data)
+    return 1
+
+
+def _texts(data: Any) -> Iterable[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key)
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
+    elif isinstance(data, str):
+        yield data
+
+
+def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
+    """Refuse a scenario larger than the app can serve and write back (``roi.limits``): outcomes per
+    intervention, unit-cost overrides, ranged parameters, the length of any text, and the YAML the
+    app would write for it (under the upload limit, so what the app writes it can read back)."""
+    for i, choice in enumerate(spec.interventions):
+        if choice.outcomes is not None and len(choice.outcomes) > limits.MAX_OUTCOMES_PER_INTERVENTION:
+            raise InputError(
+                file,
+                f"interventions[{i}].outcomes",
+                f"{len(choice.outcomes):,} outcomes; at most {limits.MAX_OUTCOMES_PER_INTERVENTION} per intervention",
+            )
+    if len(spec.unit_costs) > limits.MAX_UNIT_COST_OVERRIDES:
+        raise InputError(
+            file, "unit_costs", f"{len(spec.unit_costs):,} unit costs; at most {limits.MAX_UNIT_COST_OVERRIDES}"
+        )
+    ranged = sum(1 for cost in spec.unit_costs.values() if cost.low is not None or cost.high is not None)
+    for choice in spec.interventions:
+        ranged += len(choice.ranges or {})
+        ranged += sum(len(outcome.ranges or {}) for outcome in choice.outcomes or ())
+    if ranged > limits.MAX_RANGED_PARAMETERS:
+        raise InputError(
+            file, "ranges", f"{ranged:,} ranged parameters; at most {limits.MAX_RANGED_PARAMETERS} in a scenario"
+        )
+    data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    longest = max((len(text) for text in _texts(data)), default=0)
+    if longest > limits.MAX_TEXT_CHARS:
+        raise InputError(file, "", f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
+    elements = _elements(data)
+    if elements > limits.MAX_YAML_ELEMENTS // 2:
+        raise InputError(
+            file, "", f"{elements:,} elements; a scenario may have at most {limits.MAX_YAML_ELEMENTS // 2:,}"
+        )
+    if elements > 2_000:  # only a large scenario can come near the upload limit: measure what it writes
+        size = len(dump_spec(spec).encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise InputError(file, "", f"it would be {size:,} bytes as YAML; the limit is {MAX_FILE_BYTES:,} (1 MB)")
+    return spec
 
 
 def save_scenario(scenario: Scenario | ScenarioSpec, path: str | Path) -> Path:
