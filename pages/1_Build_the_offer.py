@@ -42,6 +42,18 @@ ui.bound(
     help="Ratio-based interventions are valued by a published £-per-£1 ratio rather than by outcomes.",
 )
 
+ui.bound(
+    st.number_input,
+    "Population of the area",
+    "population",
+    int(settings.population),
+    {"setting": "population"},
+    min_value=1_000,
+    max_value=20_000_000,
+    step=1_000,
+    help="Cases per year follow the published rates per 100,000 people; a volume you type yourself stays.",
+)
+
 # -- Each intervention ---------------------------------------------------------------------------------
 by_intervention = result.by_intervention().set_index("intervention")
 for intervention in scenario.interventions:
@@ -50,6 +62,9 @@ for intervention in scenario.interventions:
     bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
     with st.expander(f"**{md(intervention.label)}**{badge} · NPV {pounds(row['npv'])} · {bcr}"):
         base = {"intervention": intervention.id}
+        cases_key = ui.key(f"{intervention.id}-cases")
+        if st.session_state.get(cases_key) not in (None, float(intervention.cases_per_year)):
+            st.session_state[cases_key] = float(intervention.cases_per_year)  # the population changed it
         cols = st.columns(3)
         with cols[0]:
             field(

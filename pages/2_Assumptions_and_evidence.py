@@ -4,7 +4,7 @@ import streamlit as st
 
 import roi
 import ui
-from roi.evidence import parameter_table, unit_cost_table
+from roi.evidence import effect_rows, load_convention, parameter_table, provenance_counts, unit_cost_table
 from roi.model import number, pounds
 from ui.text import md
 from ui.widgets import read_upload
@@ -17,7 +17,25 @@ st.title("Assumptions and evidence")
 st.caption(
     f"Every unit cost with its source, price year and the factor that uprates it to "
     f"{scenario.settings.price_year} prices (HM Treasury GDP deflator). Edit a value in the *Value* column: "
-    "it becomes a local figure in your scenario, marked as edited; the documented value stays in the library."
+    "it becomes *your figure*, credited to you with your note and the date; the documented value stays in the library."
+)
+
+# -- Who said each number ------------------------------------------------------------------------------
+counts = provenance_counts(scenario)
+cols = st.columns(4)
+cols[0].metric("Published figures", f"{counts['published']:,}", help="Read in a named publication, with a quote.")
+cols[1].metric("Your figures", f"{counts['your figure']:,}", help="Figures you entered, with your note and date.")
+cols[2].metric("Local judgements", f"{counts['local judgement']:,}", help="No published source: agree them locally.")
+cols[3].metric(
+    "Judgements at the shipped convention",
+    f"{counts['at_convention']:,}",
+    help="Deadweight, displacement, attribution and drop-off still at the one documented convention.",
+)
+st.text_input(
+    "Your note for the figures you change (where your figure comes from)",
+    key=ui.key("figure-note"),
+    max_chars=500,
+    placeholder="e.g. Our trust's 2024/25 excess bed-day cost, finance team",
 )
 
 # -- Unit costs: editable ------------------------------------------------------------------------------
@@ -39,7 +57,14 @@ def apply_edits() -> None:
         if value is None or (ids[int(row)], value) in tried:
             continue
         tried.add((ids[int(row)], value))
-        changed |= ui.change({"unit_cost": ids[int(row)], "field": "value", "value": float(value)})
+        changed |= ui.change(
+            {
+                "unit_cost": ids[int(row)],
+                "field": "value",
+                "value": float(value),
+                "note": state.get(ui.key("figure-note"), ""),
+            }
+        )
     if changed:
         st.rerun()
 
@@ -57,14 +82,7 @@ def reset(cost_id: str | None) -> None:
 shown = table.set_index("id").loc[state[snapshot_key]].reset_index()
 for column in ("value_at_scenario_prices", "low", "high"):  # read-only money, shown as £1,234.00
     shown[column] = shown[column].map(lambda v: "" if v is None or v != v else pounds(v, pence=True))
-shown.insert(
-    0,
-    "status",
-    [
-        "Edited" if e else ("Local example" if le else "")
-        for e, le in zip(shown["edited"], shown["local_example"], strict=True)
-    ],
-)
+shown.insert(0, "status", [{"published": ""}.get(p, p.capitalize()) for p in shown["provenance"]])
 COLUMNS = [
     "status",
     "label",
@@ -78,8 +96,10 @@ COLUMNS = [
     "high",
     "confidence",
     "source",
+    "replaced",
     "quote",
     "derivation",
+    "other_dated_figures",
     "range_note",
     "used",
     "id",
@@ -114,7 +134,9 @@ st.data_editor(
         "id": st.column_config.TextColumn("Id"),
         "used": st.column_config.CheckboxColumn("Used"),
         "source": st.column_config.TextColumn("Source", width="large"),
+        "replaced": st.column_config.TextColumn("What your figure replaced", width="medium"),
         "quote": st.column_config.TextColumn("Quote", width="large"),
+        "other_dated_figures": st.column_config.TextColumn("Other dated figures", width="large"),
     },
 )
 edited = sorted(current.spec.unit_costs)
@@ -131,11 +153,44 @@ with cols[1]:
     st.button("Reset this value", disabled=not edited, on_click=reset, args=(one,), width="stretch")
 with cols[2]:
     st.button("Reset all to documented values", disabled=not edited, on_click=reset, args=(None,), width="stretch")
-local = table[table["local_example"] & table["used"]]
+local = table[(table["provenance"] == "local judgement") & table["used"]]
 if len(local):
     st.warning(
-        "Local examples in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
+        "Local judgements in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
     )
+
+# -- Effects and their evidence ------------------------------------------------------------------------
+st.subheader("Effects: the study, its design and its grade")
+st.caption(
+    "Green: a systematic review or randomised trial. Amber: an evaluation or costing without a control group. "
+    "Red: a single small pilot, or a figure whose origin could not be found. Optimism bias on benefits "
+    "follows the weakest grade of an intervention's effects."
+)
+effects = effect_rows(scenario)
+st.dataframe(
+    effects,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "intervention": st.column_config.TextColumn("Intervention", width="medium"),
+        "effect": st.column_config.TextColumn("Effect", width="medium"),
+        "value": st.column_config.TextColumn("Size of effect", width="large"),
+        "study": st.column_config.TextColumn("Study", width="large"),
+        "design": st.column_config.TextColumn("Design", width="medium"),
+        "grade": st.column_config.TextColumn("Grade", width="small"),
+        "caveat": st.column_config.TextColumn("What else the study found, and its limits", width="large"),
+    },
+)
+convention = load_convention()
+st.caption(
+    "Where no study gives deadweight, displacement, attribution or drop-off, one convention applies: "
+    + "; ".join(
+        f"effect measured {'against a control' if kind == 'controlled' else 'without a control'}: "
+        + ", ".join(f"{name.replace('_', '-')} {v.describe()}" for name, v in values.items() if "when" not in name)
+        for kind, values in (("controlled", convention.controlled), ("uncontrolled", convention.uncontrolled))
+    )
+    + ". Each is a local judgement to agree with your partners."
+)
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
@@ -151,22 +206,25 @@ st.dataframe(
             "value": "Value",
             "low": "Low",
             "high": "High",
-            "local_example": "Local example",
+            "provenance": "Who said it",
+            "grade": "Grade",
             "source": "Source",
             "quote": "Quote",
+            "caveat": "What else the study found",
         }
-    ),
+    ).drop(columns=["local_example", "at_convention"]),
     hide_index=True,
     width="stretch",
     height=380,
     column_config={
-        "Local example": st.column_config.CheckboxColumn("Local example"),
         "Source": st.column_config.TextColumn("Source", width="large"),
+        "What else the study found": st.column_config.TextColumn("What else the study found", width="large"),
     },
 )
 st.caption(
-    f"{int(parameters['local_example'].sum())} of {len(parameters)} parameters are local examples. "
-    "Change them on *Build the offer*."
+    f"Of {len(parameters):,} parameters, {int((parameters['provenance'] == 'local judgement').sum()):,} are local "
+    f"judgements ({int(parameters['at_convention'].sum()):,} still at the shipped convention) and "
+    f"{int((parameters['provenance'] == 'your figure').sum()):,} are your figures. Change them on *Build the offer*."
 )
 
 # -- Scenario file ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ settings = scenario.settings
 st.title("Uncertainty and sensitivity")
 st.caption(
     "Every unit cost and effect parameter with a low-high range is drawn at once (triangular, or PERT, on "
-    "low / central / high). Ranges marked as local examples have no published basis."
+    "low / central / high). Ranges marked as local judgements have no published basis."
 )
 
 cols = st.columns([1, 1, 1, 2])

@@ -7,6 +7,7 @@ the library refuses raises :class:`roi.InputError` naming the field, and the cal
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from .errors import InputError
@@ -33,8 +34,12 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
     ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
     choose which interventions the offer runs.
+
+    A changed figure is the user's own: it is recorded with the user's ``"note"`` (if given) and
+    today's date, and credited to the user, never to the publication behind the value it replaced.
     """
     data = _dump(spec)
+    stamp = _user_source(change)
     if "setting" in change:
         settings = data.setdefault("settings", {})
         if change["value"] is None:
@@ -56,6 +61,8 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
                 outcome = {"unit_cost": change["outcome"]}
                 outcomes.append(outcome)
             outcome[change["field"]] = change["value"]
+            key = "source" if change["field"] == "quantity_per_case" else "adjustments_source"
+            outcome[key] = stamp
         elif change["field"] == "value_per_pound":
             scenario = resolve(spec, library or load_library(), "scenario")
             ratio = next(i for i in scenario.interventions if i.id == change["intervention"]).ratio
@@ -68,15 +75,31 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
             choice["ratio"] = ratio_data
         else:
             choice[change["field"]] = change["value"]
+            if change["field"] in _COST_FIELDS:
+                choice["cost_source"] = stamp
+            elif change["field"] == "cases_per_year":
+                choice["volume_source"] = stamp
     elif "unit_cost" in change:
         overrides = data.setdefault("unit_costs", {})
         if change["value"] is None:
             overrides.pop(change["unit_cost"], None)
         else:
-            overrides.setdefault(change["unit_cost"], {})[change["field"]] = change["value"]
+            override = overrides.setdefault(change["unit_cost"], {})
+            override[change["field"]] = change["value"]
+            override["source"] = stamp
     else:
         raise ValueError(f"unknown change {change!r}")
     return _check(data, library)
+
+
+_COST_FIELDS = ("cost_per_case", "fixed_cost_per_year")
+
+
+def _user_source(change: dict[str, Any]) -> dict[str, Any]:
+    """The source of a figure the user changed: their note (or a plain one) and the date."""
+    note = str(change.get("note") or "").strip() or "Entered in the app."
+    entered = change.get("entered_on") or date.today().isoformat()
+    return {"user_figure": True, "note": note[:500], "entered_on": str(entered)}
 
 
 def _choice(data: dict[str, Any], intervention_id: str) -> dict[str, Any]:

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 
-from .library import Scenario
+from .library import ASSUMPTIONS_DIR, Library, Scenario, read_yaml, validate
 from .model import optimism_bias
-from .schema import Source
+from .schema import Intervention, JudgementConvention, Source, UnitCost
+
+PROVENANCES = ("published", "your figure", "local judgement")
+
+
+@functools.lru_cache(maxsize=1)
+def load_convention() -> JudgementConvention:
+    """The shipped convention for deadweight, displacement, attribution and drop-off."""
+    name = "judgement_convention.yaml"
+    return validate(JudgementConvention, read_yaml(ASSUMPTIONS_DIR / "appraisal" / name), name)
+
+
+def _provenance(source: Source | None) -> str:
+    return "local judgement" if source is None else source.provenance
 
 
 def _bearers(scenario: Scenario, unit_cost_id: str) -> str:
@@ -46,10 +63,22 @@ def unit_cost_table(scenario: Scenario, edited: set[str] | None = None) -> pd.Da
                 "range_note": cost.range_note or "",
                 "confidence": cost.confidence,
                 "local_example": cost.source.local_example,
-                "source": (documented.source if documented and cost_id in edited else cost.source).citation(),
-                "quote": (documented.source.quote if documented else cost.source.quote) or "",
-                "derivation": (documented.source.derivation if documented else cost.source.derivation) or "",
+                "provenance": cost.source.provenance,
+                # A changed figure is credited to whoever changed it, never to the publication
+                # behind the value it replaced; that publication is named only as what was replaced.
+                "source": cost.source.citation(),
+                "replaced": (
+                    f"Replaces the documented £{documented.value:,.2f} at {documented.price_year} prices "
+                    f"({documented.source.citation()})"
+                    if documented and cost_id in edited
+                    else ""
+                ),
+                "quote": (cost.source.quote or "") if cost.source.provenance == "published" else "",
+                "derivation": (cost.source.derivation or "") if cost.source.provenance == "published" else "",
                 "price_year_note": cost.price_year_note or "",
+                "other_dated_figures": "; ".join(
+                    f"£{a.value:,.2f} ({a.price_year} prices): {a.label}" for a in cost.alternatives
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -60,7 +89,8 @@ def _source_text(source: Source | None) -> str:
 
 
 def parameter_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per intervention parameter in use: value, range, whether it is a local example, source."""
+    """One row per intervention parameter in use: value, range, who said it (published / your figure /
+    local judgement), whether it still sits at the shipped convention, grade, source and caveat."""
     rows = []
 
     def add(intervention: str, parameter: str, value: float, source: Source | None, low=None, high=None) -> None:
@@ -72,8 +102,12 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 "low": low,
                 "high": high,
                 "local_example": bool(source is not None and source.local_example),
+                "provenance": _provenance(source),
+                "at_convention": bool(source is not None and source.convention),
+                "grade": (source.grade or "") if source else "",
                 "source": _source_text(source),
                 "quote": (source.quote or "") if source else "",
+                "caveat": (source.caveat or "") if source else "",
             }
         )
 
@@ -118,6 +152,30 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 )
         for o in i.outcomes:
             unit = scenario.unit_costs[o.unit_cost].label
+            if o.rate_effect is not None:
+                e = o.rate_effect
+                add(
+                    i.label,
+                    f"{unit}: {e.baseline_label}",
+                    e.baseline_per_year,
+                    e.baseline_source,
+                    *(e.baseline_range or (None, None)),
+                )
+                add(
+                    i.label,
+                    f"{unit}: rate ratio with the service",
+                    e.rate_ratio,
+                    o.source,
+                    *(e.rate_ratio_range or (None, None)),
+                )
+                if e.share_label is not None:
+                    add(
+                        i.label,
+                        f"{unit}: {e.share_label}",
+                        e.share_costed,
+                        e.share_source,
+                        *(e.share_range or (None, None)),
+                    )
             add(
                 i.label,
                 f"{unit}: quantity per case",
@@ -135,3 +193,64 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 )
             add(i.label, f"{unit}: lasts (years)", o.duration_years, o.adjustments_source)
     return pd.DataFrame(rows)
+
+
+def provenance_counts(scenario: Scenario) -> dict[str, int]:
+    """How many figures behind a scenario are published, the user's own, or local judgements, and how
+    many of the judgements still sit at the shipped convention (parameters in use plus the unit costs
+    they use)."""
+    parameters = parameter_table(scenario)
+    costs = unit_cost_table(scenario)
+    used = costs[costs["used"]]
+    provenances = list(parameters["provenance"]) + list(used["provenance"])
+    counts = {p: provenances.count(p) for p in PROVENANCES}
+    counts["at_convention"] = int(parameters["at_convention"].sum())
+    counts["total"] = len(provenances)
+    return counts
+
+
+def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -> Iterable[dict[str, Any]]:
+    if intervention.ratio is not None:
+        r = intervention.ratio
+        yield {
+            "effect": "benefit per £1 spent (published ratio)",
+            "value": f"£{r.value_per_pound:,.2f}",
+            "source": r.source,
+        }
+    for o in intervention.outcomes:
+        unit = unit_costs[o.unit_cost].label if o.unit_cost in unit_costs else o.unit_cost
+        if o.rate_effect is not None:
+            e = o.rate_effect
+            ci = f" (95% CI {e.rate_ratio_range[0]:g}-{e.rate_ratio_range[1]:g})" if e.rate_ratio_range else ""
+            value = f"rate ratio {e.rate_ratio:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
+            if e.share_label:
+                value += f" x {e.share_costed:.1%} ({e.share_label.lower()})"
+        else:
+            value = f"{o.quantity_per_case:g} per case a year for {o.duration_years} year(s)"
+        yield {"effect": unit, "value": value, "source": o.source}
+
+
+def effect_rows(source: Library | Scenario) -> list[dict[str, str]]:
+    """Every effect (outcome or ratio) with its study, design, grade and what else the study found."""
+    interventions = source.interventions.values() if isinstance(source, Library) else source.interventions
+    rows = []
+    for intervention in interventions:
+        for effect in _effect_value(intervention, source.unit_costs):
+            s: Source = effect["source"]
+            study = (
+                s.citation()
+                if s.provenance != "published"
+                else ", ".join(x for x in (s.publication, s.publisher, str(s.year) if s.year else None) if x)
+            )
+            rows.append(
+                {
+                    "intervention": intervention.label,
+                    "effect": effect["effect"],
+                    "value": effect["value"],
+                    "study": study,
+                    "design": s.design or "",
+                    "grade": s.grade or "",
+                    "caveat": s.caveat or "",
+                }
+            )
+    return rows

@@ -144,7 +144,8 @@ def workbook(result: Result) -> bytes:
         "Parameters and sources",
         parameter_table(scenario),
         formats,
-        "Local examples have no published source: replace them with your own figures.",
+        "Who said it: published (with its source), your figure (with your note and date), or a local judgement "
+        "with no published source, to agree locally.",
     )
     _sheet(book, "By partner", result.by_partner(), formats)
     _sheet(book, "By intervention", result.by_intervention(), formats)
@@ -296,7 +297,10 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
         list(flags or [])
         + list(result.warnings)
         + [
-            f"{count} of the {total} figures behind this scenario are local examples with no published source.",
+            (
+                f"{count} of the {total} figures behind this scenario are local judgements with no published "
+                "source; figures you changed are credited to you, not to a publication."
+            ),
             "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
             "Economic and social value is shown separately and never added into savings.",
         ]

@@ -458,7 +458,8 @@ class Scenario(BaseModel):
 
 
 def _scenario_note(spec_name: str, what: str) -> Source:
-    return Source(local_example=True, note=f"{what} in scenario '{spec_name}'.")
+    """The source of a figure a scenario sets without saying where it came from: the user's own."""
+    return Source(user_figure=True, note=f"{what} in scenario '{spec_name}'.")
 
 
 def _widen(ranges: dict[str, list[float]], name: str, value: float) -> None:
@@ -529,12 +530,26 @@ def _merge_outcomes(
         outcome["ranges"] = ranges
         if "quantity_per_case" in changes and "source" not in changes:
             changes["source"] = _scenario_note(spec_name, "Quantity per case changed").model_dump()
+        if "quantity_per_case" in changes and "rate_effect" not in changes:
+            outcome.pop("rate_effect", None)  # the user's own quantity wins over the published rate
+        if "rate_effect" in changes:  # recomputed from the new rate effect (schema.Outcome)
+            outcome.pop("quantity_per_case", None)
+            ranges.pop("quantity_per_case", None)
         adjusted = {"deadweight", "displacement", "attribution", "duration_years", "drop_off"} & changes.keys()
         if adjusted and "adjustments_source" not in changes:
             changes["adjustments_source"] = _scenario_note(spec_name, "Adjustments changed").model_dump()
         outcome.update(changes)
         origin[match] = j
     return merged, origin
+
+
+def _scale_to_population(merged: dict[str, Any], cases_per_100k: float, population: int) -> None:
+    """Volume from the area's population: the library's rate per 100,000 people times population / 100,000
+    (its range scaled alike). A scenario's own cases_per_year wins and never comes here."""
+    scale = population / 100_000
+    merged["cases_per_year"] = cases_per_100k * scale
+    if "cases_per_year" in merged.get("ranges", {}):
+        merged["ranges"]["cases_per_year"] = [v * scale for v in merged["ranges"]["cases_per_year"]]
 
 
 def _resolve_intervention(
@@ -589,6 +604,8 @@ def _resolve_intervention(
             changes["cost_source"] = _scenario_note(spec.name, "Costs changed").model_dump()
         if "cases_per_year" in changes and "volume_source" not in changes:
             changes["volume_source"] = _scenario_note(spec.name, "Cases per year set").model_dump()
+        if "cases_per_year" not in changes and base.cases_per_100k is not None:
+            _scale_to_population(merged, base.cases_per_100k, spec.settings.population)
         ranges = {k: list(v) for k, v in merged.get("ranges", {}).items()}
         for name in INTERVENTION_RANGED:
             if name in changes and "ranges" not in changes:

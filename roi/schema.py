@@ -8,6 +8,7 @@ serves the library, scenario overrides and the app's widgets.
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,12 @@ ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "socia
 VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
 FISCAL_VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable")
 Confidence = Literal["high", "medium", "low"]
+Grade = Literal["green", "amber", "red"]
+# The GMCA Unit Cost Database grades its costs red / amber / green; effects are graded the same way
+# (review or RCT = green, evaluation without a control = amber, single small pilot or an unsourced
+# assertion = red). Optimism bias follows the grade through the intervention's confidence.
+GRADE_CONFIDENCE: dict[str, str] = {"green": "high", "amber": "medium", "red": "low"}
+Provenance = Literal["published", "your figure", "local judgement"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="lower_snake_case id")]
 Money = Annotated[float, Field(ge=0, le=1e12, description="pounds")]
@@ -36,7 +43,7 @@ class Frozen(BaseModel):
 
 
 class Source(Frozen):
-    """Where a value comes from: a publication, or the mark of a local example to replace."""
+    """Where a value comes from: a publication, the user's own figure, or a local judgement to agree."""
 
     publication: str | None = None
     publisher: str | None = None
@@ -46,24 +53,44 @@ class Source(Frozen):
     derivation: str | None = None
     read: Literal["original", "secondary"] | None = None
     read_in: str | None = Field(default=None, description="where a second-hand figure was read")
-    local_example: bool = False
+    local_example: bool = Field(default=False, description="a local judgement with no published source")
     note: str | None = None
+    # Evidence grading (issue 10): the study design behind an effect and its red/amber/green grade,
+    # plus what else the study found that a reader must see (e.g. no clear fall in admissions).
+    design: str | None = Field(default=None, description="study design, e.g. 'Cochrane review of RCTs'")
+    grade: Grade | None = Field(default=None, description="confidence grade of the evidence")
+    caveat: str | None = Field(default=None, description="what else the source found, or its limits")
+    # Provenance: a figure the user typed (with their note and the date), and judgements that still
+    # sit at the shipped convention for deadweight, displacement, attribution and drop-off.
+    user_figure: bool = Field(default=False, description="a figure the user entered, credited to them")
+    entered_on: date | None = Field(default=None, description="when the user entered the figure")
+    convention: bool = Field(default=False, description="a local judgement at the shipped neutral convention")
 
     @model_validator(mode="after")
     def _documented_or_local(self) -> Source:
-        if self.local_example:
+        if self.local_example or self.user_figure:
             if not self.note:
-                raise ValueError("a local example needs a note saying what it stands for")
+                raise ValueError("a local judgement or your own figure needs a note saying what it stands for")
         elif not (self.publication and self.publisher and self.quote):
             raise ValueError("a source needs publication, publisher and quote, or local_example: true with a note")
         if self.read == "secondary" and not self.read_in:
             raise ValueError("a figure read second-hand needs read_in: where it was read")
         return self
 
+    @property
+    def provenance(self) -> Provenance:
+        """Who said this number: a publication, the user, or a local judgement to agree."""
+        if self.user_figure:
+            return "your figure"
+        return "local judgement" if self.local_example else "published"
+
     def citation(self) -> str:
-        """One line for tables: publication, publisher, year, location; or the local-example note."""
+        """One line for tables: publication, publisher, year, location; or the judgement's or user's note."""
+        if self.user_figure:
+            when = f", entered {self.entered_on:%d %B %Y}" if self.entered_on else ""
+            return f"Your figure{when}: {self.note}"
         if self.local_example:
-            return f"Local example: {self.note}"
+            return f"Local judgement: {self.note}"
         parts = [self.publication, self.publisher, str(self.year) if self.year else None, self.location]
         text = ", ".join(p for p in parts if p)
         if self.read == "secondary":
@@ -93,6 +120,15 @@ def _check_shares(shares: list[float], what: str) -> None:
         raise ValueError(f"{what} must sum to 1 (they sum to {total:g})")
 
 
+class DatedFigure(Frozen):
+    """Another dated figure for a unit cost (an older or newer official estimate), with its source."""
+
+    value: Money
+    price_year: int = Field(ge=1900, le=2200)
+    label: str = Field(min_length=1, description="e.g. 'NHS England estimate, September 2025'")
+    source: Source
+
+
 class UnitCost(Frozen):
     """The documented value of one unit of an outcome, in pounds at its own price year."""
 
@@ -112,6 +148,9 @@ class UnitCost(Frozen):
     confidence: Confidence
     source: Source
     note: str | None = None
+    alternatives: tuple[DatedFigure, ...] = Field(
+        default=(), description="other dated official figures for the same unit, newest first"
+    )
 
     @field_validator("split")
     @classmethod
@@ -166,11 +205,52 @@ def _check_ranges(model: BaseModel, ranges: dict[str, Range], allowed: tuple[str
             raise ValueError(f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}")
 
 
+class RateEffect(Frozen):
+    """A published relative effect on a baseline rate: units avoided per case a year =
+    baseline per person-year x (1 - rate ratio) x share of those events that carry the unit cost.
+
+    The baseline (e.g. falls a year in people at high risk, or admissions a year per referred
+    person) is a labelled input a district can replace with its own figure."""
+
+    baseline_per_year: float = Field(gt=0, le=1000, description="events a year per person without the service")
+    baseline_label: str = Field(min_length=1, description="what the baseline counts, in users' words")
+    baseline_source: Source
+    baseline_range: Range | None = None
+    rate_ratio: float = Field(gt=0, le=1, description="rate with the service / rate without (below 1 = fewer)")
+    rate_ratio_range: Range | None = Field(default=None, description="the 95% confidence interval, if published")
+    share_costed: Fraction = Field(default=1.0, description="share of the events avoided that carry the unit cost")
+    share_label: str | None = None
+    share_range: Range | None = None
+    share_source: Source | None = None
+
+    @property
+    def avoided_per_year(self) -> float:
+        """Events avoided per person a year: baseline x (1 - rate ratio)."""
+        return self.baseline_per_year * (1 - self.rate_ratio)
+
+    @property
+    def quantity(self) -> float:
+        """Units of the unit cost avoided per case a year."""
+        return self.avoided_per_year * self.share_costed
+
+    def quantity_range(self) -> Range | None:
+        """Low and high quantity from the rate ratio's interval and the share's range (both ends together)."""
+        if self.rate_ratio_range is None and self.share_range is None and self.baseline_range is None:
+            return None
+        b_low, b_high = self.baseline_range or (self.baseline_per_year, self.baseline_per_year)
+        rr_low, rr_high = self.rate_ratio_range or (self.rate_ratio, self.rate_ratio)
+        s_low, s_high = self.share_range or (self.share_costed, self.share_costed)
+        return (b_low * (1 - rr_high) * s_low, b_high * (1 - rr_low) * s_high)
+
+
 class Outcome(Frozen):
     """An outcome an intervention avoids: a unit cost, a quantity per case, and honest adjustments."""
 
     unit_cost: Identifier
     quantity_per_case: Quantity
+    rate_effect: RateEffect | None = Field(
+        default=None, description="where given, quantity_per_case and its range are computed from it"
+    )
     deadweight: Fraction = 0.0
     displacement: Fraction = 0.0
     attribution: Fraction = 1.0
@@ -179,6 +259,22 @@ class Outcome(Frozen):
     ranges: dict[str, Range] = Field(default_factory=dict)
     source: Source
     adjustments_source: Source | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _quantity_from_rate_effect(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("rate_effect") is not None:
+            effect = RateEffect.model_validate(data["rate_effect"])
+            data = dict(data)
+            data["quantity_per_case"] = effect.quantity
+            span = effect.quantity_range()
+            ranges = dict(data.get("ranges") or {})
+            if span is not None:
+                ranges["quantity_per_case"] = span
+            else:
+                ranges.pop("quantity_per_case", None)
+            data["ranges"] = ranges
+        return data
 
     @model_validator(mode="after")
     def _ranges(self) -> Outcome:
@@ -218,6 +314,9 @@ class Intervention(Frozen):
     label: str = Field(min_length=1)
     description: str = ""
     cases_per_year: Cases
+    cases_per_100k: float | None = Field(
+        default=None, ge=0, le=1e5, description="cases a year per 100,000 people; volume_source gives its basis"
+    )
     cost_per_case: Money = 0.0
     fixed_cost_per_year: Money = 0.0
     price_year: Year
@@ -235,6 +334,15 @@ class Intervention(Frozen):
     def _funding_sums_to_one(cls, funded_by: dict[str, float]) -> dict[str, float]:
         _check_shares(list(funded_by.values()), "funded_by shares")
         return funded_by
+
+    @model_validator(mode="before")
+    @classmethod
+    def _volume_from_rate(cls, data: object) -> object:
+        # A library intervention may give only its rate per 100,000 people; the volume for the
+        # default population of 100,000 is then that rate (a scenario rescales it, see library.py).
+        if isinstance(data, dict) and data.get("cases_per_year") is None and data.get("cases_per_100k") is not None:
+            data = {**data, "cases_per_year": data["cases_per_100k"]}
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Intervention:
@@ -312,6 +420,9 @@ class Settings(Frozen):
     discount_rate: float | None = Field(default=None, ge=0, le=0.2, description="a constant rate")
     optimism_bias: Fraction | None = Field(default=None, description="on benefits, all interventions")
     optimism_bias_by_confidence: dict[Confidence, Fraction] | None = None
+    population: int = Field(
+        default=100_000, ge=1_000, le=20_000_000, description="people in the area; library volumes are per 100,000"
+    )
 
     @model_validator(mode="after")
     def _programme_within_horizon(self) -> Settings:
@@ -354,6 +465,7 @@ class OutcomeOverride(Frozen):
     ranges: dict[str, Range] | None = None
     source: Source | None = None
     adjustments_source: Source | None = None
+    rate_effect: RateEffect | None = None
 
 
 class InterventionChoice(Frozen):
@@ -430,3 +542,28 @@ class ClaimSpec(Frozen):
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = None
     note: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped convention for judgements no study gives (issue 10): appraisal/judgement_convention.yaml
+
+
+class ConventionValue(Frozen):
+    central: Fraction
+    low: Fraction | None = None
+    high: Fraction | None = None
+
+    def describe(self) -> str:
+        """'25% (0%-50%)' or '0%'."""
+        text = f"{self.central:.0%}"
+        if self.low is not None and self.high is not None:
+            text += f" ({self.low:.0%}-{self.high:.0%})"
+        return text
+
+
+class JudgementConvention(Frozen):
+    """One documented convention for deadweight, displacement, attribution and drop-off."""
+
+    source: Source
+    controlled: dict[str, ConventionValue]
+    uncontrolled: dict[str, ConventionValue]

@@ -68,7 +68,8 @@ def headline_sentence(result: Result) -> str:
 
 
 def local_example_count(result: Result) -> tuple[int, int]:
-    """(values that are local examples, values in use) across the unit costs and interventions used."""
+    """(values that are local judgements, values in use) across the unit costs and interventions used.
+    A user's own figure is not a local judgement: it is credited to the user."""
     scenario = result.scenario
     used_costs = {o.unit_cost for i in scenario.interventions for o in i.outcomes}
     sources = [scenario.unit_costs[c].source for c in used_costs]

@@ -12,7 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import roi  # noqa: E402
+from roi.evidence import effect_rows, load_convention  # noqa: E402
 from roi.model import pounds  # noqa: E402
+
+
+def _volume(intervention) -> str:  # noqa: ANN001 - schema.Intervention
+    if intervention.cases_per_100k is not None:
+        return f"{intervention.cases_per_100k:,.0f} cases a year per 100,000 people"
+    return f"{intervention.cases_per_year:,.0f} cases a year"
 
 
 def render() -> str:
@@ -34,6 +41,33 @@ def render() -> str:
             f"| `{cost.id}` | {pounds(cost.value, pence=True)} {cost.unit} | {cost.price_year} | "
             f"{cost.confidence} | {source.citation()} | {source.quote or ''} | {source.derivation or ''} |"
         )
+    lines += [
+        "",
+        "## Effects: study, design and grade",
+        "",
+        "Grades: green = systematic review or randomised trial; amber = evaluation or costing without a",
+        "control group; red = a single small pilot, or a figure whose origin could not be found.",
+        "",
+        "| intervention | effect | value | study | design | grade | also found / limits |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in effect_rows(library):
+        lines.append(
+            f"| {row['intervention']} | {row['effect']} | {row['value']} | {row['study']} | {row['design']} | "
+            f"{row['grade']} | {row['caveat']} |"
+        )
+    lines += [
+        "",
+        "## Judgements where no study gives a figure",
+        "",
+        "Deadweight, displacement, attribution and drop-off follow one convention",
+        "(`assumptions/appraisal/judgement_convention.yaml`), each marked as a local judgement to agree:",
+        "",
+    ]
+    convention = load_convention()
+    for kind, values in (("controlled", convention.controlled), ("uncontrolled", convention.uncontrolled)):
+        shown = ", ".join(f"{name.replace('_', ' ')} {v.describe()}" for name, v in values.items())
+        lines.append(f"- Effect measured {'with' if kind == 'controlled' else 'without'} a control group: {shown}")
     lines += ["", "## Interventions", ""]
     for intervention in library.interventions.values():
         kind = "ratio-based" if intervention.ratio_based else "outcome-based"
@@ -41,7 +75,7 @@ def render() -> str:
             f"### {intervention.label} (`{intervention.id}`, {kind})",
             "",
             f"- Costs: {intervention.cost_source.citation()}",
-            f"- Volume: {intervention.volume_source.citation()}",
+            f"- Volume: {_volume(intervention)}: {intervention.volume_source.citation()}",
         ]
         if intervention.ratio is not None:
             lines += [

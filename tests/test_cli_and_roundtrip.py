@@ -82,4 +82,4 @@ def test_overrides_without_a_price_year_are_in_the_scenarios_price_year():
     )
     bed_day = scenario.unit_costs["bed_day"]
     assert bed_day.value == 300 and bed_day.price_year == 2024
-    assert bed_day.source.local_example and "Changed from the documented £250.00" in bed_day.source.note
+    assert bed_day.source.provenance == "your figure" and "Changed from the documented £250.00" in bed_day.source.note

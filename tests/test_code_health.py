@@ -44,7 +44,8 @@ def test_the_falls_outlier_is_never_a_default(library):
 def test_ratio_based_interventions_are_marked_in_outputs():
     library = roi.load_library()
     ratio_ids = {i.id for i in library.interventions.values() if i.ratio_based}
-    assert {"handyperson", "adaptations_ratio", "falls_prevention"} <= ratio_ids
+    assert {"handyperson", "adaptations_ratio"} <= ratio_ids
+    assert "falls_prevention" not in ratio_ids  # outcome-based from the Cochrane rate ratio
 
 
 def test_optimism_bias_table_is_labelled_a_local_assumption(library):
@@ -85,3 +86,91 @@ def test_docs_sources_is_in_step_with_the_library():
     spec.loader.exec_module(module)
     committed = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     assert committed == module.render(), "docs/sources.md is out of date: run python scripts/write_sources_doc.py"
+
+
+# -- Issue 10: every effect cites a publication or is a marked local judgement; volumes are rates ----------
+
+from roi.evidence import load_convention  # noqa: E402
+from roi.schema import GRADE_CONFIDENCE, Source  # noqa: E402
+
+GRADE_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+
+def _documented_or_judgement(source: Source | None, what: str) -> None:
+    assert source is not None, f"{what}: no source"
+    if source.local_example:
+        assert source.note and len(source.note) > 20, f"{what}: a local judgement must say what it stands for"
+    else:
+        assert source.publication and source.publisher and source.quote and source.location, what
+    assert not source.user_figure, f"{what}: the library never ships a user's figure"
+
+
+def _effect_sources(intervention):  # noqa: ANN001, ANN202
+    for k, outcome in enumerate(intervention.outcomes):
+        where = f"{intervention.id}.outcomes[{k}]"
+        yield f"{where}.source", outcome.source
+        yield f"{where}.adjustments_source", outcome.adjustments_source
+        if outcome.rate_effect is not None:
+            yield f"{where}.rate_effect.baseline_source", outcome.rate_effect.baseline_source
+            if outcome.rate_effect.share_costed != 1:
+                yield f"{where}.rate_effect.share_source", outcome.rate_effect.share_source
+    if intervention.ratio is not None:
+        yield f"{intervention.id}.ratio.source", intervention.ratio.source
+        yield f"{intervention.id}.ratio.split_source", intervention.ratio.split_source
+
+
+def test_every_effect_parameter_cites_a_publication_or_is_a_marked_local_judgement(library):
+    for intervention in library.interventions.values():
+        for what, source in _effect_sources(intervention):
+            _documented_or_judgement(source, what)
+
+
+def test_every_effect_has_a_grade_and_the_intervention_confidence_follows_the_weakest(library):
+    for intervention in library.interventions.values():
+        effects = [o.source for o in intervention.outcomes]
+        effects += [intervention.ratio.source] if intervention.ratio else []
+        assert effects, intervention.id
+        grades = [s.grade for s in effects]
+        assert all(grades), f"{intervention.id}: every effect needs a red/amber/green grade"
+        weakest = min(grades, key=GRADE_ORDER.__getitem__)
+        assert intervention.confidence == GRADE_CONFIDENCE[weakest], intervention.id
+        for source in effects:
+            if source.grade != "red" or not source.local_example:
+                assert source.design, f"{intervention.id}: say the study design behind the effect"
+
+
+def test_every_shipped_volume_is_a_rate_per_100000_with_its_basis(library):
+    for intervention in library.interventions.values():
+        assert intervention.cases_per_100k is not None, f"{intervention.id}: give cases_per_100k"
+        basis = intervention.volume_source
+        _documented_or_judgement(basis, f"{intervention.id}.volume_source")
+        if not basis.local_example:
+            assert basis.derivation and "100,000" in basis.derivation, f"{intervention.id}: show the rate's derivation"
+
+
+def test_judgements_at_the_convention_carry_exactly_the_conventions_values(library):
+    convention = load_convention()
+    for intervention in library.interventions.values():
+        for k, outcome in enumerate(intervention.outcomes):
+            source = outcome.adjustments_source
+            if source is None or not source.convention:
+                assert source is not None and not source.local_example, f"{intervention.id}.outcomes[{k}]"
+                continue
+            kind = convention.controlled if "control group or a stated" in source.note else convention.uncontrolled
+            for name in ("deadweight", "displacement", "attribution"):
+                value = kind[name]
+                assert getattr(outcome, name) == value.central, (intervention.id, name)
+                expected = (value.low, value.high) if value.low is not None else None
+                assert outcome.ranges.get(name) == expected, (intervention.id, name)
+            drop = kind.get("drop_off")
+            if outcome.duration_years == 1 or kind is convention.controlled:
+                assert outcome.drop_off == 0, (intervention.id, "no drop-off within one year")
+            else:
+                published = kind["drop_off_when_duration_published"].central
+                assert outcome.drop_off in (drop.central, published), (intervention.id, "drop_off")
+
+
+def test_user_facing_text_never_says_seed(library):
+    texts = [i.model_dump_json() for i in library.interventions.values()]
+    texts += [c.model_dump_json() for c in library.unit_costs.values()]
+    assert not any("seed" in t.lower() for t in texts)

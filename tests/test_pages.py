@@ -66,7 +66,7 @@ def test_a_deadweight_slider_moves_the_result():
     at = start()
     at.switch_page("pages/1_Build_the_offer.py").run()
     before = metric(at, "Net present value")
-    at.slider(key="g0-dfg_adaptation-residential_care_year-dw").set_value(0.7).run()
+    at.slider(key="g0-dfg_adaptation-residential_care_week-dw").set_value(0.7).run()
     assert metric(at, "Net present value") != before
     assert at.session_state["spec"].interventions[0].outcomes[0].deadweight == 0.7
 

@@ -49,6 +49,10 @@ def test_district_direct_annualised_to_52_weeks_is_325000():
     assert round(roi.run(scenario).totals["pv_benefits"], 2) == 325_000.00
 
 
+_ALTERNATIVES = roi.load_library().unit_costs["adaptation_average"].alternatives
+TOOLKIT_ADAPTATION = next(a for a in _ALTERNATIVES if a.value == 4400)
+
+
 def test_residential_care_29000_against_adaptation_4400_saves_24600():
     scenario = scenario_from(
         {
@@ -62,8 +66,14 @@ def test_residential_care_29000_against_adaptation_4400_saves_24600():
             },
             "interventions": [
                 {
-                    "id": "dfg_adaptation",
+                    # The toolkit's own sum, defined in full: the library's DFG now models the
+                    # 1-in-10 counterfactual, so the example is kept as its own intervention.
+                    "id": "toolkit_adaptation_example",
+                    "label": "The toolkit's adaptation example",
                     "cases_per_year": 1,
+                    "cost_per_case": TOOLKIT_ADAPTATION.value,
+                    "price_year": TOOLKIT_ADAPTATION.price_year,
+                    "funded_by": {"district": 1.0},
                     "outcomes": [
                         {
                             "unit_cost": "residential_care_year",

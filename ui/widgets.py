@@ -72,9 +72,9 @@ def local_example_note(result: roi.Result) -> None:
     count, total = roi.summary.local_example_count(result)
     if count:
         st.warning(
-            f"{count} of the {total} figures behind this scenario are **local examples** with no published "
-            "source (volumes, some costs and effect sizes). Replace them with your own on "
-            "*Assumptions and evidence* before you take the result to a board.",
+            f"{count} of the {total} figures behind this scenario are **local judgements** with no published "
+            "source (some volumes, costs and adjustments). Agree them with your partners, or replace them with "
+            "your own figures on *Assumptions and evidence*, before you take the result to a board.",
             icon=":material/label:",
         )
 
