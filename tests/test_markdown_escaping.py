@@ -30,10 +30,12 @@ def test_md_escapes_every_construct_that_could_link_fetch_or_format():
 
 
 def hostile_spec() -> ScenarioSpec:
-    data = roi.load_scenario("district_offer").spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    scenario = roi.load_scenario("district_offer")
+    data = scenario.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data["name"] = EVIL
     data["interventions"] = [{"id": c["id"], "label": f"{EVIL} {c['id']}"} for c in data["interventions"]]
-    data["unit_costs"] = {"residential_care_year": {"label": EVIL}}
+    used = {outcome.unit_cost for intervention in scenario.interventions for outcome in intervention.outcomes}
+    data["unit_costs"] = {cost: {"label": EVIL} for cost in sorted(used)}
     return ScenarioSpec.model_validate(data)
 
 
