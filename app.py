@@ -4,7 +4,7 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts
+from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
 from ui.text import md
 from ui.widgets import chart, export_buttons, local_example_note, tiles
@@ -21,6 +21,7 @@ st.caption(
 )
 tiles(result)
 st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
+st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
 chart(charts.savings_by_partner(result), key="overview-by-partner")

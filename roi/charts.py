@@ -398,3 +398,45 @@ def scenarios_by_partner(
         )
     )
     return finish(chart)
+
+
+def deal_positions(deal, measure: str = "cash_npv", width: int | str = "container") -> alt.Chart:  # noqa: ANN001
+    """Before and after a deal (:class:`roi.deal.Deal`): each partner's cash (``cash_npv``) or fiscal
+    (``fiscal_npv``) position, present values, one pair of bars per partner."""
+    title = {"cash_npv": "Cash position", "fiscal_npv": "Fiscal position (cash and capacity)"}[measure]
+    when = ["Funding as written", "Under the deal"]
+    frames = []
+    for label, table in zip(when, (deal.before, deal.positions), strict=True):
+        part = table[["partner", "label", measure]].rename(columns={measure: "value"}).assign(when=label)
+        frames.append(part)
+    data = pd.concat(frames, ignore_index=True)
+    data["value_text"] = data["value"].map(pounds)
+    order = list(deal.positions["label"])
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("when:N", sort=when),
+            x=alt.X(
+                "value:Q",
+                title="Savings received less contribution (PV)",
+                axis=alt.Axis(labelExpr=POUND_AXIS),
+            ),
+            color=alt.Color(
+                "when:N",
+                sort=when,
+                title=None,
+                scale=alt.Scale(domain=when, range=["#BBBBBB", VALUE_TYPE_COLOURS["fiscal_cashable"]]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Partner"),
+                alt.Tooltip("when:N", title="Funding"),
+                alt.Tooltip("value_text:N", title=title),
+            ],
+        )
+        .properties(width=width, height=max(160, 56 * len(order)))
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
+    return finish((chart + zero).properties(title=title))

@@ -15,6 +15,7 @@ import xlsxwriter
 from fpdf import FPDF
 
 from . import charts, summary, uncertainty
+from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
@@ -162,6 +163,7 @@ def workbook(result: Result) -> bytes:
     )
     _sheet(book, "Benefit flows", result.benefits, formats)
     _sheet(book, "Cost flows", result.costs, formats)
+    heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.deal)
     book.close()
     return buffer.getvalue()
 
@@ -211,7 +213,8 @@ class _Pack(FPDF):
             0,
             5,
             _latin(
-                f"Prevention ROI board pack - {self.pack_title} - {date.today():%d %B %Y} - page {self.page_no()} of 2"
+                f"Prevention ROI board pack - {self.pack_title} - {date.today():%d %B %Y} - "
+                f"page {self.page_no()} of {{nb}}"
             ),
             align="C",
         )
@@ -319,4 +322,5 @@ def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[s
             7.5,
             60,
         )
+    heads_of_terms_page(pack, result)  # the agreed deal, if the scenario has one (roi.deal)
     return bytes(pack.output())

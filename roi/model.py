@@ -396,6 +396,10 @@ def run(scenario: Scenario) -> Result:
                 part.update({stage: values * bearer.share for stage, values in line.stages.items()})
                 benefit_parts.append(part)
     benefits = _frame(benefit_parts, ["intervention", "outcome", "partner", "value_type", "year", *STAGES])
+    if scenario.spec.deal is not None:  # an applied gain share: payments between partners (roi.deal)
+        from .deal import gain_share_parts
+
+        cost_parts += gain_share_parts(scenario, benefits)
     costs = _frame(cost_parts, ["intervention", "partner", "year", "amount"])
     benefits["discount_factor"] = factors[benefits["year"].to_numpy()]
     benefits["pv"] = benefits["amount"] * benefits["discount_factor"]

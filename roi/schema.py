@@ -488,6 +488,44 @@ class InterventionChoice(Frozen):
     ratio: RatioEvidence | None = None
 
 
+DealRule = Literal["proportional", "proportional_cash", "cash_break_even", "equal_return", "custom", "gain_share"]
+
+
+class GainShareTerms(Frozen):
+    """A gain share: ``payer`` pays ``receiver`` ``price`` pounds per unit of ``outcome`` avoided, up to
+    ``cap`` pounds in a financial year (no cap if None). Pounds at the scenario's price year."""
+
+    payer: Identifier
+    outcome: Identifier = Field(description="a unit cost the scenario's outcomes use")
+    price: Money = Field(description="pounds per unit avoided")
+    cap: Money | None = Field(default=None, description="pounds a financial year at most")
+    receiver: Identifier = Field(description="the partner paid, which carries the rest of the cost")
+
+
+class ReplacedFunding(Frozen):
+    """An intervention's funding as written before a deal (None: the library's), so undo is exact."""
+
+    intervention: Identifier
+    funded_by: dict[Identifier, Fraction] | None = None
+
+
+class AppliedDeal(Frozen):
+    """A funding deal applied to a scenario (roi.deal): the rule, the pooled shares it set on every
+    intervention (or the gain-share terms it added) and the funding it replaced."""
+
+    rule: DealRule
+    label: str = Field(min_length=1, max_length=200)
+    shares: dict[Identifier, Fraction] = Field(default_factory=dict)
+    gain_share: GainShareTerms | None = None
+    replaced: tuple[ReplacedFunding, ...] = ()
+
+    @model_validator(mode="after")
+    def _terms(self) -> AppliedDeal:
+        if self.gain_share is None:
+            _check_shares(list(self.shares.values()), "deal shares")
+        return self
+
+
 class ScenarioSpec(Frozen):
     """A scenario file as written: name, settings, and overrides of the assumption library."""
 
@@ -496,6 +534,7 @@ class ScenarioSpec(Frozen):
     settings: Settings = Field(default_factory=Settings)
     unit_costs: dict[Identifier, UnitCostOverride] = Field(default_factory=dict)
     interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
+    deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
 
     @model_validator(mode="after")
     def _unique_interventions(self) -> ScenarioSpec:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from . import uncertainty
+from . import deal_verb, uncertainty  # noqa: F401 - deal_verb registers `deal`
 from .cli import EXTRA_VERBS, _clean, _ratio, _table
 from .library import load_scenario
 from .model import number, pounds

@@ -32,6 +32,7 @@ EXTRA_PAGES: list[tuple[str, str, str]] = [  # shown once their files exist
     ("pages/4_Uncertainty_and_sensitivity.py", "Uncertainty and sensitivity", ":material/casino:"),
     ("pages/5_Check_a_claim.py", "Check a claim", ":material/fact_check:"),
     ("pages/6_Compare_scenarios.py", "Compare scenarios", ":material/compare:"),
+    ("pages/7_Make_the_deal.py", "Make the deal", ":material/balance:"),
 ]
 
 
