@@ -20,8 +20,12 @@ from .model import Result, pounds, run
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAULT = 1
-# Whole-number options and what each allows (checked for every verb that has them).
-BOUNDED_OPTIONS = {"draws": (1, 10_000_000), "seed": (0, 2**32 - 1)}
+# Whole-number options and what each allows, by verb ("*": every verb that has the option).
+BOUNDED_OPTIONS = {
+    "*": {"seed": (0, 2**32 - 1)},
+    "simulate": {"draws": (1, 10_000_000)},
+    "deal": {"draws": (0, 10_000_000)},
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,7 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _check_options(args: argparse.Namespace) -> None:
-    for name, (low, high) in BOUNDED_OPTIONS.items():
+    bounds = {**BOUNDED_OPTIONS["*"], **BOUNDED_OPTIONS.get(args.verb, {})}
+    for name, (low, high) in bounds.items():
         value = getattr(args, name, None)
         if value is not None and not low <= value <= high:
             raise InputError(f"--{name}", "", f"{value} is not allowed; give a whole number from {low:,} to {high:,}")
