@@ -34,13 +34,13 @@ draws = cols[0].selectbox(
     else f"This scenario is large, so at most {choices[-1]:,} simulations are offered.",
 )
 seed = cols[1].number_input(
-    "Seed",
+    "Random start",
     min_value=0,
     max_value=2**31 - 1,
     value=1,
     step=1,
     key="mc-seed",
-    help="The same seed gives the same numbers.",
+    help="The same starting number gives the same simulations, so a result can be reproduced.",
 )
 distribution = cols[2].selectbox(
     "Distribution",
@@ -101,7 +101,7 @@ tiles[3].metric(
 if npv["p50"] is not None and npv["p50"] < result.totals["npv"] * 0.8:
     st.info(
         "The median is well below the central estimate: several central values sit at the top of their ranges "
-        "(for example the seed's assumption that every adaptation avoids a full year of residential care)."
+        "(for example the toolkit's assumption that every adaptation avoids a full year of residential care)."
     )
 
 draws_frame = summary["draws"]

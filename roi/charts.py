@@ -67,8 +67,9 @@ def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def savings_by_partner(result: Result, width: int | str = "container") -> alt.Chart:
-    """Horizontal stacked bars: PV benefits each partner receives, by value type."""
+def savings_by_partner(result: Result, width: int | str = "container", height: int | None = None) -> alt.Chart:
+    """Horizontal stacked bars: PV benefits each partner receives, by value type. ``height``: of the
+    plot in pixels (default: by the number of partners)."""
     table = result.by_partner()
     rows = []
     for row in table.itertuples():
@@ -88,7 +89,7 @@ def savings_by_partner(result: Result, width: int | str = "container") -> alt.Ch
     order = table.sort_values("pv_benefits", ascending=False)["label"].tolist()
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(size=min(40, int(0.7 * (height or 46 * len(order)) / max(1, len(order)))))
         .encode(
             y=alt.Y("partner:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("pv:Q", title="Present value of benefits", axis=alt.Axis(labelExpr=POUND_AXIS)),
@@ -116,14 +117,17 @@ def savings_by_partner(result: Result, width: int | str = "container") -> alt.Ch
                 subtitleFontSize=FONT_SIZE - 1,
             ),
             width=width,
-            height=max(160, 46 * len(order)),
+            height=height or max(160, 46 * len(order)),
         )
     )
     return finish(chart)
 
 
 def who_pays_who_saves(
-    result: Result, value_types: tuple[str, ...] = VALUE_TYPES, width: int | str = "container"
+    result: Result,
+    value_types: tuple[str, ...] = VALUE_TYPES,
+    width: int | str = "container",
+    height: int | None = None,
 ) -> alt.Chart:
     """Heatmap of funding partner (rows) x benefiting partner (columns), PV, with the figures on it."""
     partners = result.scenario.library.partners
@@ -133,7 +137,7 @@ def who_pays_who_saves(
     long["beneficiary_label"] = long["beneficiary"].map(lambda p: partners[p].label)
     long["pv_text"] = long["pv"].map(pounds)
     peak = float(long["pv"].abs().max() or 1.0)
-    height = max(150, 70 * len(matrix.index))
+    height = height or max(150, 70 * len(matrix.index))
     base = (
         alt.Chart(long)
         .properties(width=width, height=height)
@@ -298,7 +302,9 @@ def distribution(
     )
 
 
-def partner_ranges(table: pd.DataFrame, result: Result, width: int | str = "container") -> alt.LayerChart:
+def partner_ranges(
+    table: pd.DataFrame, result: Result, width: int | str = "container", height: int | None = None
+) -> alt.LayerChart:
     """P10-P90 range and P50 of each partner's NPV. ``table``: partner, label, p10, p50, p90."""
     data = table.copy()
     for column in ("p10", "p50", "p90"):
@@ -306,7 +312,7 @@ def partner_ranges(table: pd.DataFrame, result: Result, width: int | str = "cont
     ids = data["partner"].tolist()
     base = (
         alt.Chart(data)
-        .properties(width=width, height=max(140, 50 * len(ids)))
+        .properties(width=width, height=height or max(140, 50 * len(ids)))
         .encode(
             y=alt.Y(
                 "label:N",

@@ -1,26 +1,36 @@
-"""Exports from one result: an Excel workbook, CSV, chart images, a two-page PDF board pack, YAML.
+"""Exports from one result: an Excel workbook, CSV, chart images, a PDF board pack, YAML.
 
 Every figure comes from the same :class:`roi.Result` the dashboard shows, so an export always equals
 ``python -m roi run`` (a test reads the workbook back and compares).
+
+The board pack is built from a list of page writers (:data:`PAGES`), each a function
+``writer(pack, context)`` that draws on a :class:`BoardPack` with the shared :class:`PackContext`
+(the result, its simulation, the partners' positions). Another module adds a page by passing
+``pages=insert_page(my_writer, after=partners_page)`` to :func:`board_pack`.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import vl_convert
 import xlsxwriter
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from . import charts, summary, uncertainty
 from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
-
-MONEY_COLUMNS = ("pv", "amount", "gross", "after", "cost", "benefit", "value", "npv", "low", "high", "saving")
+from .schema import Source
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -32,8 +42,283 @@ def chart_svg(chart) -> str:  # noqa: ANN001 - an Altair chart
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
-def _is_money(column: str) -> bool:
-    return column.startswith("pv") or any(word in column for word in MONEY_COLUMNS)
+# -- Shared wording -------------------------------------------------------------------------------
+
+
+def year_label(result: Result, year: int | None) -> str:
+    """'Year 3 (2027/28)': appraisal year 1 is the first financial year, as on the dashboard's tiles."""
+    settings = result.scenario.settings
+    if year is None or (isinstance(year, float) and np.isnan(year)) or year <= 0:
+        return f"Not within {settings.horizon_years} years"
+    return f"Year {int(year)} ({financial_year(settings.first_year + int(year) - 1)})"
+
+
+_INTERNAL = [
+    # "(seed 001, line 2312; footnote 41, text missing)" and the like: where a figure sits in our own
+    # copy of a document, which means nothing to a reader.
+    re.compile(r"\s*\([^()]*\b(?:seed|lines?\s+\d)[^()]*\)", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\bseed\s+\d+\b(?:,\s*lines?\s+[\d\s,and-]+)?", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\blines?\s+\d+(?:\s*(?:-|and|,)\s*\d+)*", re.IGNORECASE),
+    re.compile(r"[;,]?\s*footnote\s+\d+,\s*text missing", re.IGNORECASE),
+    # file names and repository paths
+    re.compile(r"[;,]?\s*\S+\.(?:xlsx|xls|yaml|yml|csv|txt|md|py|json)\b", re.IGNORECASE),
+    re.compile(r"[;,]?\s*\b[\w.-]+/[\w.-]+/\S*"),
+    re.compile(r"[;,]?\s*\b[a-z][\w.-]{3,}/[a-z][\w.-]{3,}"),  # a repository, owner/name
+]
+
+
+def plain(text: str | None) -> str:
+    """Text for a reader: without line numbers, file names or our internal document labels."""
+    text = text or ""
+    for pattern in _INTERNAL:
+        text = pattern.sub("", text)
+    text = re.sub(r"\bthe seed's\b", "the toolkit's", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,;.)])", r"\1", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip(" ;,")
+
+
+def plain_citation(source: Source | None) -> str:
+    """Publication, publisher, year and section in plain English; a local example says so."""
+    if source is None:
+        return ""
+    if getattr(source, "user_figure", False):
+        return plain(source.citation())
+    if source.local_example:
+        return f"Local judgement, no published source: {plain(source.note)}"
+    parts = [source.publication, source.publisher, str(source.year) if source.year else None, plain(source.location)]
+    text = ", ".join(p for p in parts if p)
+    if source.read == "secondary":
+        where = plain(source.read_in)
+        text += f" (read second-hand in {where})" if where else " (read second-hand)"
+    return text
+
+
+def offer_table(result: Result) -> pd.DataFrame:
+    """One row per intervention in the offer: volume, costs, funders, evidence grade, PV of costs."""
+    scenario = result.scenario
+    partners = scenario.library.partners
+    costs = result.costs.groupby("intervention")["pv"].sum()
+    rows = []
+    for i in scenario.interventions:
+        rows.append(
+            {
+                "intervention": i.label,
+                "cases_per_year": i.cases_per_year,
+                "cost_per_case": i.cost_per_case * scenario.uprating_factor(i.price_year),
+                "fixed_cost_per_year": i.fixed_cost_per_year * scenario.uprating_factor(i.price_year),
+                "funded_by": ", ".join(
+                    partners[p].label + ("" if s == 1 else f" {s:.0%}") for p, s in i.funded_by.items()
+                ),
+                "evidence": i.confidence.capitalize() + (", published ratio" if i.ratio_based else ""),
+                "pv_costs": float(costs.get(i.id, 0.0)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _cash_received(result: Result) -> pd.Series:
+    cash = result.benefits[result.benefits["value_type"] == "fiscal_cashable"]
+    return cash.groupby("partner")["pv"].sum()
+
+
+def partner_positions(result: Result) -> pd.DataFrame:
+    """Each partner's position in cash and in capacity, present values: what it pays, the cash it
+    stops spending, the capacity it frees (non-cashable), its cash position (cash less what it pays)
+    and its payback years. Cash is always the ``fiscal_cashable`` rows."""
+    table = result.by_partner()
+    cash = _cash_received(result).reindex(table["partner"], fill_value=0.0).to_numpy()
+    out = pd.DataFrame(
+        {
+            "partner": table["partner"],
+            "label": table["label"],
+            "fiscal_body": table["fiscal_body"],
+            "pv_costs": table["pv_costs"],
+            "cash": cash,
+            "capacity": table["pv_fiscal_non_cashable"],
+            "other_value": table["pv_economic"] + table["pv_social"],
+        }
+    )
+    out["cash_npv"] = table["cash_npv"] if "cash_npv" in table else out["cash"] - out["pv_costs"]
+    out["fiscal_npv"] = table["fiscal_npv"]
+    out["cash_payback_year"] = table["cash_payback_year"] if "cash_payback_year" in table else None
+    out["payback_year"] = table["payback_year"] if "payback_year" in table else None
+    return out
+
+
+def _range(values: np.ndarray | None) -> tuple[float | None, float | None]:
+    if values is None:
+        return None, None
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return None, None
+    p10, p90 = np.percentile(finite, [10, 90])
+    return float(p10), float(p90)
+
+
+def partner_ranges(sim: uncertainty.Simulation) -> tuple[str, dict[str, tuple[float | None, float | None]]]:
+    """P10 and P90 of each partner's position across the simulation: its cash position where the
+    simulation records cash (the one engine), else its net position over all value types. Returns
+    what the range measures, and the ranges by partner id."""
+    cash = getattr(sim, "partner_cash", None)
+    costs = getattr(sim, "partner_costs", None)
+    if cash and costs is not None:
+        ids = set(cash) | set(costs)
+        zero = np.zeros(sim.draws)
+        return "cash position", {p: _range(cash.get(p, zero) - costs.get(p, zero)) for p in ids}
+    return "net position (all value)", {p: _range(v) for p, v in sim.partner_npv.items()}
+
+
+# -- The workbook ---------------------------------------------------------------------------------
+
+# Human headers for every column the workbook shows; a column not listed gets a readable fallback.
+HEADERS = {
+    "label": "Name",
+    "partner": "Partner",
+    "intervention": "Intervention",
+    "outcome": "Outcome (unit cost)",
+    "value_type": "Value type",
+    "flow": "Flow",
+    "funder": "Paid for by",
+    "fiscal_body": "Public body",
+    "year": "Year (1 = first)",
+    "financial_year": "Financial year",
+    "discount_factor": "Discount factor",
+    "pv_costs": "Costs, present value",
+    "pv_benefits": "Benefits (all value types), present value",
+    "pv_fiscal": "Fiscal savings, present value",
+    "pv_fiscal_cashable": "Cashable savings, present value",
+    "pv_fiscal_non_cashable": "Non-cashable savings (capacity freed), present value",
+    "pv_economic": "Economic value, present value",
+    "pv_social": "Social value, present value",
+    "pv_fiscal_benefits": "Fiscal savings, present value",
+    "npv": "Net present value",
+    "fiscal_npv": "Fiscal savings less costs, present value",
+    "cash_npv": "Cash savings less costs, present value",
+    "payback_year": "Payback",
+    "cash_payback_year": "Payback in cash",
+    "bcr": "Benefit-cost ratio",
+    "fiscal_roi": "Fiscal savings per £1 spent",
+    "cash_roi": "Cash savings per £1 spent",
+    "ratio_based": "Valued by a published ratio",
+    "confidence": "Evidence confidence",
+    "cases_per_year": "Cases per year",
+    "optimism_bias": "Optimism bias on benefits",
+    "costs": "Costs (undiscounted)",
+    "benefits": "Benefits (undiscounted)",
+    "fiscal_benefits": "Fiscal savings (undiscounted)",
+    "cumulative_pv_fiscal_net": "Cumulative fiscal savings less costs, present value",
+    "gross": "Gross benefit (undiscounted)",
+    "after_drop_off": "After drop-off",
+    "after_deadweight": "After deadweight",
+    "after_displacement": "After displacement",
+    "after_attribution": "After attribution",
+    "amount": "Net (undiscounted)",
+    "pv": "Present value",
+    "id": "Library id",
+    "value": "Value",
+    "unit": "Unit",
+    "price_year": "Price year",
+    "uprating_factor": "Uprating factor",
+    "value_at_scenario_prices": "Value at the scenario's prices",
+    "documented_value": "Documented value",
+    "documented_price_year": "Documented price year",
+    "edited": "Edited in this scenario",
+    "used": "Used in this scenario",
+    "bearer": "Who bears it",
+    "low": "Low",
+    "high": "High",
+    "range_note": "Note on the range",
+    "local_example": "Local example (no published source)",
+    "source": "Source",
+    "quote": "Quote",
+    "derivation": "Derivation",
+    "price_year_note": "Note on the price year",
+    "parameter": "Parameter",
+    "cost_per_case": "Cost per case",
+    "fixed_cost_per_year": "Fixed cost per year",
+    "funded_by": "Funded by",
+    "evidence": "Evidence grade",
+    "cash": "Cash savings, present value",
+    "capacity": "Capacity freed (non-cashable), present value",
+    "other_value": "Economic and social value (not savings), present value",
+    "measure": "Measure",
+    "setting": "Setting",
+}
+MONEY = {
+    "pv_costs", "pv_benefits", "pv_fiscal", "pv_fiscal_cashable", "pv_fiscal_non_cashable", "pv_economic",
+    "pv_social", "pv_fiscal_benefits", "npv", "fiscal_npv", "cash_npv", "costs", "benefits", "fiscal_benefits",
+    "cumulative_pv_fiscal_net", "gross", "after_drop_off", "after_deadweight", "after_displacement",
+    "after_attribution", "amount", "pv", "cost_per_case", "fixed_cost_per_year", "cash", "capacity", "other_value",
+    "value_at_scenario_prices",
+}  # fmt: skip
+SHARES = {"optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share", "cashable_share"}
+RATIOS = {"bcr", "fiscal_roi", "cash_roi", "uprating_factor", "discount_factor"}
+YEARS = {"payback_year", "cash_payback_year"}
+
+
+def header(column: str) -> str:
+    """A column's heading in the users' words: 'pv_costs' -> 'Costs, present value'."""
+    if column in HEADERS:
+        return HEADERS[column]
+    text = column.replace("_", " ")
+    text = re.sub(r"^pv ", "", text) + (", present value" if column.startswith("pv_") else "")
+    return text[0].upper() + text[1:]
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
+    return {
+        "header": book.add_format(
+            {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "money": book.add_format({"num_format": "£#,##0;-£#,##0"}),
+        "pence": book.add_format({"num_format": "£#,##0.00;-£#,##0.00"}),
+        "share": book.add_format({"num_format": "0.0%"}),
+        "ratio": book.add_format({"num_format": "#,##0.00"}),
+        "per_pound": book.add_format({"num_format": "£#,##0.00"}),
+        "count": book.add_format({"num_format": "#,##0"}),
+        "number": book.add_format({"num_format": "#,##0.####"}),
+        "year": book.add_format({"num_format": "0"}),
+        "note": book.add_format({"italic": True, "font_color": "#555555"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "text": book.add_format({"valign": "top"}),
+    }
+
+
+def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
+    if column in kinds:
+        return kinds[column]
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if column in YEARS:
+        return "payback"
+    if not numeric:
+        return "text"
+    lowered = column.lower()
+    if column in MONEY or any(w in lowered for w in ("contribution", "present value", "£")):
+        return "money"
+    if "chance" in lowered:
+        return "share"
+    if column in SHARES:
+        return "share"
+    if column in RATIOS:
+        return "ratio"
+    if column in ("year", "price_year", "documented_price_year"):
+        return "year"
+    if column == "cases_per_year":
+        return "count"
+    return "number"
+
+
+def _shown(value: Any, kind: str) -> str:
+    """Roughly what Excel shows, to fit the column width."""
+    if kind in ("money", "pence"):
+        return f"-£{abs(value):,.0f}" if value < 0 else f"£{value:,.0f}"
+    if kind == "share":
+        return f"{value:.1%}"
+    if kind in ("ratio", "per_pound"):
+        return f"£{value:,.2f}"
+    return str(value)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,128 +326,258 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell_text(value: object) -> str:
     """Text for a spreadsheet cell that no spreadsheet reads as a formula: a leading = + - @ (or tab,
-    carriage return) gets an apostrophe in front, as OWASP advises against CSV and formula injection."""
+    carriage return) gets an apostrophe in front, as OWASP advises against CSV and formula injection.
+    A lone "-" (an empty value shown as a dash) is left as it is."""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) and text != "-" else text
 
 
-def _sheet(book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, formats: dict, note: str | None = None) -> None:
+def _sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    frame: pd.DataFrame,
+    formats: dict,
+    note: str | None = None,
+    result: Result | None = None,
+    kinds: dict[str, str | list[str]] | None = None,
+) -> None:
+    """One sheet: human headers on a frozen row, pounds and percentages formatted, widths fitted,
+    empty cells blank (never the text 'None'), booleans as Yes / No, payback years as financial years."""
     sheet = book.add_worksheet(name)
     start = 0
     if note:
         sheet.write_string(0, 0, cell_text(note), formats["note"])
         start = 2
     for col, column in enumerate(frame.columns):
-        sheet.write_string(start, col, cell_text(str(column).replace("_", " ").capitalize()), formats["header"])
         values = frame[column]
-        money = _is_money(column) and pd.api.types.is_numeric_dtype(values)
-        width = max(12, min(60, max([len(str(column))] + [len(str(v)) for v in values.head(200)]) + 2))
-        sheet.set_column(col, col, 16 if money else width)
+        given = (kinds or {}).get(column)
+        row_kinds = given if isinstance(given, list) else [given or _kind(column, values, {})] * len(values)
+        kind = row_kinds[0] if row_kinds else "text"
+        title = header(column)
+        sheet.write_string(start, col, cell_text(title), formats["header"])
+        widths = [min(len(title), 28)]
         for row, value in enumerate(values, start=start + 1):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                sheet.write_blank(row, col, None)
-            elif money:
-                sheet.write_number(row, col, float(value), formats["money"])
-            elif isinstance(value, (bool,)):
-                sheet.write_boolean(row, col, value)
-            elif isinstance(value, (int, float)):
-                sheet.write_number(row, col, float(value), formats["number"])
+            kind = row_kinds[row - start - 1]
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                if kind == "payback" and result is not None:
+                    text = year_label(result, None)
+                    sheet.write_string(row, col, text, formats["text"])
+                    widths.append(len(text))
+                else:
+                    sheet.write_blank(row, col, None)
+                continue
+            if isinstance(value, (bool, np.bool_)):
+                sheet.write_string(row, col, "Yes" if value else "No", formats["text"])
+                widths.append(3)
+            elif kind == "payback" and result is not None:
+                text = year_label(result, int(value))
+                sheet.write_string(row, col, text, formats["text"])
+                widths.append(len(text))
+            elif kind != "text" and isinstance(value, (int, float, np.integer, np.floating)):
+                sheet.write_number(row, col, float(value), formats[kind])
+                widths.append(len(_shown(float(value), kind)))
             else:
-                sheet.write_string(row, col, cell_text(value), formats["wrap"] if len(str(value)) > 60 else None)
+                text = cell_text(value)
+                sheet.write_string(row, col, text, formats["wrap"] if len(text) > 60 else formats["text"])
+                widths.append(min(len(text), 60))
+        sheet.set_column(col, col, max(8, min(60, max(widths) + 2)))
+    sheet.set_row(start, 45 if any(len(header(c)) > 28 for c in frame.columns) else 30)
     sheet.freeze_panes(start + 1, 1)
 
 
+def settings_table(result: Result) -> pd.DataFrame:
+    """The appraisal settings in words: every one has a value, none shows 'None'."""
+    scenario = result.scenario
+    settings = scenario.settings
+    library = scenario.library
+    labels = {
+        "horizon_years": "Appraisal horizon (years)",
+        "programme_years": "Programme years (years in which cases are funded)",
+        "price_year": "Price year (every figure at this year's prices)",
+        "start_year": "First financial year",
+        "discount_schedule": "Discount schedule",
+        "health_discount_schedule": "Discount schedule for health effects",
+        "discount_rate": "Constant discount rate",
+        "optimism_bias": "Optimism bias on benefits",
+        "optimism_bias_by_confidence": "Optimism bias on benefits, by evidence confidence",
+        "cost_optimism_bias": "Optimism bias on costs",
+        "headline": "Headline figure",
+    }
+    defaults = {
+        "start_year": financial_year(settings.first_year),
+        "discount_rate": "None: the discount schedule applies",
+        "optimism_bias": "Set by evidence confidence (next row)",
+        "optimism_bias_by_confidence": ", ".join(
+            f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.by_confidence.items()
+        )
+        + " (the library's local assumption)",
+        "cost_optimism_bias": "Set by evidence confidence (the library's table)",
+    }
+    rows = []
+    for name, value in settings.model_dump().items():
+        if value is None:
+            shown: Any = defaults.get(name, "Not set")
+        elif name == "start_year":
+            shown = financial_year(value)
+        elif name in ("discount_schedule", "health_discount_schedule") and value in library.discount_schedules:
+            shown = library.discount_schedules[value].label
+        elif isinstance(value, dict):
+            shown = ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, float) and name in ("discount_rate", "optimism_bias", "cost_optimism_bias"):
+            shown = f"{value:.1%}"
+        else:
+            shown = value
+        rows.append({"setting": labels.get(name, header(name)), "value": shown if shown != "" else "Not set"})
+    return pd.DataFrame(rows)
+
+
+def _labelled_flows(result: Result, frame: pd.DataFrame) -> pd.DataFrame:
+    """A flow table in the users' words: labels, not ids; year 1 = the first financial year."""
+    scenario = result.scenario
+    partners = scenario.library.partners
+    out = frame.copy()
+    if "intervention" in out:
+        out["intervention"] = out["intervention"].map({i.id: i.label for i in scenario.interventions})
+    if "outcome" in out:
+        out["outcome"] = out["outcome"].map(lambda c: scenario.unit_costs[c].label if c in scenario.unit_costs else c)
+    if "partner" in out:
+        out["partner"] = out["partner"].map(lambda p: partners[p].label)
+    if "value_type" in out:
+        out["value_type"] = out["value_type"].map(charts.VALUE_TYPE_LABELS)
+    if "year" in out:
+        first = scenario.settings.first_year
+        out.insert(out.columns.get_loc("year") + 1, "financial_year", [financial_year(first + t) for t in out["year"]])
+        out["year"] = out["year"] + 1
+    return out
+
+
 def workbook(result: Result) -> bytes:
-    """An Excel workbook: headline, scenario inputs, every assumption with its source and uprating
-    factor, results by partner, intervention and year, the who-pays / who-saves matrix, and flows."""
+    """An Excel workbook: headline, the offer, scenario settings, every assumption with its source and
+    uprating factor, results by partner, intervention and year, the who-pays / who-saves matrix, and
+    the flows. Pounds at the scenario's price year; year 1 is the first financial year."""
     scenario = result.scenario
     settings = scenario.settings
     totals = result.totals
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True}),
-        "money": book.add_format({"num_format": "£#,##0.00;-£#,##0.00"}),
-        "number": book.add_format({"num_format": "#,##0.####"}),
-        "note": book.add_format({"italic": True, "font_color": "#555555"}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-    }
-    headline = pd.DataFrame(
-        [
-            ("Present value of costs", totals["pv_costs"]),
-            ("Present value of benefits (all value types)", totals["pv_benefits"]),
-            ("Fiscal savings, cashable", totals["pv_cashable"]),
-            ("Fiscal savings, non-cashable (capacity freed)", totals["pv_non_cashable"]),
-            ("Economic value (not a saving)", totals["pv_economic"]),
-            ("Social value (not a saving)", totals["pv_social"]),
-            ("Net present value", totals["npv"]),
-            ("Fiscal savings less costs", totals["fiscal_npv"]),
-        ],
-        columns=["measure", "value"],
+    formats = _formats(book)
+
+    sheet = book.add_worksheet("Headline")
+    sheet.write_string(  # text, never a formula, whatever the scenario's name
+        0,
+        0,
+        cell_text(
+            f"{scenario.name}. Pounds at {settings.price_year} prices; {settings.programme_years} programme "
+            f"year(s) from {financial_year(settings.first_year)}; {settings.horizon_years}-year horizon; "
+            "present values."
+        ),
+        formats["note"],
     )
-    ratios = pd.DataFrame(
-        [
-            ("Benefit-cost ratio", totals["bcr"]),
-            ("Fiscal savings per £1 spent", totals["fiscal_roi"]),
-            ("Payback year (1 = first year)", totals["payback_year"]),
-            ("Cashable share of fiscal savings", totals["cashable_share"]),
-        ],
-        columns=["measure", "ratio"],
-    )
-    note = (
-        f"{scenario.name}. Pounds at {settings.price_year} prices; {settings.programme_years} programme year(s) "
-        f"from {financial_year(settings.first_year)}; {settings.horizon_years}-year horizon; present values."
-    )
+    sheet.write(2, 0, "Measure", formats["header"])
+    sheet.write(2, 1, "Value", formats["header"])
+    rows: list[tuple[str, Any, str]] = [
+        ("Present value of costs", totals["pv_costs"], "money"),
+        ("Present value of benefits (all value types)", totals["pv_benefits"], "money"),
+        ("Fiscal savings, cashable", totals["pv_cashable"], "money"),
+        ("Fiscal savings, non-cashable (capacity freed)", totals["pv_non_cashable"], "money"),
+        ("Economic value (not a saving)", totals["pv_economic"], "money"),
+        ("Social value (not a saving)", totals["pv_social"], "money"),
+        ("Net present value", totals["npv"], "money"),
+        ("Fiscal savings less costs", totals["fiscal_npv"], "money"),
+    ]
+    if "cash_npv" in totals:
+        rows.append(("Cash savings less costs", totals["cash_npv"], "money"))
+    rows += [
+        ("Benefit-cost ratio", totals["bcr"], "ratio"),
+        ("Fiscal savings per £1 spent", totals["fiscal_roi"], "per_pound"),
+    ]
+    if "cash_roi" in totals:
+        rows.append(("Cash savings per £1 spent", totals["cash_roi"], "per_pound"))
+    rows += [
+        ("Payback", year_label(result, totals["payback_year"]), "text"),
+        ("Cashable share of fiscal savings", totals["cashable_share"], "share"),
+    ]
+    if "cash_payback_year" in totals:
+        rows.insert(-1, ("Payback in cash", year_label(result, totals["cash_payback_year"]), "text"))
+    for r, (measure, value, kind) in enumerate(rows, start=3):
+        sheet.write_string(r, 0, measure)
+        if value is None:
+            sheet.write_string(r, 1, "No cost to divide by" if kind in ("ratio", "per_pound") else "-")
+        elif kind == "text":
+            sheet.write_string(r, 1, str(value))
+        else:
+            sheet.write_number(r, 1, float(value), formats[kind])
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, 1, 20)
+    sheet.freeze_panes(3, 0)
+
+    _sheet(book, "The offer", offer_table(result), formats, f"Costs at {settings.price_year} prices.", result)
     _sheet(
         book,
-        "Headline",
-        pd.concat([headline, ratios.rename(columns={"ratio": "number"})], ignore_index=True).assign(
-            value=lambda d: d["value"]
-        ),
+        "Positions by partner",
+        partner_positions(result).drop(columns=["partner", "fiscal_body"]).rename(columns={"label": "partner"}),
         formats,
-        note,
+        "Cash is what a partner stops spending; capacity freed (bed-days, appointments) is not cash.",
+        result,
     )
-    inputs = pd.DataFrame([(k, str(v)) for k, v in settings.model_dump().items()], columns=["setting", "value"])
-    _sheet(
-        book,
-        "Scenario inputs",
-        pd.concat(
-            [inputs, pd.DataFrame([{"setting": "scenario file (YAML)", "value": dump_spec(scenario.spec)}])],
-            ignore_index=True,
-        ),
-        formats,
-    )
+    _sheet(book, "Scenario inputs", settings_table(result), formats, None, result)
+    spec = book.add_worksheet("Scenario file")
+    spec.write(0, 0, "The scenario as a file you can load back into the dashboard (YAML)", formats["header"])
+    for r, line in enumerate(dump_spec(scenario.spec).splitlines(), start=1):
+        spec.write_string(r, 0, line)
+    spec.set_column(0, 0, 90)
+    spec.freeze_panes(1, 0)
     _sheet(
         book,
         "Unit costs and sources",
         unit_cost_table(scenario),
         formats,
         "Every unit cost, its source, and the GDP-deflator factor that uprates it to the scenario's price year.",
+        result,
+        kinds={"value": "pence", "documented_value": "pence", "low": "pence", "high": "pence"},
     )
+    parameters = parameter_table(scenario)
+    parameter_kinds = [
+        "pence"
+        if "£" in name and "per £1" not in name
+        else "per_pound"
+        if "per £1" in name
+        else "share"
+        if any(w in name.lower() for w in ("deadweight", "displacement", "attribution", "drop-off", "bias", "share"))
+        else "count"
+        if name == "Cases per year"
+        else "number"
+        for name in parameters["parameter"]
+    ]
     _sheet(
         book,
         "Parameters and sources",
-        parameter_table(scenario),
+        parameters,
         formats,
         "Who said it: published (with its source), your figure (with your note and date), or a local judgement "
         "with no published source, to agree locally.",
+        result,
+        kinds={c: parameter_kinds for c in ("value", "low", "high")},
     )
-    _sheet(book, "By partner", result.by_partner(), formats)
-    _sheet(book, "By intervention", result.by_intervention(), formats)
-    _sheet(book, "By year", result.by_year(), formats)
+    by_partner = result.by_partner().drop(columns=["partner"]).rename(columns={"label": "partner"})
+    _sheet(book, "By partner", by_partner, formats, None, result)
+    by_intervention = result.by_intervention().drop(columns=["intervention"]).rename(columns={"label": "intervention"})
+    _sheet(book, "By intervention", by_intervention, formats, None, result)
+    _sheet(book, "By year", result.by_year(), formats, None, result)
     matrix = result.who_pays_who_saves()
     labels = {p: scenario.library.partners[p].label for p in scenario.library.partners}
-    matrix = matrix.rename(index=labels, columns=labels).rename_axis("Paid for by").reset_index()
+    matrix = matrix.rename(index=labels, columns=labels).rename_axis("funder").reset_index()
     _sheet(
         book,
         "Who pays who saves",
         matrix,
         formats,
         "Present value of benefits (all value types): rows are funders, columns the partners that receive them.",
+        result,
+        kinds={c: "money" for c in matrix.columns if c != "funder"},
     )
-    _sheet(book, "Benefit flows", result.benefits, formats)
-    _sheet(book, "Cost flows", result.costs, formats)
+    _sheet(book, "Benefit flows", _labelled_flows(result, result.benefits), formats, None, result)
+    _sheet(book, "Cost flows", _labelled_flows(result, result.costs), formats, None, result)
     heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.deal)
     book.close()
     return buffer.getvalue()
@@ -189,6 +604,9 @@ _REPLACEMENTS = {
     "\u2212": "-",
     "\u00a0": " ",
 }
+INK = 25
+MUTED = 95
+HEADING_FILL = (220, 230, 241)
 
 
 def _latin(text: str) -> str:
@@ -198,12 +616,33 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-class _Pack(FPDF):
+class BoardPack(FPDF):
+    """An A4 page set with the few drawing helpers every page writer uses."""
+
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.pack_title = title
         self.set_auto_page_break(auto=False)
         self.set_margins(14, 12, 14)
+        self.alias_nb_pages()
+
+    @property
+    def width(self) -> float:
+        """Width between the margins, mm."""
+        return self.w - self.l_margin - self.r_margin
+
+    @property
+    def bottom(self) -> float:
+        """The lowest y a page writer may draw to (above the footer), mm."""
+        return self.h - 15
+
+    def remaining(self) -> float:
+        return self.bottom - self.get_y()
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless ``height`` mm are left on this one."""
+        if self.remaining() < height:
+            self.add_page()
 
     def footer(self) -> None:
         self.set_y(-11)
@@ -219,108 +658,369 @@ class _Pack(FPDF):
             align="C",
         )
 
-    def heading(self, text: str, size: int = 12) -> None:
+    def heading(self, text: str, size: float = 12) -> None:
         self.set_font("Helvetica", style="B", size=size)
-        self.set_text_color(20)
+        self.set_text_color(INK)
         self.multi_cell(0, size * 0.5, _latin(text))
         self.ln(1)
 
-    def para(self, text: str, size: float = 9, colour: int = 40) -> None:
-        self.set_font("Helvetica", size=size)
+    def para(self, text: str, size: float = 9, colour: int = 40, style: str = "") -> None:
+        self.set_font("Helvetica", style=style, size=size)
         self.set_text_color(colour)
-        self.multi_cell(0, size * 0.48, _latin(text))
+        self.multi_cell(0, size * 0.48, _latin(text), align="L")
         self.ln(1)
 
+    def grid(
+        self,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        align: Sequence[str] | None = None,
+        size: float = 8,
+    ) -> None:
+        """A table: the first row is the heading; figures right-aligned where ``align`` says 'R'."""
+        self.set_font("Helvetica", size=size)
+        self.set_text_color(INK)
+        self.set_draw_color(190)
+        with self.table(
+            col_widths=tuple(widths),
+            width=self.width,
+            text_align=tuple(align) if align else "LEFT",
+            line_height=size * 0.47,
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            padding=(0.8, 1.2),
+            first_row_as_headings=True,
+        ) as table:
+            for row in rows:
+                cells = table.row()
+                for value in row:
+                    cells.cell(_latin(value))
+        self.ln(2)
 
-def board_pack(result: Result, draws: int = 10_000, seed: int = 1, flags: list[str] | None = None) -> bytes:
-    """A two-page PDF for a partnership board: the headline, savings by partner, the who-pays matrix,
-    the uncertainty range, the flags and the sources, from the same result as the dashboard."""
+    def chart(self, build: Callable[[int | None], Any], width_px: int, box_height: float, natural: int) -> None:
+        """An Altair chart ``build(height)`` drawn across the page, its plot stretched (from ``natural``
+        pixels, at most three times) so the whole image fills about ``box_height`` mm."""
+        first = chart_png(build(natural), scale=1)
+        from PIL import Image
+
+        with Image.open(io.BytesIO(first)) as image:
+            px_width, px_height = image.width, image.height
+        mm_per_px = self.width / px_width
+        overhead = px_height - natural
+        wanted = int(box_height / mm_per_px - overhead)
+        height = max(natural // 2, min(3 * natural, wanted))
+        self.picture(chart_png(build(height)), self.width, box_height)
+
+    def text_height(self, text: str, size: float) -> float:
+        """Height in mm that :meth:`para` would take for ``text``."""
+        self.set_font("Helvetica", size=size)
+        lines = self.multi_cell(0, size * 0.48, _latin(text), dry_run=True, output="LINES")
+        return len(lines) * size * 0.48 + 1
+
+    def picture(self, png: bytes, width: float, max_height: float | None = None) -> None:
+        """An image ``width`` mm wide (narrower if it would exceed ``max_height``), centred."""
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as image:
+            aspect = image.height / image.width
+        height = width * aspect
+        limit = max_height if max_height is not None else self.remaining()
+        if height > limit:
+            width, height = limit / aspect, limit
+        self.image(io.BytesIO(png), x=self.l_margin + (self.width - width) / 2, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height + 2)
+
+
+@dataclass(frozen=True)
+class PackContext:
+    """What every page writer reads: the result, its simulation and the flags to state."""
+
+    result: Result
+    simulation: uncertainty.Simulation
+    flags: tuple[str, ...] = ()
+
+    def percentile_range(self, name: str) -> tuple[float | None, float | None]:
+        """P10 and P90 of one of the simulation's per-draw arrays (npv, pv_costs, pv_fiscal, ...)."""
+        return _range(getattr(self.simulation, name, None))
+
+    def pounds_range(self, name: str) -> str:
+        low, high = self.percentile_range(name)
+        return "range not simulated" if low is None else f"P10 {pounds(low)} to P90 {pounds(high)}"
+
+
+PageWriter = Callable[[BoardPack, PackContext], None]
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def _ratio_text(value: float | None) -> str:
+    return "no cost" if value is None else f"£{value:,.2f}"
+
+
+def offer_page(pack: BoardPack, ctx: PackContext) -> None:
+    """Page 1: the offer (each intervention with volume, cost, funder and evidence grade), the headline
+    figures with their P10 to P90 range, and each partner's position in cash and in capacity."""
+    result = ctx.result
     scenario = result.scenario
     settings = scenario.settings
     totals = result.totals
-    pack = _Pack(scenario.name)
-    width = pack.w - pack.l_margin - pack.r_margin
-
-    # Page 1: the headline and who saves.
     pack.add_page()
     pack.heading(scenario.name, 16)
     pack.para(
-        f"Pounds at {settings.price_year} prices, present values over {settings.horizon_years} years; "
-        f"{settings.programme_years} programme year(s) from {financial_year(settings.first_year)}.",
+        f"The offer to partners. Pounds at {settings.price_year} prices; present values over "
+        f"{settings.horizon_years} years; cases funded for {settings.programme_years} year(s) from "
+        f"{financial_year(settings.first_year)} (year 1). Ranges are the 10th to 90th percentiles of "
+        f"{ctx.simulation.draws:,} simulations.",
         8,
-        90,
+        MUTED,
     )
+    roi_low, roi_high = ctx.percentile_range("fiscal_roi")
     tiles = [
-        ("Investment", pounds(totals["pv_costs"])),
-        ("Fiscal savings", pounds(totals["pv_fiscal"])),
-        ("Net present value", pounds(totals["npv"])),
-        ("£ saved per £1", "no cost" if totals["fiscal_roi"] is None else f"£{totals['fiscal_roi']:,.2f}"),
-        ("Payback", f"year {totals['payback_year']}" if totals["payback_year"] else "not in horizon"),
+        ("Investment", pounds(totals["pv_costs"]), ctx.pounds_range("pv_costs")),
+        ("Fiscal savings", pounds(totals["pv_fiscal"]), ctx.pounds_range("pv_fiscal")),
+        ("Net present value", pounds(totals["npv"]), ctx.pounds_range("npv")),
+        (
+            "£ saved per £1",
+            _ratio_text(totals["fiscal_roi"]),
+            "range not simulated" if roi_low is None else f"P10 £{roi_low:,.2f} to P90 £{roi_high:,.2f}",
+        ),
+        (
+            "Payback",
+            year_label(result, totals["payback_year"]),
+            f"pays back in {ctx.simulation.prob_payback:.0%} of simulations",
+        ),
     ]
-    tile_width = width / len(tiles)
-    top = pack.get_y()
-    for i, (label, value) in enumerate(tiles):
-        pack.set_xy(pack.l_margin + i * tile_width, top)
-        pack.set_font("Helvetica", size=8)
-        pack.set_text_color(90)
-        pack.cell(tile_width, 4, _latin(label))
-        pack.set_xy(pack.l_margin + i * tile_width, top + 4.5)
-        pack.set_font("Helvetica", style="B", size=13)
-        pack.set_text_color(20)
-        pack.cell(tile_width, 7, _latin(value))
-    pack.set_xy(pack.l_margin, top + 14)
-    pack.para(summary.headline_sentence(result), 10, 20)
-    bar = charts.savings_by_partner(result, width=620)
-    pack.image(io.BytesIO(chart_png(bar)), w=width * 0.92)
-    pack.ln(2)
-    matrix = charts.who_pays_who_saves(result, width=820)
-    remaining = pack.h - 16 - pack.get_y()
-    png = chart_png(matrix)
-    pack.image(io.BytesIO(png), w=min(width * 0.85, remaining * 2.1))
+    tile_width = pack.width / len(tiles)
+    top = pack.get_y() + 1
+    for i, (label, value, spread) in enumerate(tiles):
+        x = pack.l_margin + i * tile_width
+        pack.set_fill_color(244, 247, 251)
+        pack.rect(x + 0.5, top, tile_width - 1, 19, style="F")
+        pack.set_xy(x + 2, top + 1.5)
+        pack.set_font("Helvetica", size=7.5)
+        pack.set_text_color(MUTED)
+        pack.cell(tile_width - 4, 3.5, _latin(label))
+        pack.set_xy(x + 2, top + 5.5)
+        pack.set_font("Helvetica", style="B", size=11 if len(value) < 14 else 9)
+        pack.set_text_color(INK)
+        pack.cell(tile_width - 4, 6, _latin(value))
+        pack.set_xy(x + 2, top + 12)
+        pack.set_font("Helvetica", size=6.5)
+        pack.set_text_color(MUTED)
+        pack.multi_cell(tile_width - 4, 2.8, _latin(spread), align="L")
+    pack.set_xy(pack.l_margin, top + 22)
 
-    # Page 2: how sure, the flags, the sources.
-    pack.add_page()
-    sim = uncertainty.simulate(scenario, draws, seed)
-    p = sim.percentiles()["npv"]
-    pack.heading("How sure is this?")
-    pack.para(
-        f"In {sim.prob_payback:.0%} of {draws:,} simulations the offer pays back within "
-        f"{settings.horizon_years} years. Net present value: P10 {pounds(p['p10'])}, median {pounds(p['p50'])}, "
-        f"P90 {pounds(p['p90'])} (central estimate {pounds(totals['npv'])}). Every unit cost and effect with a "
-        f"range was drawn at once (triangular distributions, seed {seed}).",
-        9.5,
-        20,
-    )
-    ranges = charts.partner_ranges(sim.by_partner(), result, width=600)
-    pack.image(io.BytesIO(chart_png(ranges)), w=width * 0.85)
-    pack.ln(2)
-    pack.heading("Flags and caveats", 11)
-    count, total = summary.local_example_count(result)
-    notes = (
-        list(flags or [])
-        + list(result.warnings)
-        + [
-            (
-                f"{count} of the {total} figures behind this scenario are local judgements with no published "
-                "source; figures you changed are credited to you, not to a publication."
-            ),
-            "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
-            "Economic and social value is shown separately and never added into savings.",
-        ]
-    )
-    for note in notes[:8]:
-        pack.para(f"- {note}", 8.5, 40)
-    pack.heading("Sources of the unit costs used", 11)
-    costs = unit_cost_table(scenario)
-    for row in costs[costs["used"]].itertuples():
-        if pack.get_y() > pack.h - 24:
-            pack.para("(Further sources: see the Excel workbook.)", 7.5, 90)
-            break
-        pack.para(
-            f"{row.label}: {pounds(row.value, True)} {row.unit} ({row.price_year} prices, uprating factor "
-            f"{number(row.uprating_factor)}). {row.source}",
-            7.5,
-            60,
+    pack.heading("The offer", 12)
+    offer = offer_table(result)
+    rows = [
+        ["Intervention", "Cases a year", "Cost per case", "Fixed cost a year", "Funded by", "Evidence", "Cost (PV)"]
+    ]
+    for r in offer.itertuples():
+        rows.append(
+            [
+                r.intervention,
+                number(r.cases_per_year),
+                pounds(r.cost_per_case) if r.cost_per_case else "-",
+                pounds(r.fixed_cost_per_year) if r.fixed_cost_per_year else "-",
+                r.funded_by,
+                r.evidence,
+                pounds(r.pv_costs),
+            ]
         )
-    heads_of_terms_page(pack, result)  # the agreed deal, if the scenario has one (roi.deal)
+    rows.append(["Total", "", "", "", "", "", pounds(float(offer["pv_costs"].sum()))])
+    pack.grid(rows, (52, 16, 18, 20, 40, 20, 22), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT", "RIGHT"), 7.5)
+
+    pack.heading("Each partner's position", 12)
+    label, ranges = partner_ranges(ctx.simulation)
+    positions = partner_positions(result)
+    positions = positions[
+        (positions["pv_costs"].abs() > 0.5) | (positions["cash"].abs() + positions["capacity"].abs() > 0.5)
+    ]
+    rows = [
+        [
+            "Partner",
+            "Pays (PV)",
+            "Cash saved (PV)",
+            "Capacity freed (PV)",
+            "Cash position",
+            f"Range of {label}",
+        ]
+    ]
+    for r in positions.itertuples():
+        low, high = ranges.get(r.partner, (None, None))
+        rows.append(
+            [
+                r.label,
+                pounds(r.pv_costs),
+                pounds(r.cash),
+                pounds(r.capacity),
+                pounds(r.cash_npv),
+                "-" if low is None else f"P10 {pounds(low)} to P90 {pounds(high)}",
+            ]
+        )
+    pack.grid(rows, (38, 22, 24, 24, 24, 50), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    pack.para(
+        "Cash is spending a partner stops; capacity freed (bed-days, admissions, appointments avoided) is "
+        "non-cashable: it becomes cash only where beds close or planned spending stops. Cash position is "
+        "cash saved less what the partner pays.",
+        7.5,
+        MUTED,
+    )
+    pack.para(summary.headline_sentence(result), 9, INK)
+    if pack.remaining() > 62:  # below that the bars' labels would not read; the page is full enough
+        rows = len(partner_positions(result))
+        pack.chart(
+            lambda h: charts.savings_by_partner(result, width=700, height=h),
+            700,
+            pack.remaining() - 1,
+            max(120, 40 * rows),
+        )
+
+
+def partners_page(pack: BoardPack, ctx: PackContext) -> None:
+    """Page 2: who pays and who saves, and how sure each partner's position is. Where the flags and
+    sources fit below at a readable size, the charts leave them room (see :func:`evidence_page`)."""
+    result = ctx.result
+    sim = ctx.simulation
+    pack.add_page()
+    body = pack.bottom - pack.get_y()
+    evidence = _evidence_height(pack, ctx, EVIDENCE_SIZES[-1])
+    leave = evidence + 4 if evidence + 150 <= body else 0.0
+    pack.heading("Who pays, who saves, and how sure", 14)
+    pack.para(
+        "Rows are the partners that fund the offer, columns the partners whose costs fall; present values of "
+        "every kind of benefit.",
+        8.5,
+        MUTED,
+    )
+    ranges = sim.by_partner()
+    central = result.by_partner().set_index("partner")["npv"]
+    rows = [["Partner", "Net present value (central)", "P10", "Median (P50)", "P90"]]
+    for r in ranges.itertuples():
+        rows.append([r.label, pounds(central.get(r.partner)), pounds(r.p10), pounds(r.p50), pounds(r.p90)])
+    sentence = (
+        f"In {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within "
+        f"{result.scenario.settings.horizon_years} years. Net present value {pounds(result.totals['npv'])}, "
+        f"{ctx.pounds_range('npv')} (median {pounds(float(np.median(sim.npv)))}). Every unit cost and effect "
+        "with a published or local range was drawn at once from triangular distributions."
+    )
+    fixed = pack.text_height(sentence, 9) + 6.5 * len(rows) + 16
+    charts_room = pack.remaining() - leave - fixed
+    funders = len(result.who_pays_who_saves().index)
+    pack.chart(
+        lambda h: charts.who_pays_who_saves(result, width=820, height=h),
+        820,
+        charts_room * 0.5,
+        max(120, 60 * funders),
+    )
+    pack.para(sentence, 9, INK)
+    pack.chart(
+        lambda h: charts.partner_ranges(ranges, result, width=700, height=h),
+        700,
+        charts_room * 0.5,
+        max(110, 40 * len(ranges)),
+    )
+    pack.grid(rows, (58, 34, 30, 30, 30), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 8)
+    pack.para(
+        "Net present value here counts every kind of benefit a partner receives, cash, capacity freed, "
+        "economic and social value, less what it pays.",
+        7.5,
+        MUTED,
+    )
+
+
+EVIDENCE_SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
+
+
+def _evidence(ctx: PackContext) -> tuple[list[str], list[str]]:
+    """The flags and caveats, and one plain-English source line per figure the offer uses."""
+    result = ctx.result
+    scenario = result.scenario
+    count, total = summary.local_example_count(result)
+    notes = [
+        *ctx.flags,
+        *result.warnings,
+        (
+            f"{count} of the {total} figures behind this scenario are local judgements with no published "
+            "source, to agree locally; figures you changed are credited to you, not to a publication."
+        ),
+        "Bed-days, admissions and appointments avoided free NHS capacity; they are counted as non-cashable.",
+        "Economic and social value is shown separately and never added into savings.",
+    ]
+    costs = unit_cost_table(scenario)
+    entries = []
+    for row in costs[costs["used"]].itertuples():
+        source = scenario.unit_costs[row.id].source
+        entries.append(
+            f"{row.label}: {pounds(row.value, True)} {row.unit} ({row.price_year} prices, uprated by "
+            f"{number(row.uprating_factor)} to {scenario.settings.price_year}). {_sentence(plain_citation(source))}"
+        )
+    for i in scenario.interventions:
+        entries.append(f"{i.label}, cost: {_sentence(plain_citation(i.cost_source))}")
+        if i.ratio is not None:
+            entries.append(
+                f"{i.label}, published ratio £{i.ratio.value_per_pound:,.2f} per £1: "
+                + _sentence(plain_citation(i.ratio.source))
+            )
+    return [f"- {plain(n)}" for n in notes[:10]], entries
+
+
+def _evidence_height(pack: BoardPack, ctx: PackContext, size: float) -> float:
+    notes, entries = _evidence(ctx)
+    return 24 + sum(pack.text_height(n, size + 1) for n in notes) + sum(pack.text_height(e, size) for e in entries)
+
+
+def evidence_page(pack: BoardPack, ctx: PackContext) -> None:
+    """The flags and caveats and the sources of every figure used, in plain English: below the previous
+    page's content where they fit, else on a page of their own in the largest type that fills it."""
+    size = EVIDENCE_SIZES[-1]
+    if pack.page_no() == 0 or pack.remaining() < _evidence_height(pack, ctx, size):
+        pack.add_page()
+        body = pack.remaining()
+        size = next((s for s in EVIDENCE_SIZES if _evidence_height(pack, ctx, s) <= body), size)
+    notes, entries = _evidence(ctx)
+    pack.heading("Flags and caveats", 12)
+    for note in notes:
+        pack.para(note, size + 1, 40)
+    pack.heading("Where the figures come from", 12)
+    for k, entry in enumerate(entries):
+        if pack.remaining() < pack.text_height(entry, size) + 5:
+            pack.para(f"(A further {len(entries) - k} sources are listed in the Excel workbook.)", 7.5, MUTED)
+            break
+        pack.para(entry, size, 60)
+
+
+def deal_page(pack: BoardPack, ctx: PackContext) -> None:
+    """The heads of terms of the agreed deal, if the scenario carries one (roi.deal_export)."""
+    heads_of_terms_page(pack, ctx.result)
+
+
+PAGES: tuple[PageWriter, ...] = (offer_page, partners_page, deal_page, evidence_page)
+
+
+def insert_page(
+    page: PageWriter, after: PageWriter = offer_page, pages: Sequence[PageWriter] = PAGES
+) -> list[PageWriter]:
+    """The board pack's pages with ``page`` added after ``after`` (the deal's heads of terms go after
+    the offer: ``board_pack(result, pages=insert_page(heads_of_terms_page))``)."""
+    out = list(pages)
+    out.insert(out.index(after) + 1, page)
+    return out
+
+
+def board_pack(
+    result: Result,
+    draws: int = 10_000,
+    seed: int = 1,
+    flags: list[str] | None = None,
+    pages: Sequence[PageWriter] = PAGES,
+) -> bytes:
+    """A PDF for a partnership board, from the same result as the dashboard: the offer, each partner's
+    position in cash and capacity with its range, who pays and who saves, how sure, the flags and the
+    sources. ``pages`` are the page writers in order (see :func:`insert_page`)."""
+    pack = BoardPack(result.scenario.name)
+    context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()))
+    for page in pages:
+        page(pack, context)
     return bytes(pack.output())

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=$(bash scripts/setup_env.sh requirements-dev.txt | tail -n 1)
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..." >&2
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then
+  echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests..." >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium poppler-utils >&2
