@@ -777,7 +777,9 @@ def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
         raise InputError(
             file, "", f"{elements:,} elements; a scenario may have at most {limits.MAX_YAML_ELEMENTS // 2:,}"
         )
-    if elements > 2_000:  # only a large scenario can come near the upload limit: measure what it writes
+    # Only a large scenario can come near the upload limit (YAML is at most a few times its compact
+    # JSON, through indentation and quoting): measure what it writes then.
+    if len(spec.model_dump_json(exclude_none=True, exclude_defaults=True)) > MAX_FILE_BYTES // 4:
         size = len(dump_spec(spec).encode("utf-8"))
         if size > MAX_FILE_BYTES:
             raise InputError(file, "", f"it would be {size:,} bytes as YAML; the limit is {MAX_FILE_BYTES:,} (1 MB)")
