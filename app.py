@@ -7,7 +7,7 @@ import ui
 from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
 from ui.text import md
-from ui.widgets import chart, export_buttons, local_example_note, tiles
+from ui.widgets import chart, export_buttons, local_example_note, partner_table, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
@@ -20,6 +20,8 @@ st.caption(
     "present values"
 )
 tiles(result)
+st.markdown("**What each partner puts in and gets back** (present values)")
+partner_table(result)
 st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)

@@ -5,6 +5,7 @@ A pure-Python library (no Streamlit): load a scenario, run the model, read tidy 
     >>> import roi
     >>> result = roi.run(roi.load_scenario("district_offer"))
     >>> result.totals["npv"]
+    >>> roi.simulate(roi.load_scenario("district_offer"), draws=10_000, seed=1).percentiles()
 """
 
 from . import schema, summary
@@ -23,12 +24,14 @@ from .library import (
     shipped_scenarios,
 )
 from .model import Result, financial_year, pounds, run
+from .uncertainty import Simulation, simulate
 
 __all__ = [
     "InputError",
     "Library",
     "Result",
     "Scenario",
+    "Simulation",
     "dump_spec",
     "financial_year",
     "load_claim",
@@ -42,5 +45,6 @@ __all__ = [
     "save_scenario",
     "schema",
     "shipped_scenarios",
+    "simulate",
     "summary",
 ]

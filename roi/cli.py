@@ -14,9 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
+
 from .errors import InputError, printable
 from .library import load_library, load_scenario, shipped_scenarios
-from .model import Result, pounds, run
+from .model import Result, financial_year, pounds, run
+from .summary import range_sentence, reconciliation
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAULT = 1
@@ -75,6 +78,11 @@ def run_payload(result: Result) -> dict[str, Any]:
                     "pv_fiscal": row.pv_fiscal,
                     "npv": row.npv,
                     "fiscal_npv": row.fiscal_npv,
+                    "pv_cashable": row.pv_fiscal_cashable,
+                    "pv_capacity": row.pv_fiscal_non_cashable,
+                    "cash_npv": row.cash_npv,
+                    "payback_year": None if row.payback_year is pd.NA else row.payback_year,
+                    "cash_payback_year": None if row.cash_payback_year is pd.NA else row.cash_payback_year,
                 }
                 for row in partners.itertuples()
             ],
@@ -114,6 +122,13 @@ def _ratio(value: float | None) -> str:
     return "no cost" if value is None else f"{value:,.2f}"
 
 
+def _year(result: Result, year: int | None, none: str = "not within the horizon") -> str:
+    """'year 3 (2027/28)', or what to say when there is no such year."""
+    if year is None or year is pd.NA:
+        return none
+    return f"year {year} ({financial_year(result.scenario.settings.first_year + int(year) - 1)})"
+
+
 def _print_run(result: Result) -> None:
     totals = result.totals
     settings = result.scenario.settings
@@ -123,30 +138,43 @@ def _print_run(result: Result) -> None:
         f"{settings.programme_years} programme year(s))\n"
     )
     headline = [
-        ("Present value of costs", pounds(totals["pv_costs"])),
+        ("Present value of costs (with optimism bias)", pounds(totals["pv_costs"])),
+        ("  of which optimism bias on costs", pounds(totals["pv_cost_optimism_bias"])),
         ("Present value of benefits (all value types)", pounds(totals["pv_benefits"])),
-        ("  of which fiscal savings (cashable)", pounds(totals["pv_cashable"])),
-        ("  of which fiscal savings (non-cashable: capacity freed)", pounds(totals["pv_non_cashable"])),
+        ("  of which cash savings (fiscal, cashable)", pounds(totals["pv_cashable"])),
+        ("  of which freed capacity (fiscal, non-cashable)", pounds(totals["pv_non_cashable"])),
         ("  of which economic value", pounds(totals["pv_economic"])),
         ("  of which social value", pounds(totals["pv_social"])),
-        ("Net present value", pounds(totals["npv"])),
+        ("Net present value (all value types)", pounds(totals["npv"])),
+        ("Cash NPV (cash savings less costs)", pounds(totals["cash_npv"])),
         ("Benefit-cost ratio", _ratio(totals["bcr"])),
-        ("Fiscal savings per £1 spent", "no cost" if totals["fiscal_roi"] is None else f"£{totals['fiscal_roi']:,.2f}"),
-        (
-            "Payback",
-            f"year {totals['payback_year']} ({totals['payback_financial_year']})"
-            if totals["payback_year"]
-            else "not within the horizon",
-        ),
+        ("Fiscal savings per £1 spent (cash and capacity)", _pounds_per_pound(totals["fiscal_roi"])),
+        ("Cash savings per £1 spent", _pounds_per_pound(totals["cash_roi"])),
+        ("Payback on fiscal savings", _year(result, totals["payback_year"])),
+        ("Payback on cash savings alone", _year(result, totals["cash_payback_year"])),
     ]
+    if totals["headline"] == "median":
+        headline.insert(9, ("Median NPV of the simulation (the headline)", pounds(totals["headline_npv"])))
     print(_table(["Headline", "Value"], headline))
+    print()
+    print(range_sentence(result))
+    print(reconciliation(result))
     partners = result.by_partner()
     print()
+    print("What each partner puts in and gets back (present values):")
     print(
         _table(
-            ["Partner", "PV costs", "PV benefits", "of which fiscal", "NPV"],
+            ["Partner", "Puts in", "Cash back", "Capacity freed", "Cash NPV", "Fiscal NPV", "Pays back (own)"],
             [
-                (r.label, pounds(r.pv_costs), pounds(r.pv_benefits), pounds(r.pv_fiscal), pounds(r.npv))
+                (
+                    r.label,
+                    pounds(r.pv_costs),
+                    pounds(r.pv_fiscal_cashable),
+                    pounds(r.pv_fiscal_non_cashable),
+                    pounds(r.cash_npv),
+                    pounds(r.fiscal_npv) if r.fiscal_body else "not a public body",
+                    _year(result, r.payback_year, "never" if r.pv_costs > 0 else "funds nothing"),
+                )
                 for r in partners.itertuples()
             ],
         )
@@ -170,6 +198,10 @@ def _print_run(result: Result) -> None:
     )
     for warning in result.warnings:
         print(f"Note: {warning}")
+
+
+def _pounds_per_pound(value: float | None) -> str:
+    return "no cost" if value is None else f"£{value:,.2f}"
 
 
 def cmd_run(args: argparse.Namespace) -> None:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .model import Result, financial_year, pounds
+from .model import TRANSFER, Result, build, capped_payments, financial_year, pounds
 from .schema import SHARE_TOLERANCE, AppliedDeal, GainShareTerms, ReplacedFunding, ScenarioSpec
 
 if TYPE_CHECKING:
@@ -72,7 +72,6 @@ RULE_HELP = {
 }
 # The `intervention` of gain-share payment rows in Result.costs: payments between partners, which
 # net to zero in total, so they change who pays but never the offer's cost.
-TRANSFER = "gain_share"
 PENNY = 0.005
 
 
@@ -314,42 +313,14 @@ def _outcomes(scenario: Scenario) -> list[str]:
     return seen
 
 
-def gain_share_payments(scenario: Scenario, benefits: pd.DataFrame, terms: GainShareTerms) -> np.ndarray:
-    """Undiscounted payments by year under a gain share: price x units avoided, at most the cap a year.
-
-    Units avoided are the outcome's net benefit (every bearer, every intervention) divided by its
-    unit value at the scenario's price year; a year in which the offer adds units pays nothing."""
-    horizon = scenario.settings.horizon_years
-    unit = scenario.unit_costs[terms.outcome]
-    value = unit.value * scenario.uprating_factor(unit.price_year)
-    rows = benefits[benefits["outcome"] == terms.outcome]
-    amount = np.bincount(
-        rows["year"].to_numpy(dtype=int), weights=rows["amount"].to_numpy(dtype=float), minlength=horizon
-    )
-    units = np.clip(amount[:horizon] / value, 0, None) if value > 0 else np.zeros(horizon)
-    payments = terms.price * units
-    return payments if terms.cap is None else np.minimum(payments, terms.cap)
-
-
-def gain_share_parts(scenario: Scenario, benefits: pd.DataFrame) -> list[dict[str, np.ndarray]]:
-    """Cost rows for the engine (roi.model.run): an applied gain share's payments, a cost to the payer
-    and a negative cost to the receiver, under the intervention id ``gain_share``."""
-    deal = scenario.spec.deal
-    if deal is None or deal.gain_share is None:
-        return []
-    terms = deal.gain_share
-    check_gain_share(scenario, terms, scenario.file)
-    payments = gain_share_payments(scenario, benefits, terms)
-    years = np.arange(scenario.settings.horizon_years)
-    return [
-        {
-            "intervention": np.repeat(TRANSFER, len(years)),
-            "partner": np.repeat(partner, len(years)),
-            "year": years,
-            "amount": sign * payments,
-        }
-        for partner, sign in ((terms.payer, 1.0), (terms.receiver, -1.0))
-    ]
+def gain_share_payments(scenario: Scenario, terms: GainShareTerms) -> np.ndarray:
+    """Undiscounted payments by year under a gain share, at the central values: price x units of the
+    outcome avoided (every intervention, after every adjustment), at most the cap a year; a year in
+    which the offer adds units pays nothing. The engine's own rule (roi.model.capped_payments)."""
+    lines = build(scenario, {}, 1)[1]
+    named = [line for line in lines if line.outcome == terms.outcome]
+    units = sum(line.units()[:, 0] for line in named) if named else np.zeros(scenario.settings.horizon_years)
+    return capped_payments(units, terms.price, terms.cap)
 
 
 # -- positions ---------------------------------------------------------------------------------------
@@ -458,7 +429,7 @@ def propose(
     _, offer_feasible, shortfall = _break_even_split(ledger, total, lead)
     if rule == "gain_share":
         terms = _gain_share_terms(scenario, payer, outcome, price, cap, ledger.partners[lead], file)
-        payments = gain_share_payments(scenario, result.benefits, terms)
+        payments = gain_share_payments(scenario, terms)
         contributions = ledger.funding.copy()
         contributions[ledger.index(terms.payer)] += payments
         contributions[ledger.index(terms.receiver)] -= payments

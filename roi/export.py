@@ -196,6 +196,14 @@ HEADERS = {
     "npv": "Net present value",
     "fiscal_npv": "Fiscal savings less costs, present value",
     "cash_npv": "Cash savings less costs, present value",
+    "pv_cashable": "Cash savings, present value",
+    "cashable_benefits": "Cash savings (undiscounted)",
+    "pv_cashable_benefits": "Cash savings, present value",
+    "cumulative_pv_cash_net": "Cumulative cash savings less costs, present value",
+    "base_amount": "Cost before optimism bias (undiscounted)",
+    "base_pv": "Cost before optimism bias, present value",
+    "effect": "Avoids or incurs",
+    "health_effect": "Health effect (health discount rate)",
     "payback_year": "Payback",
     "cash_payback_year": "Payback in cash",
     "bcr": "Benefit-cost ratio",
@@ -205,6 +213,7 @@ HEADERS = {
     "confidence": "Evidence confidence",
     "cases_per_year": "Cases per year",
     "optimism_bias": "Optimism bias on benefits",
+    "cost_optimism_bias": "Optimism bias on costs",
     "costs": "Costs (undiscounted)",
     "benefits": "Benefits (undiscounted)",
     "fiscal_benefits": "Fiscal savings (undiscounted)",
@@ -251,9 +260,13 @@ MONEY = {
     "pv_social", "pv_fiscal_benefits", "npv", "fiscal_npv", "cash_npv", "costs", "benefits", "fiscal_benefits",
     "cumulative_pv_fiscal_net", "gross", "after_drop_off", "after_deadweight", "after_displacement",
     "after_attribution", "amount", "pv", "cost_per_case", "fixed_cost_per_year", "cash", "capacity", "other_value",
-    "value_at_scenario_prices",
+    "value_at_scenario_prices", "pv_cashable", "cashable_benefits", "pv_cashable_benefits",
+    "cumulative_pv_cash_net", "base_amount", "base_pv",
 }  # fmt: skip
-SHARES = {"optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share", "cashable_share"}
+SHARES = {
+    "optimism_bias", "cost_optimism_bias", "deadweight", "displacement", "attribution", "drop_off", "share",
+    "cashable_share",
+}  # fmt: skip
 RATIOS = {"bcr", "fiscal_roi", "cash_roi", "uprating_factor", "discount_factor"}
 YEARS = {"payback_year", "cash_payback_year"}
 
@@ -358,7 +371,7 @@ def _sheet(
         widths = [min(len(title), 28)]
         for row, value in enumerate(values, start=start + 1):
             kind = row_kinds[row - start - 1]
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 if kind == "payback" and result is not None:
                     text = year_label(result, None)
                     sheet.write_string(row, col, text, formats["text"])

@@ -22,8 +22,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import limits
 from .errors import InputError, from_validation_error, printable
 from .schema import (
+    FISCAL_VALUE_TYPES,
     INTERVENTION_RANGED,
     OUTCOME_RANGED,
+    Bearer,
     ClaimSpec,
     Deflator,
     DiscountSchedule,
@@ -360,6 +362,19 @@ def _check_intervention_refs(
     if intervention.ratio is not None:
         for j, bearer in enumerate(intervention.ratio.benefit_split):
             _check_partner(partners, bearer.partner, file, f"{prefix}.ratio.benefit_split[{j}].partner")
+            _check_fiscal(partners, bearer, file, f"{prefix}.ratio.benefit_split[{j}].value_type")
+
+
+def _check_fiscal(partners: dict[str, Partner], bearer: Bearer, file: str, field: str) -> None:
+    """A fiscal saving can only go to a public body: refuse one booked to individuals or the economy."""
+    if bearer.value_type in FISCAL_VALUE_TYPES and not partners[bearer.partner].fiscal:
+        public = ", ".join(p.id for p in partners.values() if p.fiscal)
+        raise InputError(
+            file,
+            field,
+            f"'{bearer.value_type}' is a saving to a public body, but '{bearer.partner}' is not one; "
+            f"use economic or social, or a public partner: {public}",
+        )
 
 
 @functools.lru_cache(maxsize=8)
@@ -382,6 +397,7 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
         for j, bearer in enumerate(cost.bearers()):
             field = f"unit_costs[{i}].partner" if not cost.split else f"unit_costs[{i}].split[{j}].partner"
             _check_partner(partners, bearer.partner, "unit_costs.yaml", field)
+            _check_fiscal(partners, bearer, "unit_costs.yaml", field.replace(".partner", ".value_type"))
     interventions = _by_id(
         _sequence(read_yaml(root / "interventions.yaml"), "interventions.yaml", "interventions"),
         Intervention,
@@ -457,6 +473,12 @@ class Scenario(BaseModel):
         return self.library.deflator_factor(price_year, self.settings.price_year)
 
 
+def _check_deflator_year(library: Library, year: int, file: str, field: str) -> None:
+    if year not in library.deflator.index:
+        low, high = library.deflator_years()
+        raise InputError(file, field, f"{year} is outside the GDP deflator; allowed: {low} to {high}")
+
+
 def _scenario_note(spec_name: str, what: str) -> Source:
     """The source of a figure a scenario sets without saying where it came from: the user's own."""
     return Source(user_figure=True, note=f"{what} in scenario '{spec_name}'.")
@@ -500,8 +522,10 @@ def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: Scen
             changes["source"] = _scenario_note(spec.name, f"Changed from the documented {documented}").model_dump()
         merged.update(changes)
     cost = validate(UnitCost, merged, file, f"unit_costs.{cost_id}")
-    for bearer in cost.bearers():
-        _check_partner(library.partners, bearer.partner, file, f"unit_costs.{cost_id}.partner")
+    for j, bearer in enumerate(cost.bearers()):
+        where = f"unit_costs.{cost_id}" + (f".split[{j}]" if cost.split else "")
+        _check_partner(library.partners, bearer.partner, file, f"{where}.partner")
+        _check_fiscal(library.partners, bearer, file, f"{where}.value_type")
     return cost
 
 
@@ -591,15 +615,18 @@ def _resolve_intervention(
         merged = base.model_dump(exclude_none=True)
         base_outcomes = merged.pop("outcomes", [])
         cost_fields = {"cost_per_case", "fixed_cost_per_year"} & changes.keys()
-        if cost_fields and "price_year" not in changes and base.price_year != price_year:
-            # A cost typed without a price year is in the scenario's price year; bring the library's
-            # other cost field to the same year so that the two are never mixed.
-            factor = library.deflator_factor(base.price_year, price_year)
-            for name in {"cost_per_case", "fixed_cost_per_year"} - cost_fields:
-                merged[name] = merged[name] * factor
+        if cost_fields:
+            # A typed cost is in its own price_year if given, else the scenario's. Bring the library's
+            # costs (the field not typed, and the typed field's range) to that year, so that the
+            # intervention's one price_year describes every cost and range it carries.
+            target = changes.setdefault("price_year", price_year)
+            _check_deflator_year(library, target, file, f"{prefix}.price_year")
+            factor = library.deflator_factor(base.price_year, target)
+            for name in ("cost_per_case", "fixed_cost_per_year"):
+                if name not in cost_fields:
+                    merged[name] = merged[name] * factor
                 if name in merged.get("ranges", {}):
                     merged["ranges"][name] = [v * factor for v in merged["ranges"][name]]
-            changes["price_year"] = price_year
         if cost_fields and "cost_source" not in changes:
             changes["cost_source"] = _scenario_note(spec.name, "Costs changed").model_dump()
         if "cases_per_year" in changes and "volume_source" not in changes:
@@ -647,6 +674,12 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
             f"unknown schedule '{settings.discount_schedule}'; allowed: "
             f"{', '.join(library.discount_schedules)}, or give discount_rate",
         )
+    if settings.health_discount_schedule not in library.discount_schedules:
+        raise InputError(
+            file,
+            "settings.health_discount_schedule",
+            f"unknown schedule '{settings.health_discount_schedule}'; allowed: {', '.join(library.discount_schedules)}",
+        )
     unit_costs = dict(library.unit_costs)
     for cost_id, override in spec.unit_costs.items():
         unit_costs[cost_id] = _resolve_unit_cost(cost_id, override, library, spec, file)
@@ -661,6 +694,20 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     for i, choice in enumerate(spec.interventions):
         intervention = _resolve_intervention(i, choice, library, spec, file, unit_costs)
         _check_intervention_refs(intervention, library.partners, unit_costs, file, f"interventions[{i}]")
+        for k, outcome in enumerate(intervention.outcomes):
+            if outcome.lag_years > settings.horizon_years:
+                overrides = [o.unit_cost for o in choice.outcomes or ()]
+                where = (
+                    f"outcomes[{overrides.index(outcome.unit_cost)}]"
+                    if outcome.unit_cost in overrides
+                    else f"outcomes (library outcome {k})"
+                )
+                raise InputError(
+                    file,
+                    f"interventions[{i}].{where}.lag_years",
+                    f"{outcome.lag_years} years is beyond the {settings.horizon_years}-year horizon; "
+                    f"allowed: 0 to {settings.horizon_years}",
+                )
         if intervention.price_year not in library.deflator.index:
             raise InputError(
                 file,

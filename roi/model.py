@@ -1,15 +1,19 @@
-"""The deterministic calculation: a resolved scenario in, tidy pandas tables out.
+"""The one engine: a resolved scenario and any number of draws of its inputs in, present values out.
 
 Symbols follow docs/method.md. For intervention i funded in programme years p = 0..P-1 with n_i
-cases a year, outcome k of unit cost c_k (uprated), quantity q_k per case, deadweight dw,
-displacement dp, attribution at, drop-off d, duration D, appraisal year t = 0..H-1, cohort age
-a = t - p (0 <= a < D):
+cases a year, outcome k of unit cost c_k (uprated), quantity q_k per case, sign s_k (+1 if the
+outcome avoids the cost, -1 if it incurs one), lag L_k, deadweight dw, displacement dp, attribution
+at, drop-off d, duration D, appraisal year t = 0..H-1 and cohort age a = t - p - L_k (0 <= a < D):
 
-    benefit_ikt = n_i q_k (1 - dw)(1 - dp) at (1 - d)^a c_k (1 - OB_i)
-    cost_it     = n_i cost_per_case_i + fixed_i      for t < P, shared across funders
-    PV(x)       = sum_t x_t DF_t,   DF_t = prod_{s<t} 1 / (1 + r_s)
+    benefit_ikt = s_k n_i q_k (1 - dw)(1 - dp) at (1 - d)^a c_k (1 - OB_i)
+    cost_it     = (n_i cost_per_case_i + fixed_i)(1 + COB_i)      for t < P, shared across funders
+    PV(x)       = sum_t x_t DF_t,   DF_0 = 1,  DF_t = DF_{t-1} / (1 + r_t)
 
-Years and cohorts are numpy arrays; the only Python loops are over interventions and outcomes.
+:func:`build` computes every stream as numpy arrays over (draws x years), one line per
+intervention x outcome; :func:`evaluate` reduces them to present values by draw and partner;
+:func:`run` is the same engine with a single draw at the central values, laid out as tidy tables.
+The Python loops are over interventions and outcomes (and the years of a running total), never
+over draws.
 All amounts are pounds at the scenario's price year.
 """
 
@@ -29,6 +33,7 @@ from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
 STAGES = ("gross", "after_drop_off", "after_deadweight", "after_displacement", "after_attribution", "amount")
 STAGE_LABELS = {
+    "gross": "Gross benefit",
     "after_drop_off": "Drop-off",
     "after_deadweight": "Deadweight",
     "after_displacement": "Displacement",
@@ -42,30 +47,34 @@ def financial_year(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def discount_factors(scenario: Scenario) -> np.ndarray:
-    """DF_t for t = 0..H-1: year 0 is undiscounted; the rate r_s of year s compounds into DF_{s+1}."""
+POSITION_DRAWS = 2_000  # draws of the seeded simulation that places the central estimate in its range
+POSITION_SEED = 1
+
+Values = dict[tuple[str, ...], np.ndarray]
+PAYBACK_TOLERANCE = 1e-9  # relative: rounding in sums of thousands of pounds, never pence of real money
+
+
+def discount_factors(scenario: Scenario, schedule: str | None = None, horizon: int | None = None) -> np.ndarray:
+    """DF_t for t = 0..H-1 on ``schedule`` (default: the scenario's own rate or schedule); ``horizon``
+    (default: the scenario's) sets H.
+
+    Year 0 is undiscounted and DF_t = DF_{t-1} / (1 + r_t), where r_t is the rate of the band that
+    year t falls in. So with the Green Book's 3.5% for years 0-30 and 3.0% from year 31,
+    DF_30 = 1 / 1.035^30 and DF_31 = DF_30 / 1.03, as HM Treasury's own tables give."""
     settings = scenario.settings
-    horizon = settings.horizon_years
-    if settings.discount_rate is not None:
+    horizon = horizon or settings.horizon_years
+    if schedule is None and settings.discount_rate is not None:
         rates = np.full(horizon, settings.discount_rate)
     else:
-        bands = scenario.library.discount_schedules[settings.discount_schedule].bands
+        bands = scenario.library.discount_schedules[schedule or settings.discount_schedule].bands
         starts = np.array([b.from_year for b in bands])
         band_rates = np.array([b.rate for b in bands])
         rates = band_rates[np.searchsorted(starts, np.arange(horizon), side="right") - 1]
-    return np.concatenate(([1.0], np.cumprod(1.0 / (1.0 + rates[:-1]))))
-
-
-def cohort_weights(horizon: int, programme_years: int, duration: int, drop_off: float) -> tuple[np.ndarray, np.ndarray]:
-    """For each appraisal year t: the number of live cohorts, and the same weighted by (1 - d)^a."""
-    age = np.arange(horizon)[:, None] - np.arange(programme_years)[None, :]
-    live = (age >= 0) & (age < duration)
-    persisting = np.where(live, (1.0 - drop_off) ** np.clip(age, 0, None), 0.0)
-    return live.sum(axis=1).astype(float), persisting.sum(axis=1)
+    return np.concatenate(([1.0], np.cumprod(1.0 / (1.0 + rates[1:]))))
 
 
 def optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
-    """OB_i: the intervention's own, else the scenario's, else the table by evidence confidence."""
+    """OB_i on benefits: the intervention's own, else the scenario's, else the table by confidence."""
     if intervention.optimism_bias is not None:
         return intervention.optimism_bias
     settings = scenario.settings
@@ -75,92 +84,358 @@ def optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
     return table.get(intervention.confidence, scenario.library.optimism_bias.by_confidence[intervention.confidence])
 
 
-def cost_stream(scenario: Scenario, intervention: Intervention) -> np.ndarray:
-    """cost_it in pounds at the scenario's price year, for t = 0..H-1 (zero after the programme)."""
-    settings = scenario.settings
-    per_year = intervention.cases_per_year * intervention.cost_per_case + intervention.fixed_cost_per_year
-    per_year *= scenario.uprating_factor(intervention.price_year)
-    return np.where(np.arange(settings.horizon_years) < settings.programme_years, per_year, 0.0)
+def cost_optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
+    """COB_i, the uplift on costs: the intervention's own, else the scenario's, else the table."""
+    if intervention.cost_optimism_bias is not None:
+        return intervention.cost_optimism_bias
+    if scenario.settings.cost_optimism_bias is not None:
+        return scenario.settings.cost_optimism_bias
+    return scenario.library.optimism_bias.costs_by_confidence[intervention.confidence]
+
+
+def cohort_counts(horizon: int, programme_years: int, duration: int, lag: int) -> np.ndarray:
+    """counts[a, t]: how many programme cohorts are aged a (0 <= a < D) in appraisal year t, where a
+    cohort funded in year p is aged t - p - lag."""
+    age = np.arange(horizon)[None, :] - np.arange(programme_years)[:, None] - lag
+    return np.stack([(age == a).sum(axis=0) for a in range(duration)]).astype(float)
+
+
+def spread(costs: np.ndarray, years: int) -> np.ndarray:
+    """Each year's amount (rows are years) spread evenly over ``years`` years from that year, cut
+    at the horizon."""
+    out = np.zeros_like(costs)
+    horizon = costs.shape[0]
+    for lag in range(min(years, horizon)):
+        out[lag:] += costs[: horizon - lag] / years
+    return out
 
 
 @dataclass(frozen=True)
-class BenefitLine:
-    """One benefit stream before it is split across bearers: stages by year, and who receives it."""
+class CostLine:
+    """The cost of one intervention by year and draw, before the optimism-bias uplift."""
+
+    intervention: str
+    funded_by: dict[str, float]
+    base: np.ndarray  # (years, draws)
+    uplift: float  # COB_i
+
+    @property
+    def amount(self) -> np.ndarray:
+        return self.base * (1.0 + self.uplift)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One benefit stream (an intervention's outcome, or its ratio), with the factors that take it
+    from gross to net, and who receives it. Arrays are (years, draws); a profile that does not vary
+    by draw is (years, 1) and broadcasts."""
 
     intervention: str
     outcome: str
-    stages: dict[str, np.ndarray]
-    bearers: tuple[Bearer, ...]
+    effect: str
+    health: bool
+    bearers: tuple[Bearer, ...]  # cashable share already applied: shares sum to 1
+    scale: np.ndarray  # (draws,) pounds per live cohort-year, signed: an incurred cost is negative
+    live: np.ndarray  # live cohorts by year, at full effect
+    persisting: np.ndarray  # live cohorts by year, weighted by (1 - d)^a
+    deadweight: np.ndarray  # (draws,)
+    displacement: np.ndarray
+    attribution: np.ndarray
+    optimism_bias: float
+    unit_value: np.ndarray | None = None  # (draws,) pounds per unit of the outcome; None for a ratio
+
+    def units(self) -> np.ndarray:
+        """Units of the outcome avoided (negative: incurred) by year and draw, after every adjustment."""
+        return self.amount() / self.unit_value
+
+    def stages(self) -> dict[str, np.ndarray]:
+        """Every stage from gross to net, each (years, draws)."""
+        after_drop_off = self.persisting * self.scale
+        after_deadweight = after_drop_off * (1.0 - self.deadweight)
+        after_displacement = after_deadweight * (1.0 - self.displacement)
+        after_attribution = after_displacement * self.attribution
+        return {
+            "gross": self.live * self.scale,
+            "after_drop_off": after_drop_off,
+            "after_deadweight": after_deadweight,
+            "after_displacement": after_displacement,
+            "after_attribution": after_attribution,
+            "amount": after_attribution * (1.0 - self.optimism_bias),
+        }
+
+    def amount(self) -> np.ndarray:
+        """The net stream (years, draws), before discounting: the last of :meth:`stages`."""
+        net = (1.0 - self.deadweight) * (1.0 - self.displacement) * self.attribution * (1.0 - self.optimism_bias)
+        return self.persisting * (self.scale * net)
 
 
-def benefit_lines(scenario: Scenario, intervention: Intervention, costs: np.ndarray) -> list[BenefitLine]:
-    """The benefit streams of one intervention, each with its stages from gross to net."""
+def cash_split(bearers: tuple[Bearer, ...], cashable_share: float | None) -> tuple[Bearer, ...]:
+    """Bearers with each fiscal share divided into cash (``cashable_share``) and capacity."""
+    if cashable_share is None:
+        return bearers
+    out = []
+    for bearer in bearers:
+        if bearer.value_type not in FISCAL_VALUE_TYPES:
+            out.append(bearer)
+            continue
+        for value_type, part in (("fiscal_cashable", cashable_share), ("fiscal_non_cashable", 1 - cashable_share)):
+            share = bearer.share * part
+            if share > 0:  # a share too small to represent is nothing
+                out.append(Bearer(partner=bearer.partner, value_type=value_type, share=share))
+    return tuple(out)
+
+
+def build(
+    scenario: Scenario, values: Values, count: int, only: frozenset[str] | None = None
+) -> tuple[list[CostLine], list[Line]]:
+    """Every cost and benefit stream of the scenario for ``count`` draws.
+
+    ``values`` maps a parameter key (see :func:`roi.uncertainty.parameters`) to an array of ``count``
+    values; an input not given stays at its central value. ``only`` restricts the work to some
+    interventions (the others contribute nothing), which keeps one-way sensitivity linear in the
+    number of parameters."""
     settings = scenario.settings
-    ob = optimism_bias(scenario, intervention)
-    lines = []
-    if intervention.ratio is not None:
-        ratio = intervention.ratio
-        gross = ratio.value_per_pound * costs
-        lines.append(
-            _staged(
-                intervention.id,
-                "ratio",
-                gross,
-                gross,
-                ratio.deadweight,
-                ratio.displacement,
-                ratio.attribution,
-                ob,
-                ratio.benefit_split,
+    horizon, programme = settings.horizon_years, settings.programme_years
+    funded = (np.arange(horizon) < programme).astype(float)[:, None]
+
+    def get(key: tuple[str, ...], central: float) -> np.ndarray:
+        found = values.get(key)
+        return np.full(count, float(central)) if found is None else np.asarray(found, dtype=float)
+
+    cost_lines: list[CostLine] = []
+    lines: list[Line] = []
+    for intervention in scenario.interventions:
+        iid = intervention.id
+        if only is not None and iid not in only:
+            continue
+        cases = get(("intervention", iid, "cases_per_year"), intervention.cases_per_year)
+        per_case = get(("intervention", iid, "cost_per_case"), intervention.cost_per_case)
+        fixed = get(("intervention", iid, "fixed_cost_per_year"), intervention.fixed_cost_per_year)
+        base = funded * ((cases * per_case + fixed) * scenario.uprating_factor(intervention.price_year))
+        cost_lines.append(CostLine(iid, dict(intervention.funded_by), base, cost_optimism_bias(scenario, intervention)))
+        ob = optimism_bias(scenario, intervention)
+        if intervention.ratio is not None:
+            ratio = intervention.ratio
+            # The ratio is '£ per £1 spent' on the service as planned: it applies to the cost before
+            # the optimism-bias uplift, which is an expected overrun that buys no extra benefit.
+            profile = spread(base, ratio.horizon_years)
+            lines.append(
+                Line(
+                    iid,
+                    "ratio",
+                    "avoids",
+                    False,
+                    ratio.benefit_split,
+                    get(("ratio", iid, "value_per_pound"), ratio.value_per_pound),
+                    profile,
+                    profile,
+                    np.full(count, ratio.deadweight),
+                    np.full(count, ratio.displacement),
+                    np.full(count, ratio.attribution),
+                    ob,
+                )
             )
-        )
-        return lines
-    for outcome in intervention.outcomes:
-        unit = scenario.unit_costs[outcome.unit_cost]
-        value = unit.value * scenario.uprating_factor(unit.price_year)
-        live, persisting = cohort_weights(
-            settings.horizon_years, settings.programme_years, outcome.duration_years, outcome.drop_off
-        )
-        per_cohort = intervention.cases_per_year * outcome.quantity_per_case * value
-        lines.append(
-            _staged(
-                intervention.id,
-                outcome.unit_cost,
-                per_cohort * live,
-                per_cohort * persisting,
-                outcome.deadweight,
-                outcome.displacement,
-                outcome.attribution,
-                ob,
-                unit.bearers(),
+        for k, outcome in enumerate(intervention.outcomes):
+            unit = scenario.unit_costs[outcome.unit_cost]
+
+            def draw(name: str, central: float, k: int = k, iid: str = iid) -> np.ndarray:
+                return get(("outcome", iid, str(k), name), central)
+
+            value = get(("unit_cost", outcome.unit_cost, "value"), unit.value) * scenario.uprating_factor(
+                unit.price_year
             )
-        )
-    return lines
+            sign = -1.0 if outcome.effect == "incurs" else 1.0
+            counts = cohort_counts(horizon, programme, outcome.duration_years, outcome.lag_years)  # (D, H)
+            key = ("outcome", iid, str(k), "drop_off")
+            if key in values:
+                keep = 1.0 - np.asarray(values[key], dtype=float)
+                persisting = counts.T @ (keep[None, :] ** np.arange(outcome.duration_years)[:, None])
+            else:
+                persisting = (counts.T @ ((1.0 - outcome.drop_off) ** np.arange(outcome.duration_years)))[:, None]
+            lines.append(
+                Line(
+                    iid,
+                    outcome.unit_cost,
+                    outcome.effect,
+                    unit.health_effect,
+                    cash_split(unit.bearers(), outcome.cashable_share),
+                    sign * cases * draw("quantity_per_case", outcome.quantity_per_case) * value,
+                    counts.sum(axis=0)[:, None],
+                    persisting,
+                    draw("deadweight", outcome.deadweight),
+                    draw("displacement", outcome.displacement),
+                    draw("attribution", outcome.attribution),
+                    ob,
+                    value,
+                )
+            )
+    return cost_lines, lines
 
 
-def _staged(
-    intervention: str,
-    outcome: str,
-    gross: np.ndarray,
-    after_drop_off: np.ndarray,
-    deadweight: float,
-    displacement: float,
-    attribution: float,
-    ob: float,
-    bearers: tuple[Bearer, ...],
-) -> BenefitLine:
-    after_deadweight = after_drop_off * (1.0 - deadweight)
-    after_displacement = after_deadweight * (1.0 - displacement)
-    after_attribution = after_displacement * attribution
-    stages = {
-        "gross": gross,
-        "after_drop_off": after_drop_off,
-        "after_deadweight": after_deadweight,
-        "after_displacement": after_displacement,
-        "after_attribution": after_attribution,
-        "amount": after_attribution * (1.0 - ob),
-    }
-    return BenefitLine(intervention, outcome, stages, bearers)
+TRANSFER = "gain_share"  # the 'intervention' of payments between partners under an applied gain share
+
+
+def capped_payments(units: np.ndarray, price: float, cap: float | None) -> np.ndarray:
+    """Gain-share payments: price x units avoided (none for units added), at most ``cap`` a year."""
+    payments = price * np.clip(units, 0, None)
+    return payments if cap is None else np.minimum(payments, cap)
+
+
+def transfers(scenario: Scenario, lines: list[Line]) -> list[tuple[str, np.ndarray]]:
+    """Payments between partners under a deal applied to the scenario (see roi.deal), by year and
+    draw: (payer, +payments) and (receiver, -payments), which sum to nothing. The payer pays a
+    price per unit of a named outcome avoided, across every intervention, up to a cap a year."""
+    deal = scenario.spec.deal
+    if deal is None or deal.gain_share is None:
+        return []
+    from .deal import check_gain_share  # roi.deal builds on this module
+
+    terms = deal.gain_share
+    check_gain_share(scenario, terms, scenario.file)
+    named = [line for line in lines if line.outcome == terms.outcome]
+    units = sum((line.units() for line in named), np.zeros_like(named[0].amount())) if named else 0.0
+    payments = capped_payments(units, terms.price, terms.cap)
+    return [(terms.payer, payments), (terms.receiver, -payments)]
+
+
+def cumulative(x: np.ndarray) -> np.ndarray:
+    """Running totals along the first axis (years). A step per year, each vectorised over the
+    other axes: numpy's cumsum along an outer axis is about fifteen times slower here."""
+    out = np.empty_like(x)
+    if len(x):
+        out[0] = x[0]
+    for t in range(1, len(x)):
+        np.add(out[t - 1], x[t], out=out[t])
+    return out
+
+
+def payback_years(saved: np.ndarray, spent: np.ndarray) -> np.ndarray:
+    """First year (1 = the first) by whose end cumulative discounted savings cover cumulative
+    discounted costs, by draw; 0 where they never do within the horizon, or where nothing is spent.
+
+    ``saved`` and ``spent`` are present values with years on the first axis (any further axes are
+    draws, or partners and draws). The tolerance is relative to what has been spent, so a cost of a
+    fraction of a penny with no saving does not 'pay back'."""
+    cum_saved, cum_spent = cumulative(saved), cumulative(spent)
+    covered = (cum_spent > 0) & (cum_saved >= cum_spent * (1.0 - PAYBACK_TOLERANCE))
+    return np.where(covered.any(axis=0), covered.argmax(axis=0) + 1, 0).astype(np.int16)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Present values by draw (pounds at the scenario's price year), in total and by partner.
+
+    Paybacks are 1-based years, 0 where there is none within the horizon (or nothing is spent)."""
+
+    pv_costs: np.ndarray
+    pv_costs_base: np.ndarray
+    pv_benefits: np.ndarray
+    pv_fiscal: np.ndarray
+    pv_cashable: np.ndarray
+    payback_year: np.ndarray
+    cash_payback_year: np.ndarray
+    partner_costs: dict[str, np.ndarray]
+    partner_benefits: dict[str, np.ndarray]
+    partner_fiscal: dict[str, np.ndarray]
+    partner_cash: dict[str, np.ndarray]
+    partner_payback: dict[str, np.ndarray]
+    partner_cash_payback: dict[str, np.ndarray]
+    intervention_npv: dict[str, np.ndarray]
+
+    @property
+    def npv(self) -> np.ndarray:
+        return self.pv_benefits - self.pv_costs
+
+    @property
+    def cash_npv(self) -> np.ndarray:
+        return self.pv_cashable - self.pv_costs
+
+    @property
+    def partner_npv(self) -> dict[str, np.ndarray]:
+        """Each partner's benefits received (every value type) less the costs it funds."""
+        return {p: self.partner_benefits[p] - self.partner_costs[p] for p in self.partner_costs}
+
+    @property
+    def partner_cash_npv(self) -> dict[str, np.ndarray]:
+        return {p: self.partner_cash[p] - self.partner_costs[p] for p in self.partner_costs}
+
+    @property
+    def partner_fiscal_npv(self) -> dict[str, np.ndarray]:
+        return {p: self.partner_fiscal[p] - self.partner_costs[p] for p in self.partner_costs}
+
+
+def evaluate(scenario: Scenario, values: Values, count: int, only: frozenset[str] | None = None) -> Evaluation:
+    """The engine over ``count`` draws at once: present values in total, by partner and by
+    intervention, and each partner's payback on its own savings against its own costs."""
+    return evaluate_lines(scenario, *build(scenario, values, count, only), count)
+
+
+TABLES = ("costs", "benefits", "fiscal", "cash")
+
+
+def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[Line], count: int) -> Evaluation:
+    """Reduce built streams (see :func:`build`) to present values by draw, partner and year."""
+    settings = scenario.settings
+    factors = discount_factors(scenario)[:, None]
+    health = discount_factors(scenario, settings.health_discount_schedule)[:, None]
+    moved = transfers(scenario, lines)
+    involved = {f for line in cost_lines for f in line.funded_by} | {b.partner for line in lines for b in line.bearers}
+    involved |= {partner for partner, _ in moved}
+    present = [p for p in scenario.library.partners if p in involved]
+    index = {p: j for j, p in enumerate(present)}
+    # by_year[table] is (years, partners, draws) of present values, summed line by line.
+    by_year = np.zeros((len(TABLES), settings.horizon_years, len(present), count))
+    costs, benefits, fiscal, cash = by_year
+    pv_costs_base = np.zeros(count)
+    intervention_npv: dict[str, np.ndarray] = {}
+    for line in cost_lines:
+        pv_by_year = line.base * factors
+        pv_base = pv_by_year.sum(axis=0)
+        pv_costs_base += pv_base
+        intervention_npv[line.intervention] = -(1.0 + line.uplift) * pv_base
+        for funder, share in line.funded_by.items():
+            costs[:, index[funder]] += (share * (1.0 + line.uplift)) * pv_by_year
+    for partner, payments in moved:
+        costs[:, index[partner]] += payments * factors
+    for line in lines:
+        pv_by_year = line.amount() * (health if line.health else factors)
+        intervention_npv[line.intervention] = intervention_npv[line.intervention] + pv_by_year.sum(axis=0)
+        for bearer in line.bearers:
+            j = index[bearer.partner]
+            share = bearer.share * pv_by_year
+            benefits[:, j] += share
+            if bearer.value_type in FISCAL_VALUE_TYPES:
+                fiscal[:, j] += share
+                if bearer.value_type == "fiscal_cashable":
+                    cash[:, j] += share
+    pv = by_year.sum(axis=1)  # (tables, partners, draws)
+    total = by_year.sum(axis=2)  # (tables, years, draws)
+    own_payback = payback_years(fiscal, costs)
+    own_cash_payback = payback_years(cash, costs)
+
+    def by_partner(array: np.ndarray) -> dict[str, np.ndarray]:
+        return dict(zip(present, array, strict=True))
+
+    return Evaluation(
+        pv_costs=total[0].sum(axis=0),
+        pv_costs_base=pv_costs_base,
+        pv_benefits=total[1].sum(axis=0),
+        pv_fiscal=total[2].sum(axis=0),
+        pv_cashable=total[3].sum(axis=0),
+        payback_year=payback_years(total[2], total[0]),
+        cash_payback_year=payback_years(total[3], total[0]),
+        partner_costs=by_partner(pv[0]),
+        partner_benefits=by_partner(pv[1]),
+        partner_fiscal=by_partner(pv[2]),
+        partner_cash=by_partner(pv[3]),
+        partner_payback=by_partner(own_payback),
+        partner_cash_payback=by_partner(own_cash_payback),
+        intervention_npv=intervention_npv,
+    )
+
+
+def _year_or_none(year: int) -> int | None:
+    return int(year) or None
 
 
 @dataclass(frozen=True)
@@ -168,79 +443,125 @@ class Result:
     """Everything `roi.run` computes, as tidy tables. Pounds at the scenario's price year.
 
     ``benefits``: one row per intervention x outcome x bearer x year, with each stage from gross to
-    net and its present value. ``costs``: one row per intervention x funder x year.
+    net and its present value (an incurred cost, such as replacement home care, is negative).
+    ``costs``: one row per intervention x funder x year, before (``base_amount``) and after
+    (``amount``) the optimism-bias uplift. ``evaluation``: the engine's own reduction of the same
+    streams (one draw), which the headline figures read.
     """
 
     scenario: Scenario
     benefits: pd.DataFrame
     costs: pd.DataFrame
     discount_factors: np.ndarray
+    evaluation: Evaluation
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     # -- headline figures --------------------------------------------------------------------------
 
     @cached_property
     def totals(self) -> dict[str, Any]:
-        """PV costs and benefits by value type, NPV, BCR, fiscal ROI, payback and cashable share.
-
-        Computed once per result; pages read it several times a rerun."""
+        """PV costs and benefits by value type, NPV, BCR, fiscal and cash returns, paybacks, and where
+        the central NPV falls in its own simulation. Computed once per result."""
+        e = self.evaluation
         by_type = self.benefits.groupby("value_type")["pv"].sum().reindex(list(VALUE_TYPES), fill_value=0.0)
-        pv_costs = float(self.costs["pv"].sum())
-        pv_benefits = float(by_type.sum())
-        pv_fiscal = float(by_type[list(FISCAL_VALUE_TYPES)].sum())
-        payback = self.payback_year()
-        return {
+        pv_costs = float(e.pv_costs[0])
+        pv_benefits = float(e.pv_benefits[0])
+        pv_fiscal = float(e.pv_fiscal[0])
+        pv_cashable = float(e.pv_cashable[0])
+        first = self.scenario.settings.first_year
+        payback, cash_payback = _year_or_none(e.payback_year[0]), _year_or_none(e.cash_payback_year[0])
+        totals = {
             "pv_costs": pv_costs,
+            "pv_costs_base": float(e.pv_costs_base[0]),
+            "pv_cost_optimism_bias": pv_costs - float(e.pv_costs_base[0]),
             "pv_benefits": pv_benefits,
             "pv_fiscal": pv_fiscal,
-            "pv_cashable": float(by_type["fiscal_cashable"]),
+            "pv_cashable": pv_cashable,
             "pv_non_cashable": float(by_type["fiscal_non_cashable"]),
             "pv_economic": float(by_type["economic"]),
             "pv_social": float(by_type["social"]),
             "npv": pv_benefits - pv_costs,
             "fiscal_npv": pv_fiscal - pv_costs,
+            "cash_npv": pv_cashable - pv_costs,
             "bcr": ratio_or_none(pv_benefits, pv_costs),
             "fiscal_roi": ratio_or_none(pv_fiscal, pv_costs),
-            "cashable_share": ratio_or_none(float(by_type["fiscal_cashable"]), pv_fiscal),
+            "cash_roi": ratio_or_none(pv_cashable, pv_costs),
+            "cashable_share": ratio_or_none(pv_cashable, pv_fiscal),
             "payback_year": payback,
-            "payback_financial_year": (
-                financial_year(self.scenario.settings.first_year + payback - 1) if payback else None
-            ),
+            "payback_financial_year": financial_year(first + payback - 1) if payback else None,
+            "cash_payback_year": cash_payback,
+            "cash_payback_financial_year": financial_year(first + cash_payback - 1) if cash_payback else None,
             "investment": float(self.costs["amount"].sum()),
             "gross_benefits": float(self.benefits["gross"].sum()),
         }
+        totals.update(self.central_position)
+        return totals
+
+    @cached_property
+    def central_position(self) -> dict[str, Any]:
+        """Where the central NPV falls in a seeded simulation of the same scenario
+        (:data:`POSITION_DRAWS` draws): its percentile, P10/P25/P50/P75/P90, whether it lies outside
+        P25-P75, and the headline NPV (the central one, or the median if the settings ask for it)."""
+        from .uncertainty import simulate  # the simulation is built on this module
+
+        npv = pv = float(self.evaluation.npv[0])
+        sim = simulate(self.scenario, POSITION_DRAWS, POSITION_SEED)
+        draws = sim.npv[np.isfinite(sim.npv)]
+        p10, p25, p50, p75, p90 = (float(v) for v in np.percentile(draws, [10, 25, 50, 75, 90]))
+        spread_ = max(p90 - p10, 0.005)
+        if p90 - p10 < 0.005:  # no ranges: the central estimate is the whole distribution
+            percentile = 50.0
+        else:
+            percentile = float(100.0 * (np.mean(draws < pv) + np.mean(draws <= pv)) / 2.0)
+        outside = (pv < p25 - 0.005 or pv > p75 + 0.005) and spread_ > 0.005
+        headline = self.scenario.settings.headline
+        return {
+            "central_percentile": percentile,
+            "npv_p10": p10,
+            "npv_p25": p25,
+            "npv_p50": p50,
+            "npv_p75": p75,
+            "npv_p90": p90,
+            "central_outside_iqr": bool(outside),
+            "headline": headline,
+            "headline_npv": p50 if headline == "median" else npv,
+            "position_draws": POSITION_DRAWS,
+        }
 
     def payback_year(self) -> int | None:
-        """First appraisal year (1 = the first) by whose end discounted fiscal savings cover discounted
-        costs; None if they never do within the horizon or there is no cost."""
-        fiscal = self.benefits[self.benefits["value_type"].isin(FISCAL_VALUE_TYPES)]
-        horizon = self.scenario.settings.horizon_years
-        saved = np.bincount(fiscal["year"], weights=fiscal["pv"], minlength=horizon)
-        spent = np.bincount(self.costs["year"], weights=self.costs["pv"], minlength=horizon)
-        if spent.sum() <= 0:
-            return None
-        covered = np.cumsum(saved) - np.cumsum(spent) >= -0.005
-        return int(np.argmax(covered)) + 1 if covered.any() else None
+        """First appraisal year (1 = the first) by whose end discounted fiscal savings cover
+        discounted costs; None if they never do within the horizon, or nothing is spent."""
+        return _year_or_none(self.evaluation.payback_year[0])
 
     # -- tables ------------------------------------------------------------------------------------
 
     def by_partner(self) -> pd.DataFrame:
-        """One row per partner: PV costs it funds, PV benefits it receives by value type, net."""
+        """One row per partner: PV costs it funds, PV benefits it receives by value type, its NPV,
+        fiscal NPV and cash NPV, and its own paybacks (fiscal and cash-only) against its own costs."""
         library = self.scenario.library
+        e = self.evaluation
         received = self.benefits.pivot_table(index="partner", columns="value_type", values="pv", aggfunc="sum")
         received = received.reindex(columns=list(VALUE_TYPES), fill_value=0.0).fillna(0.0)
-        funded = self.costs.groupby("partner")["pv"].sum()
-        partners = [p for p in library.partners if p in received.index or p in funded.index]
+        partners = list(e.partner_costs)
         table = pd.DataFrame({"partner": partners})
         table["label"] = [library.partners[p].label for p in partners]
         table["fiscal_body"] = [library.partners[p].fiscal for p in partners]
-        table["pv_costs"] = funded.reindex(partners, fill_value=0.0).to_numpy()
+        table["pv_costs"] = [float(e.partner_costs[p][0]) for p in partners]
         for value_type in VALUE_TYPES:
             table[f"pv_{value_type}"] = received[value_type].reindex(partners, fill_value=0.0).to_numpy()
-        table["pv_fiscal"] = table["pv_fiscal_cashable"] + table["pv_fiscal_non_cashable"]
-        table["pv_benefits"] = table[[f"pv_{v}" for v in VALUE_TYPES]].sum(axis=1)
+        table["pv_fiscal"] = [float(e.partner_fiscal[p][0]) for p in partners]
+        table["pv_benefits"] = [float(e.partner_benefits[p][0]) for p in partners]
         table["npv"] = table["pv_benefits"] - table["pv_costs"]
         table["fiscal_npv"] = table["pv_fiscal"] - table["pv_costs"]
+        table["cash_npv"] = [float(e.partner_cash[p][0] - e.partner_costs[p][0]) for p in partners]
+        table["cash_roi"] = [ratio_or_none(float(e.partner_cash[p][0]), float(e.partner_costs[p][0])) for p in partners]
+        table["fiscal_roi"] = [
+            ratio_or_none(float(e.partner_fiscal[p][0]), float(e.partner_costs[p][0])) for p in partners
+        ]
+        table["payback_year"] = pd.array([_year_or_none(e.partner_payback[p][0]) for p in partners], dtype="Int64")
+        table["cash_payback_year"] = pd.array(
+            [_year_or_none(e.partner_cash_payback[p][0]) for p in partners], dtype="Int64"
+        )
         return table
 
     def by_intervention(self) -> pd.DataFrame:
@@ -251,6 +572,7 @@ class Result:
             pv_costs = float(self.costs.loc[self.costs["intervention"] == intervention.id, "pv"].sum())
             pv_benefits = float(benefits["pv"].sum())
             pv_fiscal = float(benefits.loc[benefits["value_type"].isin(FISCAL_VALUE_TYPES), "pv"].sum())
+            pv_cashable = float(benefits.loc[benefits["value_type"] == "fiscal_cashable", "pv"].sum())
             rows.append(
                 {
                     "intervention": intervention.id,
@@ -259,21 +581,26 @@ class Result:
                     "confidence": intervention.confidence,
                     "cases_per_year": intervention.cases_per_year,
                     "optimism_bias": optimism_bias(self.scenario, intervention),
+                    "cost_optimism_bias": cost_optimism_bias(self.scenario, intervention),
                     "pv_costs": pv_costs,
                     "pv_benefits": pv_benefits,
                     "pv_fiscal": pv_fiscal,
+                    "pv_cashable": pv_cashable,
                     "npv": pv_benefits - pv_costs,
                     "bcr": ratio_or_none(pv_benefits, pv_costs),
                     "fiscal_roi": ratio_or_none(pv_fiscal, pv_costs),
+                    "cash_roi": ratio_or_none(pv_cashable, pv_costs),
                 }
             )
         return pd.DataFrame(rows)
 
     def by_year(self) -> pd.DataFrame:
-        """One row per appraisal year: costs and benefits (undiscounted and PV), cumulative fiscal net."""
+        """One row per appraisal year: costs and benefits (undiscounted and PV), cumulative fiscal
+        and cash net."""
         settings = self.scenario.settings
         years = np.arange(settings.horizon_years)
         fiscal = self.benefits["value_type"].isin(FISCAL_VALUE_TYPES)
+        cash = self.benefits["value_type"] == "fiscal_cashable"
 
         def per_year(frame: pd.DataFrame, column: str) -> np.ndarray:
             return np.bincount(frame["year"], weights=frame[column], minlength=len(years))
@@ -285,14 +612,17 @@ class Result:
         table["costs"] = per_year(self.costs, "amount")
         table["benefits"] = per_year(self.benefits, "amount")
         table["fiscal_benefits"] = per_year(self.benefits[fiscal], "amount")
+        table["cashable_benefits"] = per_year(self.benefits[cash], "amount")
         table["pv_costs"] = per_year(self.costs, "pv")
         table["pv_benefits"] = per_year(self.benefits, "pv")
         table["pv_fiscal_benefits"] = per_year(self.benefits[fiscal], "pv")
+        table["pv_cashable_benefits"] = per_year(self.benefits[cash], "pv")
         table["cumulative_pv_fiscal_net"] = np.cumsum(table["pv_fiscal_benefits"] - table["pv_costs"])
+        table["cumulative_pv_cash_net"] = np.cumsum(table["pv_cashable_benefits"] - table["pv_costs"])
         return table
 
     def by_partner_year(self) -> pd.DataFrame:
-        """Undiscounted cash flows by partner and year: benefits received less costs funded."""
+        """Undiscounted flows by partner and year: benefits received less costs funded."""
         settings = self.scenario.settings
         received = self.benefits.groupby(["partner", "year"], as_index=False)["amount"].sum()
         funded = self.costs.groupby(["partner", "year"], as_index=False)["amount"].sum()
@@ -326,20 +656,28 @@ class Result:
         )
 
     def waterfall(self, partner: str | None = None, value_types: tuple[str, ...] = VALUE_TYPES) -> pd.DataFrame:
-        """Steps from gross benefit to net present value: each adjustment as a signed amount."""
+        """Steps from gross benefit to net present value: each adjustment as a signed amount.
+
+        Costs an intervention causes (replacement home care) are a step of their own after the gross
+        benefit; the optimism-bias uplift on costs is the last step. The steps sum to NPV."""
         benefits = self.benefits[self.benefits["value_type"].isin(value_types)]
         costs = self.costs
         if partner is not None:
             benefits = benefits[benefits["partner"] == partner]
             costs = costs[costs["partner"] == partner]
+        incurs = benefits["effect"] == "incurs"
         totals = benefits[list(STAGES) + ["pv"]].sum()
-        steps = [("Gross benefit", float(totals["gross"]))]
+        incurred = float(benefits.loc[incurs, "gross"].sum())
+        steps = [("Gross benefit", float(totals["gross"]) - incurred)]
+        if incurs.any():
+            steps.append(("Costs incurred", incurred))
         previous = "gross"
         for stage in STAGES[1:]:
             steps.append((STAGE_LABELS[stage], float(totals[stage] - totals[previous])))
             previous = stage
         steps.append(("Discounting", float(totals["pv"] - totals["amount"])))
-        steps.append(("Costs", -float(costs["pv"].sum())))
+        steps.append(("Costs", -float(costs["base_pv"].sum())))
+        steps.append(("Cost optimism bias", -float((costs["pv"] - costs["base_pv"]).sum())))
         return pd.DataFrame(steps, columns=["step", "amount"])
 
 
@@ -362,58 +700,95 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
                     f"{intervention.label}: £{intervention.ratio.value_per_pound:,.2f} per £1 is far "
                     f"outside the published range (up to £{plausible:,.2f} per £1)."
                 )
+    settings = scenario.settings
+    if settings.discount_rate is None and settings.discount_schedule == settings.health_discount_schedule:
+        notes.append(
+            "Costs and fiscal savings are discounted at the health rate. The Green Book keeps that rate "
+            "for health effects (QALYs); costs and savings normally use the standard 3.5%."
+        )
     return tuple(notes)
 
 
 def run(scenario: Scenario) -> Result:
-    """Run the deterministic model on a resolved scenario (see :func:`roi.load_scenario`)."""
+    """Run the engine once at the central values of a resolved scenario (see :func:`roi.load_scenario`)
+    and lay out its streams as tidy tables."""
     settings = scenario.settings
     horizon = settings.horizon_years
     factors = discount_factors(scenario)
+    health = discount_factors(scenario, settings.health_discount_schedule)
     years = np.arange(horizon)
-    benefit_parts: list[dict[str, np.ndarray]] = []
+    cost_lines, lines = build(scenario, {}, 1)
+    evaluation = evaluate_lines(scenario, cost_lines, lines, 1)
     cost_parts: list[dict[str, np.ndarray]] = []
-    for intervention in scenario.interventions:
-        costs = cost_stream(scenario, intervention)
-        for funder, share in intervention.funded_by.items():
+    benefit_parts: list[dict[str, np.ndarray]] = []
+    for cost in cost_lines:
+        for funder, share in cost.funded_by.items():
+            base = cost.base[:, 0] * share
             cost_parts.append(
                 {
-                    "intervention": np.repeat(intervention.id, horizon),
+                    "intervention": np.repeat(cost.intervention, horizon),
                     "partner": np.repeat(funder, horizon),
                     "year": years,
-                    "amount": costs * share,
+                    "base_amount": base,
+                    "amount": base * (1.0 + cost.uplift),
+                    "discount_factor": factors,
                 }
             )
-        for line in benefit_lines(scenario, intervention, costs):
-            for bearer in line.bearers:
-                part = {
-                    "intervention": np.repeat(line.intervention, horizon),
-                    "outcome": np.repeat(line.outcome, horizon),
-                    "partner": np.repeat(bearer.partner, horizon),
-                    "value_type": np.repeat(bearer.value_type, horizon),
-                    "year": years,
-                }
-                part.update({stage: values * bearer.share for stage, values in line.stages.items()})
-                benefit_parts.append(part)
-    benefits = _frame(benefit_parts, ["intervention", "outcome", "partner", "value_type", "year", *STAGES])
-    if scenario.spec.deal is not None:  # an applied gain share: payments between partners (roi.deal)
-        from .deal import gain_share_parts
-
-        cost_parts += gain_share_parts(scenario, benefits)
-    costs = _frame(cost_parts, ["intervention", "partner", "year", "amount"])
-    benefits["discount_factor"] = factors[benefits["year"].to_numpy()]
+    for partner, payments in transfers(scenario, lines):
+        cost_parts.append(
+            {
+                "intervention": np.repeat(TRANSFER, horizon),
+                "partner": np.repeat(partner, horizon),
+                "year": years,
+                "base_amount": payments[:, 0],
+                "amount": payments[:, 0],
+                "discount_factor": factors,
+            }
+        )
+    for line in lines:
+        stages = {name: values[:, 0] for name, values in line.stages().items()}
+        for bearer in line.bearers:
+            part = {
+                "intervention": np.repeat(line.intervention, horizon),
+                "outcome": np.repeat(line.outcome, horizon),
+                "partner": np.repeat(bearer.partner, horizon),
+                "value_type": np.repeat(bearer.value_type, horizon),
+                "effect": np.repeat(line.effect, horizon),
+                "health_effect": np.repeat(line.health, horizon),
+                "year": years,
+                "discount_factor": health if line.health else factors,
+            }
+            part.update({stage: values * bearer.share for stage, values in stages.items()})
+            benefit_parts.append(part)
+    benefits = _frame(
+        benefit_parts,
+        ["intervention", "outcome", "partner", "value_type", "effect", "health_effect", "year", *STAGES],
+        ["discount_factor"],
+    )
+    costs = _frame(cost_parts, ["intervention", "partner", "year", "base_amount", "amount"], ["discount_factor"])
     benefits["pv"] = benefits["amount"] * benefits["discount_factor"]
-    costs["discount_factor"] = factors[costs["year"].to_numpy()]
     costs["pv"] = costs["amount"] * costs["discount_factor"]
+    costs["base_pv"] = costs["base_amount"] * costs["discount_factor"]
     return Result(
-        scenario=scenario, benefits=benefits, costs=costs, discount_factors=factors, warnings=_warnings(scenario)
+        scenario=scenario,
+        benefits=benefits,
+        costs=costs,
+        discount_factors=factors,
+        evaluation=evaluation,
+        warnings=_warnings(scenario),
     )
 
 
-def _frame(parts: list[dict[str, np.ndarray]], columns: list[str]) -> pd.DataFrame:
+NUMERIC = (*STAGES, "amount", "base_amount", "discount_factor")
+
+
+def _frame(parts: list[dict[str, np.ndarray]], columns: list[str], extra: list[str]) -> pd.DataFrame:
+    columns = columns + extra
     if not parts:
-        frame = pd.DataFrame({c: pd.Series(dtype=float if c in STAGES or c == "amount" else object) for c in columns})
+        frame = pd.DataFrame({c: pd.Series(dtype=float if c in NUMERIC else object) for c in columns})
         frame["year"] = frame["year"].astype(int)
+        if "health_effect" in frame:
+            frame["health_effect"] = frame["health_effect"].astype(bool)
         return frame
     data = {c: np.concatenate([p[c] for p in parts]) for c in columns}
     return pd.DataFrame(data)

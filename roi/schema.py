@@ -31,6 +31,8 @@ Quantity = Annotated[float, Field(ge=0, le=1e6, description="units avoided per c
 Cases = Annotated[float, Field(ge=0, le=1e7, description="cases a year")]
 Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year")]
 Duration = Annotated[int, Field(ge=1, le=60, description="years an effect lasts")]
+Lag = Annotated[int, Field(ge=0, le=60, description="years after funding before an effect starts")]
+Effect = Literal["avoids", "incurs"]
 Range = tuple[float, float]
 
 SHARE_TOLERANCE = 1e-6
@@ -148,6 +150,9 @@ class UnitCost(Frozen):
     confidence: Confidence
     source: Source
     note: str | None = None
+    health_effect: bool = Field(
+        default=False, description="a health effect (QALY-type value): discounted on the health schedule"
+    )
     alternatives: tuple[DatedFigure, ...] = Field(
         default=(), description="other dated official figures for the same unit, newest first"
     )
@@ -244,10 +249,16 @@ class RateEffect(Frozen):
 
 
 class Outcome(Frozen):
-    """An outcome an intervention avoids: a unit cost, a quantity per case, and honest adjustments."""
+    """An outcome of an intervention: a unit cost it avoids (or, with ``effect: incurs``, a cost its
+    bearer takes on because of it), a quantity per case, a lag, and honest adjustments."""
 
     unit_cost: Identifier
     quantity_per_case: Quantity
+    effect: Effect = "avoids"
+    lag_years: Lag = 0
+    cashable_share: Fraction | None = Field(
+        default=None, description="share of a fiscal saving that is cash; default: the unit cost's value type"
+    )
     rate_effect: RateEffect | None = Field(
         default=None, description="where given, quantity_per_case and its range are computed from it"
     )
@@ -292,6 +303,10 @@ class RatioEvidence(Frozen):
     deadweight: Fraction = 0.0
     displacement: Fraction = 0.0
     attribution: Fraction = 1.0
+    horizon_years: Duration = Field(
+        default=1, description="years over which the ratio's benefit is spread evenly from the year of spend"
+    )
+    horizon_source: Source | None = None
     source: Source
     split_source: Source
 
@@ -322,6 +337,9 @@ class Intervention(Frozen):
     price_year: Year
     funded_by: dict[Identifier, Fraction] = Field(min_length=1)
     optimism_bias: Fraction | None = Field(default=None, description="on benefits; overrides the table")
+    cost_optimism_bias: float | None = Field(
+        default=None, ge=0, le=2, description="uplift on costs; overrides the table"
+    )
     confidence: Confidence
     ranges: dict[str, Range] = Field(default_factory=dict)
     cost_source: Source
@@ -348,6 +366,14 @@ class Intervention(Frozen):
     def _consistent(self) -> Intervention:
         if self.ratio is not None and self.outcomes:
             raise ValueError("an intervention is either ratio-based or has outcomes, not both")
+        seen: set[str] = set()
+        for outcome in self.outcomes:
+            if outcome.unit_cost in seen:
+                raise ValueError(
+                    f"two outcomes use the unit cost '{outcome.unit_cost}'; give one outcome per unit cost "
+                    "(add their quantities), or use a separate unit cost"
+                )
+            seen.add(outcome.unit_cost)
         _check_ranges(self, self.ranges, INTERVENTION_RANGED)
         return self
 
@@ -387,8 +413,14 @@ class Deflator(Frozen):
 
 
 class OptimismBiasTable(Frozen):
+    """Optimism bias by the confidence grade of the evidence: benefits reduced, costs uplifted."""
+
     source: Source
-    by_confidence: dict[Confidence, Fraction]
+    by_confidence: dict[Confidence, Fraction] = Field(description="on benefits: they are reduced by it")
+    costs_by_confidence: dict[Confidence, Annotated[float, Field(ge=0, le=2)]] = Field(
+        description="on costs: they are uplifted by it"
+    )
+    costs_source: Source | None = None
 
 
 class RatioBenchmark(Frozen):
@@ -420,6 +452,13 @@ class Settings(Frozen):
     discount_rate: float | None = Field(default=None, ge=0, le=0.2, description="a constant rate")
     optimism_bias: Fraction | None = Field(default=None, description="on benefits, all interventions")
     optimism_bias_by_confidence: dict[Confidence, Fraction] | None = None
+    cost_optimism_bias: float | None = Field(default=None, ge=0, le=2, description="uplift on costs, all interventions")
+    health_discount_schedule: Identifier = Field(
+        default="green_book_health", description="schedule for health effects (unit costs with health_effect)"
+    )
+    headline: Literal["central", "median"] = Field(
+        default="central", description="the NPV shown as the headline: the central estimate or the median draw"
+    )
     population: int = Field(
         default=100_000, ge=1_000, le=20_000_000, description="people in the area; library volumes are per 100,000"
     )
@@ -452,11 +491,15 @@ class UnitCostOverride(Frozen):
     confidence: Confidence | None = None
     source: Source | None = None
     note: str | None = None
+    health_effect: bool | None = None
 
 
 class OutcomeOverride(Frozen):
     unit_cost: Identifier
     quantity_per_case: Quantity | None = None
+    effect: Effect | None = None
+    lag_years: Lag | None = None
+    cashable_share: Fraction | None = None
     deadweight: Fraction | None = None
     displacement: Fraction | None = None
     attribution: Fraction | None = None
@@ -480,12 +523,25 @@ class InterventionChoice(Frozen):
     price_year: Year | None = None
     funded_by: dict[Identifier, Fraction] | None = None
     optimism_bias: Fraction | None = None
+    cost_optimism_bias: float | None = Field(default=None, ge=0, le=2)
     confidence: Confidence | None = None
     ranges: dict[str, Range] | None = None
     cost_source: Source | None = None
     volume_source: Source | None = None
     outcomes: tuple[OutcomeOverride, ...] | None = None
     ratio: RatioEvidence | None = None
+
+    @model_validator(mode="after")
+    def _one_override_per_unit_cost(self) -> InterventionChoice:
+        seen: set[str] = set()
+        for outcome in self.outcomes or ():
+            if outcome.unit_cost in seen:
+                raise ValueError(
+                    f"two outcomes use the unit cost '{outcome.unit_cost}'; give one outcome per unit cost "
+                    "(add their quantities), or use a separate unit cost"
+                )
+            seen.add(outcome.unit_cost)
+        return self
 
 
 DealRule = Literal["proportional", "proportional_cash", "cash_break_even", "equal_return", "custom", "gain_share"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .model import Result, pounds
 
 NHS_GROUP = "NHS (ICB)"
@@ -82,3 +84,61 @@ def local_example_count(result: Result) -> tuple[int, int]:
         if intervention.ratio is not None:
             sources += [intervention.ratio.source, intervention.ratio.split_source]
     return sum(s.local_example for s in sources), len(sources)
+
+
+def partner_positions(result: Result) -> list[dict[str, object]]:
+    """What each partner puts in and gets back, present values: one dict per partner that pays or
+    receives anything, in the library's order. Public bodies only get cash and capacity; the rest
+    (individuals, the wider economy) show their economic and social value."""
+    rows = []
+    for r in result.by_partner().itertuples():
+        rows.append(
+            {
+                "partner": r.partner,
+                "label": r.label,
+                "fiscal_body": bool(r.fiscal_body),
+                "puts_in": float(r.pv_costs),
+                "cash_back": float(r.pv_fiscal_cashable),
+                "capacity_freed": float(r.pv_fiscal_non_cashable),
+                "other_value": float(r.pv_economic + r.pv_social),
+                "cash_position": float(r.cash_npv),
+                "payback_year": None if r.payback_year is pd.NA else int(r.payback_year),
+                "cash_payback_year": None if r.cash_payback_year is pd.NA else int(r.cash_payback_year),
+            }
+        )
+    return rows
+
+
+def reconciliation(result: Result) -> str:
+    """One line that makes the headline figures add up: cash + capacity + other value - costs = NPV."""
+    t = result.totals
+    other = t["pv_economic"] + t["pv_social"]
+    text = (
+        f"{pounds(t['pv_cashable'])} cash savings + {pounds(t['pv_non_cashable'])} freed capacity"
+        f" + {pounds(other)} economic and social value - {pounds(t['pv_costs'])} invested"
+        f" = NPV {pounds(t['npv'])}"
+    )
+    if t["pv_cost_optimism_bias"] > 0.5:
+        text += f" (the investment includes {pounds(t['pv_cost_optimism_bias'])} of optimism bias on costs)"
+    return text + "."
+
+
+def range_sentence(result: Result) -> str:
+    """Where the central NPV stands in its own simulation, in plain words."""
+    t = result.totals
+    text = (
+        f"Likely range of NPV: {pounds(t['npv_p10'])} to {pounds(t['npv_p90'])} (P10 to P90 of "
+        f"{t['position_draws']:,} simulations); the central estimate sits at the "
+        f"{ordinal(round(t['central_percentile']))} percentile."
+    )
+    if t["central_outside_iqr"]:
+        text += " That is outside the middle half of its own range, so treat the central figure with caution."
+    if t["headline"] == "median":
+        text += f" The headline is the median, {pounds(t['headline_npv'])}."
+    return text
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

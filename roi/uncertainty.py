@@ -1,13 +1,15 @@
 """Uncertainty: vectorised Monte Carlo, one-way sensitivity (tornado) and switching values.
 
-Every unit cost and effect parameter with a low-high range is drawn at once as numpy arrays over
-draws x years, in chunks so that memory stays bounded for a million draws. No Python loop runs over
-draws; the loops are over interventions and outcomes, as in the deterministic model. With every
-range collapsed to its central value, each draw equals :func:`roi.run` to the penny (a test checks).
+Every unit cost and effect parameter with a low-high range is drawn at once as numpy arrays, and the
+one engine (:func:`roi.model.evaluate`) runs on all draws together, in chunks so that memory stays
+bounded for a million draws. With every range collapsed to its central value, each draw equals
+:func:`roi.run` exactly (a test checks). Tornado and switching values re-run only the interventions
+a parameter touches, so their cost grows in proportion to the number of parameters.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,11 +18,13 @@ import numpy as np
 import pandas as pd
 
 from .library import Scenario
-from .model import discount_factors, optimism_bias
-from .schema import FISCAL_VALUE_TYPES, FRACTION_FIELDS
+from .model import Evaluation, Values, evaluate
+from .schema import FRACTION_FIELDS
 
 Distribution = Literal["triangular", "pert"]
 DEFAULT_CHUNK = 50_000
+CHUNK_BYTES = 256_000_000  # the most one chunk's by-partner-and-year arrays may take
+DOMAIN_MULTIPLE = 20  # switching values are sought for money and quantities from 0 to 20 x central
 
 
 @dataclass(frozen=True)
@@ -126,99 +130,9 @@ def _draw(rng: np.random.Generator, parameter: Parameter, count: int, distributi
     return np.clip(values, 0.0, 1.0) if parameter.bounded else values
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    """Per-draw present values (pounds at the scenario's price year) for arrays of inputs."""
-
-    pv_costs: np.ndarray
-    pv_benefits: np.ndarray
-    pv_fiscal: np.ndarray
-    payback_year: np.ndarray  # 1-based; 0 where it never pays back within the horizon
-    partner_npv: dict[str, np.ndarray]
-
-
-def evaluate(scenario: Scenario, values: dict[tuple[str, ...], np.ndarray], count: int) -> Evaluation:
-    """The model over ``count`` draws at once. ``values`` maps a parameter key to an array of its
-    values; any input not given stays at its central value. Same formulas as :mod:`roi.model`."""
-    settings = scenario.settings
-    horizon, programme = settings.horizon_years, settings.programme_years
-    factors = discount_factors(scenario)
-    funded = np.arange(horizon) < programme
-
-    def get(key: tuple[str, ...], central: float) -> np.ndarray:
-        found = values.get(key)
-        return np.full(count, central) if found is None else found
-
-    fiscal_year = np.zeros((count, horizon))
-    cost_year = np.zeros((count, horizon))
-    pv_benefits = np.zeros(count)
-    pv_fiscal = np.zeros(count)
-    partner_npv: dict[str, np.ndarray] = {}
-
-    def credit(partner: str, amount: np.ndarray) -> None:
-        partner_npv[partner] = partner_npv.get(partner, np.zeros(count)) + amount
-
-    for intervention in scenario.interventions:
-        iid = intervention.id
-        cases = get(("intervention", iid, "cases_per_year"), intervention.cases_per_year)
-        per_case = get(("intervention", iid, "cost_per_case"), intervention.cost_per_case)
-        fixed = get(("intervention", iid, "fixed_cost_per_year"), intervention.fixed_cost_per_year)
-        yearly_cost = (cases * per_case + fixed) * scenario.uprating_factor(intervention.price_year)
-        costs = yearly_cost[:, None] * funded[None, :]
-        cost_year += costs
-        pv_cost = costs @ factors
-        for funder, share in intervention.funded_by.items():
-            credit(funder, -share * pv_cost)
-        ob = optimism_bias(scenario, intervention)
-        lines: list[tuple[np.ndarray, tuple]] = []
-        if intervention.ratio is not None:
-            ratio = intervention.ratio
-            per_pound = get(("ratio", iid, "value_per_pound"), ratio.value_per_pound)
-            adjust = (1 - ratio.deadweight) * (1 - ratio.displacement) * ratio.attribution * (1 - ob)
-            lines.append(((per_pound * adjust)[:, None] * costs, ratio.benefit_split))
-        for k, outcome in enumerate(intervention.outcomes):
-            unit = scenario.unit_costs[outcome.unit_cost]
-
-            def draw(name: str, central: float, k: int = k, iid: str = iid) -> np.ndarray:
-                return get(("outcome", iid, str(k), name), central)
-
-            value = get(("unit_cost", outcome.unit_cost, "value"), unit.value) * scenario.uprating_factor(
-                unit.price_year
-            )
-            scale = (
-                cases
-                * draw("quantity_per_case", outcome.quantity_per_case)
-                * value
-                * (1 - draw("deadweight", outcome.deadweight))
-                * (1 - draw("displacement", outcome.displacement))
-                * draw("attribution", outcome.attribution)
-                * (1 - ob)
-            )
-            # cohorts[a, t]: how many programme cohorts are aged a in year t (0 <= a < D).
-            ages = np.arange(horizon)[None, :] - np.arange(programme)[:, None]
-            cohorts = np.stack([(ages == a).sum(axis=0) for a in range(outcome.duration_years)]).astype(float)
-            keep = 1.0 - draw("drop_off", outcome.drop_off)
-            persisting = (keep[:, None] ** np.arange(outcome.duration_years)[None, :]) @ cohorts
-            lines.append((scale[:, None] * persisting, unit.bearers()))
-        for stream, bearers in lines:
-            pv = stream @ factors
-            for bearer in bearers:
-                share_pv = bearer.share * pv
-                pv_benefits += share_pv
-                credit(bearer.partner, share_pv)
-                if bearer.value_type in FISCAL_VALUE_TYPES:
-                    pv_fiscal += share_pv
-                    fiscal_year += bearer.share * stream
-    pv_costs = cost_year @ factors
-    covered = np.cumsum((fiscal_year - cost_year) * factors[None, :], axis=1) >= -0.005
-    payback = np.where(covered.any(axis=1) & (pv_costs > 0), covered.argmax(axis=1) + 1, 0)
-    return Evaluation(
-        pv_costs=pv_costs,
-        pv_benefits=pv_benefits,
-        pv_fiscal=pv_fiscal,
-        payback_year=payback.astype(np.int16),
-        partner_npv=partner_npv,
-    )
+def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
 
 
 def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -228,7 +142,12 @@ def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Simulation:
-    """Monte Carlo results: one value per draw (pounds at the scenario's price year)."""
+    """Monte Carlo results: one value per draw (pounds at the scenario's price year).
+
+    Paybacks are 1-based years, 0 where there is none within the horizon (or nothing is spent).
+    ``partner_*`` map a partner id to its per-draw present values: ``partner_costs`` what it funds,
+    ``partner_cash`` the cashable savings it receives, ``partner_fiscal`` cash and freed capacity,
+    ``partner_npv`` every value type less its costs."""
 
     scenario: Scenario
     draws: int
@@ -237,30 +156,56 @@ class Simulation:
     npv: np.ndarray
     bcr: np.ndarray
     fiscal_roi: np.ndarray
+    cash_roi: np.ndarray
     pv_costs: np.ndarray
     pv_benefits: np.ndarray
     pv_fiscal: np.ndarray
+    pv_cashable: np.ndarray
     payback_year: np.ndarray
+    cash_payback_year: np.ndarray
     partner_npv: dict[str, np.ndarray] = field(default_factory=dict)
+    partner_costs: dict[str, np.ndarray] = field(default_factory=dict)
+    partner_cash: dict[str, np.ndarray] = field(default_factory=dict)
+    partner_fiscal: dict[str, np.ndarray] = field(default_factory=dict)
+    partner_payback: dict[str, np.ndarray] = field(default_factory=dict)
+    partner_cash_payback: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def cash_npv(self) -> np.ndarray:
+        return self.pv_cashable - self.pv_costs
 
     @property
     def prob_payback(self) -> float:
         """Share of draws in which discounted fiscal savings cover discounted costs within the horizon."""
         return float(np.mean(self.payback_year > 0))
 
+    @property
+    def prob_cash_payback(self) -> float:
+        """Share of draws in which discounted cashable savings alone cover discounted costs."""
+        return float(np.mean(self.cash_payback_year > 0))
+
     def percentiles(self) -> dict[str, dict[str, float | None]]:
-        """P10, P50 and P90 of NPV, BCR and '£ saved per £1' (fiscal ROI)."""
+        """P10, P50 and P90 of NPV, BCR, '£ saved per £1' (fiscal ROI), cash NPV and cash £ per £1."""
         return {
             name: _p10_50_90(values)
-            for name, values in (("npv", self.npv), ("bcr", self.bcr), ("fiscal_roi", self.fiscal_roi))
+            for name, values in (
+                ("npv", self.npv),
+                ("bcr", self.bcr),
+                ("fiscal_roi", self.fiscal_roi),
+                ("cash_npv", self.cash_npv),
+                ("cash_roi", self.cash_roi),
+            )
         }
 
     def by_partner(self) -> pd.DataFrame:
-        """P10, P50 and P90 of each partner's NPV (benefits received less costs funded)."""
+        """P10, P50 and P90 of each partner's NPV (benefits received less costs funded), and of its
+        cash position (cashable savings less costs), with the chance its cash position is negative."""
         partners = self.scenario.library.partners
         rows = []
         for partner in [p for p in partners if p in self.partner_npv]:
             p = _p10_50_90(self.partner_npv[partner])
+            cash = self.partner_cash[partner] - self.partner_costs[partner]
+            c = _p10_50_90(cash)
             rows.append(
                 {
                     "partner": partner,
@@ -268,9 +213,14 @@ class Simulation:
                     "p10": p["p10"],
                     "p50": p["p50"],
                     "p90": p["p90"],
+                    "cash_p10": c["p10"],
+                    "cash_p50": c["p50"],
+                    "cash_p90": c["p90"],
+                    "prob_cash_negative": float(np.mean(cash < -0.005)),
                 }
             )
-        return pd.DataFrame(rows, columns=["partner", "label", "p10", "p50", "p90"])
+        columns = ["partner", "label", "p10", "p50", "p90", "cash_p10", "cash_p50", "cash_p90", "prob_cash_negative"]
+        return pd.DataFrame(rows, columns=columns)
 
     def draws_frame(self, limit: int | None = 20_000) -> pd.DataFrame:
         """The draws as a tidy table for charts (the first ``limit`` draws)."""
@@ -294,6 +244,17 @@ def _p10_50_90(values: np.ndarray) -> dict[str, float | None]:
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
 
 
+def chunk_size(scenario: Scenario, requested: int = DEFAULT_CHUNK) -> int:
+    """Draws per chunk, so that one chunk's arrays by partner and year stay within CHUNK_BYTES."""
+    partners = len(scenario.library.partners)
+    per_draw = 8 * scenario.settings.horizon_years * (4 * partners + 8)
+    return max(1, min(requested, CHUNK_BYTES // per_draw))
+
+
+_PER_DRAW = ("pv_costs", "pv_benefits", "pv_fiscal", "pv_cashable", "payback_year", "cash_payback_year")
+_PER_PARTNER = ("partner_costs", "partner_cash", "partner_fiscal", "partner_payback", "partner_cash_payback")
+
+
 def simulate(
     scenario: Scenario,
     draws: int = 10_000,
@@ -302,22 +263,23 @@ def simulate(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[float], None] | None = None,
 ) -> Simulation:
-    """Draw every ranged input ``draws`` times and run the model on each draw, vectorised.
+    """Draw every ranged input ``draws`` times and run the engine on all draws at once.
 
-    Work proceeds in chunks of ``chunk`` draws, each with its own generator spawned from ``seed``,
-    so memory stays bounded and the same seed (and chunk size) gives the same numbers.
-    ``progress`` (if given) is called with the share done after each chunk.
+    Work proceeds in chunks of at most ``chunk`` draws (fewer where a long horizon would make a
+    chunk's arrays large), each with its own generator spawned from ``seed``, so memory stays
+    bounded and the same seed gives the same numbers. ``progress`` (if given) is called with the
+    share done after each chunk; if it raises, the simulation stops there.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be zero or more")
     if distribution not in ("triangular", "pert"):
         raise ValueError("distribution must be 'triangular' or 'pert'")
     uncertain = parameters(scenario)
-    partners = [p for p in scenario.library.partners]
-    npv = np.empty(draws)
-    pv_costs, pv_benefits, pv_fiscal = np.empty(draws), np.empty(draws), np.empty(draws)
-    payback = np.empty(draws, dtype=np.int16)
-    partner_npv: dict[str, np.ndarray] = {}
+    chunk = chunk_size(scenario, chunk)
+    out = {name: np.empty(draws, dtype=np.int16 if "payback" in name else float) for name in _PER_DRAW}
+    partner: dict[str, dict[str, np.ndarray]] = {name: {} for name in _PER_PARTNER + ("partner_benefits",)}
     starts = range(0, draws, chunk)
     generators = np.random.SeedSequence(seed).spawn(len(starts))
     for index, (start, sequence) in enumerate(zip(starts, generators, strict=True)):
@@ -326,106 +288,199 @@ def simulate(
         values = {p.key: _draw(rng, p, count, distribution) for p in uncertain}
         result = evaluate(scenario, values, count)
         stop = start + count
-        pv_costs[start:stop], pv_benefits[start:stop] = result.pv_costs, result.pv_benefits
-        pv_fiscal[start:stop], payback[start:stop] = result.pv_fiscal, result.payback_year
-        npv[start:stop] = result.pv_benefits - result.pv_costs
-        for partner in partners:
-            if partner in result.partner_npv:
-                partner_npv.setdefault(partner, np.zeros(draws))[start:stop] = result.partner_npv[partner]
+        for name in _PER_DRAW:
+            out[name][start:stop] = getattr(result, name)
+        for name, store in partner.items():
+            for pid, array in getattr(result, name).items():
+                if pid not in store:
+                    store[pid] = np.zeros(draws, dtype=array.dtype)
+                store[pid][start:stop] = array
         if progress is not None:
             progress((index + 1) / len(starts))
+    npv = out["pv_benefits"] - out["pv_costs"]
+    partner_npv = {p: partner["partner_benefits"][p] - partner["partner_costs"][p] for p in partner["partner_costs"]}
     return Simulation(
         scenario=scenario,
         draws=draws,
         seed=seed,
         distribution=distribution,
         npv=npv,
-        bcr=_safe_ratio(pv_benefits, pv_costs),
-        fiscal_roi=_safe_ratio(pv_fiscal, pv_costs),
-        pv_costs=pv_costs,
-        pv_benefits=pv_benefits,
-        pv_fiscal=pv_fiscal,
-        payback_year=payback,
+        bcr=_safe_ratio(out["pv_benefits"], out["pv_costs"]),
+        fiscal_roi=_safe_ratio(out["pv_fiscal"], out["pv_costs"]),
+        cash_roi=_safe_ratio(out["pv_cashable"], out["pv_costs"]),
         partner_npv=partner_npv,
+        **out,
+        **{name: partner[name] for name in _PER_PARTNER},
     )
 
 
-def tornado(scenario: Scenario) -> pd.DataFrame:
+# -- one-way sensitivity ---------------------------------------------------------------------------
+
+
+def _touches(scenario: Scenario, parameter: Parameter) -> frozenset[str]:
+    """The interventions whose streams a parameter enters."""
+    kind, owner = parameter.key[0], parameter.key[1]
+    if kind == "unit_cost":
+        return frozenset(i.id for i in scenario.interventions if any(o.unit_cost == owner for o in i.outcomes))
+    return frozenset({owner})
+
+
+class _OneWay:
+    """NPV with one parameter at a time moved to given values and the rest central.
+
+    NPV is a sum over interventions, so only the interventions a parameter touches are re-run:
+    NPV = central NPV + sum over touched interventions of (their NPV at the values - their central NPV).
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        central = evaluate(scenario, {}, 1)
+        self.npv = float(central.npv[0])
+        self.by_intervention = {i: float(v[0]) for i, v in central.intervention_npv.items()}
+
+    def npv_at(self, parameter: Parameter, points: np.ndarray) -> np.ndarray:
+        """NPV at each of ``points`` for one parameter."""
+        return self.many([(parameter, points)])[0]
+
+    def many(self, moves: list[tuple[Parameter, np.ndarray]]) -> list[np.ndarray]:
+        """For each (parameter, points): NPV at each point, batched by intervention."""
+        out = [np.full(len(points), self.npv) for _, points in moves]
+        rows: dict[str, list[tuple[int, Parameter, np.ndarray]]] = {}
+        for index, (parameter, points) in enumerate(moves):
+            for iid in _touches(self.scenario, parameter):
+                rows.setdefault(iid, []).append((index, parameter, np.asarray(points, dtype=float)))
+        for iid, moved in rows.items():
+            count = sum(len(points) for _, _, points in moved)
+            values: Values = {}
+            offset = 0
+            for _, parameter, points in moved:
+                column = values.setdefault(parameter.key, np.full(count, parameter.central))
+                column[offset : offset + len(points)] = points
+                offset += len(points)
+            npv = evaluate(self.scenario, values, count, only=frozenset({iid})).intervention_npv[iid]
+            offset = 0
+            for index, _, points in moved:
+                out[index] += npv[offset : offset + len(points)] - self.by_intervention[iid]
+                offset += len(points)
+        return out
+
+
+def tornado(scenario: Scenario, max_seconds: float | None = None) -> pd.DataFrame:
     """One-way sensitivity: each parameter at its low and its high with the rest central, ranked by
-    the swing in NPV (largest first). A parameter with a zero-width range has zero swing."""
+    the swing in NPV (largest first). A parameter with a zero-width range has zero swing.
+
+    Work is batched by intervention; with ``max_seconds`` the table stops growing once that budget
+    is spent, and ``attrs['complete']`` says whether every parameter was tried."""
+    columns = ["parameter", "key", "central", "low", "high", "npv_low", "npv_high", "swing"]
     uncertain = parameters(scenario)
-    count = 2 * len(uncertain)
-    values = {}
-    for i, p in enumerate(uncertain):
-        column = np.full(count, p.central)
-        column[2 * i], column[2 * i + 1] = p.low, p.high
-        values[p.key] = column
     if not uncertain:
-        return pd.DataFrame(columns=["parameter", "key", "central", "low", "high", "npv_low", "npv_high", "swing"])
-    result = evaluate(scenario, values, count)
-    npv = result.pv_benefits - result.pv_costs
+        table = pd.DataFrame(columns=columns)
+        table.attrs["complete"] = True
+        return table
+    one_way = _OneWay(scenario)
+    started = time.perf_counter()
+    done: list[tuple[Parameter, np.ndarray]] = []
+    batch = max(1, 4_000 // max(1, len(scenario.interventions)))
+    for first in range(0, len(uncertain), batch):
+        if max_seconds is not None and time.perf_counter() - started > max_seconds:
+            break
+        moves = [(p, np.array([p.low, p.high])) for p in uncertain[first : first + batch]]
+        done += list(zip([p for p, _ in moves], one_way.many(moves), strict=True))
     table = pd.DataFrame(
         {
-            "parameter": [p.label for p in uncertain],
-            "key": [".".join(p.key) for p in uncertain],
-            "central": [p.central for p in uncertain],
-            "low": [p.low for p in uncertain],
-            "high": [p.high for p in uncertain],
-            "npv_low": npv[0::2],
-            "npv_high": npv[1::2],
-        }
+            "parameter": [p.label for p, _ in done],
+            "key": [".".join(p.key) for p, _ in done],
+            "central": [p.central for p, _ in done],
+            "low": [p.low for p, _ in done],
+            "high": [p.high for p, _ in done],
+            "npv_low": [float(n[0]) for _, n in done],
+            "npv_high": [float(n[1]) for _, n in done],
+        },
+        columns=columns[:-1],
     )
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
-    return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    table.attrs["complete"] = len(done) == len(uncertain)
+    return table
 
 
-def switching_values(scenario: Scenario, top: int = 5, iterations: int = 80) -> pd.DataFrame:
-    """For the ``top`` parameters by swing: the value at which NPV would be zero, found by bisection
-    within the parameter's low-high range, or None ('never within its range')."""
+def domain(parameter: Parameter) -> tuple[float, float]:
+    """The whole valid domain searched for a switching value: shares from 0 to 1; money, volumes
+    and quantities from 0 to DOMAIN_MULTIPLE times the central value (or the high, if larger)."""
+    if parameter.bounded:
+        return 0.0, 1.0
+    return 0.0, DOMAIN_MULTIPLE * max(parameter.central, parameter.high, 0.0)
+
+
+def where_it_breaks_even(parameter: Parameter, value: float | None) -> str:
+    """Plain words: where a switching value lies against the parameter's range."""
+    if value is None:
+        low, high = domain(parameter)
+        return f"no value from {low:,.4g} to {high:,.4g} breaks even"
+    if parameter.low <= value <= parameter.high:
+        return "within its range"
+    if value < parameter.low:
+        gap = parameter.low - value
+        return f"{gap / parameter.low:.0%} below its low" if parameter.low > 0 else "below its low"
+    if parameter.high > 0:
+        return f"{value / parameter.high:,.1f} times its high"
+    return "above its high"
+
+
+def switching_values(scenario: Scenario, top: int = 5, iterations: int = 8, grid: int = 41) -> pd.DataFrame:
+    """For the ``top`` parameters by swing: the value at which NPV would be zero with the rest
+    central, searched over the parameter's whole valid domain (see :func:`domain`), nearest to its
+    central value; None where no value in the domain breaks even. ``where`` says how far outside
+    the parameter's range the value lies."""
+    columns = ["parameter", "key", "central", "low", "high", "switching_value", "where"]
     ranked = tornado(scenario).head(top)
     by_key = {".".join(p.key): p for p in parameters(scenario)}
     chosen = [by_key[k] for k in ranked["key"]]
     if not chosen:
-        return pd.DataFrame(columns=["parameter", "key", "central", "low", "high", "switching_value"])
-    lows = np.array([p.low for p in chosen])
-    highs = np.array([p.high for p in chosen])
-
-    def npv_at(points: np.ndarray) -> np.ndarray:
-        values = {}
-        for i, p in enumerate(chosen):
-            column = np.full(len(chosen), p.central)
-            column[i] = points[i]
-            values[p.key] = column
-        result = evaluate(scenario, values, len(chosen))
-        return result.pv_benefits - result.pv_costs
-
-    at_low, at_high = npv_at(lows), npv_at(highs)
-    crosses = np.sign(at_low) != np.sign(at_high)
-    a, b, fa = lows.copy(), highs.copy(), at_low.copy()
-    for _ in range(iterations):
-        mid = (a + b) / 2
-        fm = npv_at(mid)
-        left = np.sign(fm) == np.sign(fa)
-        a, fa = np.where(left, mid, a), np.where(left, fm, fa)
-        b = np.where(left, b, mid)
-    found = (a + b) / 2
+        return pd.DataFrame(columns=columns)
+    one_way = _OneWay(scenario)
+    found: list[float | None] = []
+    for parameter in chosen:
+        low, high = domain(parameter)
+        points = np.unique(np.concatenate([np.linspace(low, high, grid), [parameter.central]]))
+        npv = one_way.npv_at(parameter, points)
+        signs = np.sign(npv)
+        if (signs == 0).any():
+            zeros = points[signs == 0]
+            found.append(float(zeros[np.argmin(np.abs(zeros - parameter.central))]))
+            continue
+        changes = np.flatnonzero(signs[:-1] != signs[1:])
+        if changes.size == 0:
+            found.append(None)
+            continue
+        nearest = changes[np.argmin(np.abs(points[changes] - parameter.central))]
+        a, b = points[nearest], points[nearest + 1]
+        sign_a = signs[nearest]
+        for _ in range(iterations):  # 16-section: each round narrows the bracket sixteenfold
+            inner = np.linspace(a, b, 17)
+            values = one_way.npv_at(parameter, inner)
+            flip = np.flatnonzero(np.sign(values) != sign_a)
+            j = int(flip[0]) if flip.size else 16
+            a, b = inner[max(j - 1, 0)], inner[j]
+        found.append(float((a + b) / 2))
     return pd.DataFrame(
         {
             "parameter": [p.label for p in chosen],
             "key": [".".join(p.key) for p in chosen],
             "central": [p.central for p in chosen],
-            "low": lows,
-            "high": highs,
-            "switching_value": [float(v) if c else None for v, c in zip(found, crosses, strict=True)],
-        }
+            "low": [p.low for p in chosen],
+            "high": [p.high for p in chosen],
+            "switching_value": found,
+            "where": [where_it_breaks_even(p, v) for p, v in zip(chosen, found, strict=True)],
+        },
+        columns=columns,
     )
 
 
 def with_parameter(scenario: Scenario, key: str, value: float) -> float:
     """NPV with one parameter (by its dotted key) set to ``value`` and the rest central."""
     parameter = next(p for p in parameters(scenario) if ".".join(p.key) == key)
-    result = evaluate(scenario, {parameter.key: np.array([value])}, 1)
-    return float(result.pv_benefits[0] - result.pv_costs[0])
+    return float(_OneWay(scenario).npv_at(parameter, np.array([value]))[0])
 
 
 def collapse_ranges(scenario: Scenario) -> Scenario:
@@ -437,3 +492,16 @@ def collapse_ranges(scenario: Scenario) -> Scenario:
         ratio = None if i.ratio is None else i.ratio.model_copy(update={"low": None, "high": None})
         interventions.append(i.model_copy(update={"ranges": {}, "outcomes": outcomes, "ratio": ratio}))
     return scenario.model_copy(update={"unit_costs": unit_costs, "interventions": tuple(interventions)})
+
+
+__all__ = [
+    "Evaluation",
+    "Parameter",
+    "Simulation",
+    "collapse_ranges",
+    "parameters",
+    "simulate",
+    "switching_values",
+    "tornado",
+    "with_parameter",
+]

@@ -31,7 +31,10 @@ def simulate_payload(sim: uncertainty.Simulation) -> dict[str, Any]:
             "npv": p["npv"],
             "bcr": p["bcr"],
             "fiscal_roi": p["fiscal_roi"],
+            "cash_npv": p["cash_npv"],
+            "cash_roi": p["cash_roi"],
             "prob_payback": sim.prob_payback,
+            "prob_cash_payback": sim.prob_cash_payback,
             "by_partner": sim.by_partner().to_dict(orient="records"),
         }
     )
@@ -44,7 +47,9 @@ def sensitivity_payload(scenario) -> dict[str, Any]:  # noqa: ANN001 - a roi.Sce
         {
             "scenario": scenario.name,
             "tornado": tornado[["parameter", "low", "high", "npv_low", "npv_high", "swing"]].to_dict(orient="records"),
-            "switching_values": switching[["parameter", "central", "switching_value"]].to_dict(orient="records"),
+            "switching_values": switching[["parameter", "central", "low", "high", "switching_value", "where"]].to_dict(
+                orient="records"
+            ),
         }
     )
 
@@ -64,13 +69,18 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         ("Net present value", *(pounds(payload["npv"][k]) for k in ("p10", "p50", "p90"))),
         ("Benefit-cost ratio", *(_ratio(payload["bcr"][k]) for k in ("p10", "p50", "p90"))),
         ("£ saved per £1 (fiscal)", *(_ratio(payload["fiscal_roi"][k]) for k in ("p10", "p50", "p90"))),
+        ("Cash NPV", *(pounds(payload["cash_npv"][k]) for k in ("p10", "p50", "p90"))),
+        ("Cash £ per £1", *(_ratio(payload["cash_roi"][k]) for k in ("p10", "p50", "p90"))),
     ]
     rows += [
         (f"NPV: {r['label']}", pounds(r["p10"]), pounds(r["p50"]), pounds(r["p90"])) for r in payload["by_partner"]
     ]
     print(_table(["", "P10", "P50", "P90"], rows))
     horizon = sim.scenario.settings.horizon_years
-    print(f"\nIn {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within {horizon} years.")
+    print(
+        f"\nIn {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within {horizon} years on "
+        f"fiscal savings (cash and freed capacity); in {sim.prob_cash_payback:.0%} on cash savings alone."
+    )
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
@@ -98,12 +108,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     print()
     print(
         _table(
-            ["Parameter", "Central", "NPV is zero at"],
+            ["Parameter", "Central", "Range", "NPV is zero at", "Against its range"],
             [
                 (
                     r["parameter"],
                     number(r["central"]),
-                    "never within its range" if r["switching_value"] is None else number(r["switching_value"]),
+                    f"{number(r['low'])} to {number(r['high'])}",
+                    "-" if r["switching_value"] is None else number(r["switching_value"]),
+                    r["where"],
                 )
                 for r in payload["switching_values"]
             ],

@@ -51,6 +51,7 @@ def three_partner_spec(
             "start_year": 2025,
             "discount_rate": 0.10,
             "optimism_bias": 0.0,
+            "cost_optimism_bias": 0.0,
         },
         "unit_costs": {
             "district_case": _unit("District case", district, "district", "fiscal_cashable"),

@@ -42,7 +42,17 @@ def test_overview_shows_the_model_figures_and_the_plain_sentence():
     at = start()
     totals = roi.run(roi.load_scenario("district_offer")).totals
     assert metric(at, "Net present value") == roi.pounds(totals["npv"])
-    assert metric(at, "£ saved per £1") == f"£{totals['fiscal_roi']:,.2f}"
+    assert metric(at, "Cash and capacity per £1") == f"£{totals['fiscal_roi']:,.2f}"
+    assert metric(at, "Cash back per £1") == f"£{totals['cash_roi']:,.2f}"
+    assert metric(at, "Cash savings") == roi.pounds(totals["pv_cashable"])
+    assert metric(at, "Freed capacity") == roi.pounds(totals["pv_non_cashable"])
+    # The figures reconcile on the page, and the range says where the central estimate stands.
+    assert any(f"= NPV {roi.pounds(totals['npv'])}" in c.value for c in at.caption)
+    stands = [w.value for w in at.warning] + [c.value for c in at.caption]
+    assert any("percentile" in text and roi.pounds(totals["npv_p10"]) in text for text in stands)
+    table = at.dataframe[0].value
+    assert list(table["Partner"])[:2] == ["District council", "County adult social care"]
+    assert "Cash back" in table.columns and "Capacity freed" in table.columns
     sentence = next(m.value for m in at.markdown if "invests" in m.value)
     assert "freed capacity" in sentence and "rather than cash" in sentence
     assert len(at.get("vega_lite_chart")) == 2

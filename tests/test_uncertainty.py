@@ -128,14 +128,66 @@ def test_a_switching_value_put_back_gives_npv_within_one_pound_of_zero():
     assert len(crossing) >= 1
     for row in crossing.itertuples():
         assert abs(uncertainty.with_parameter(scenario, row.key, row.switching_value)) < 1.0
-        assert row.low <= row.switching_value <= row.high
+        within = row.low <= row.switching_value <= row.high
+        assert (row.where == "within its range") == within
 
 
-def test_a_switching_value_outside_the_range_is_reported_as_never():
-    # Homelessness prevention alone returns several times its cost: no one range can turn it negative.
-    scenario = scenario_from({"name": "Far from break-even", "interventions": [{"id": "homelessness_prevention"}]})
-    table = uncertainty.switching_values(scenario)
-    assert table["switching_value"].isna().any()
+def _one_scheme(benefit_per_case: float, fixed: float = 0.0) -> roi.Scenario:
+    """A scheme costing £100 a case (range £90-£110) whose case saves ``benefit_per_case`` pounds."""
+    return scenario_from(
+        {
+            "name": "One scheme",
+            "settings": {
+                "horizon_years": 1,
+                "programme_years": 1,
+                "discount_rate": 0,
+                "optimism_bias": 0,
+                "cost_optimism_bias": 0,
+            },
+            "unit_costs": {
+                "saving": {
+                    "label": "A saving",
+                    "value": benefit_per_case,
+                    "unit": "per case",
+                    "partner": "county_asc",
+                    "value_type": "fiscal_cashable",
+                }
+            },
+            "interventions": [
+                {
+                    "id": "scheme",
+                    "label": "Scheme",
+                    "cases_per_year": 10,
+                    "cost_per_case": 100,
+                    "fixed_cost_per_year": fixed,
+                    "funded_by": {"district": 1},
+                    "ranges": {"cost_per_case": [90, 110]},
+                    "outcomes": [{"unit_cost": "saving", "quantity_per_case": 1}],
+                }
+            ],
+        }
+    )
+
+
+def test_a_switching_value_outside_the_range_is_found_and_says_how_far():
+    # Each case saves £50 and costs £100: NPV is zero at a cost of £50 a case, 44% below the low of £90.
+    table = uncertainty.switching_values(_one_scheme(50)).set_index("key")
+    row = table.loc["intervention.scheme.cost_per_case"]
+    assert row["switching_value"] == pytest.approx(50, abs=1e-6)
+    assert row["where"] == "44% below its low"
+    # At £300 saved a case, it breaks even at £300 a case: 2.7 times the high of £110.
+    row = uncertainty.switching_values(_one_scheme(300)).set_index("key").loc["intervention.scheme.cost_per_case"]
+    assert row["switching_value"] == pytest.approx(300, abs=1e-6) and row["where"] == "2.7 times its high"
+
+
+def test_no_value_breaks_even_only_when_none_in_the_whole_domain_does():
+    # £150 saved a case against £100 a case and no fixed cost: NPV is positive for any cost up to
+    # £150, and 20 x the central £100 = £2,000 reaches past it, so a switching value exists...
+    assert uncertainty.switching_values(_one_scheme(150)).loc[0, "switching_value"] == pytest.approx(150, abs=1e-6)
+    # ...but with a saving of £3,000 a case, no cost from £0 to £2,000 breaks even.
+    row = uncertainty.switching_values(_one_scheme(3_000)).iloc[0]
+    assert row["switching_value"] is None or np.isnan(row["switching_value"])
+    assert row["where"] == "no value from 0 to 2,200 breaks even"
 
 
 def test_a_million_draws_run_in_bounded_chunks():

@@ -36,6 +36,7 @@ def test_district_direct_annualised_to_52_weeks_is_325000():
                 "price_year": 2017,
                 "discount_rate": 0,
                 "optimism_bias": 0,
+                "cost_optimism_bias": 0,
             },
             "interventions": [
                 {
@@ -63,6 +64,7 @@ def test_residential_care_29000_against_adaptation_4400_saves_24600():
                 "price_year": 2015,
                 "discount_rate": 0,
                 "optimism_bias": 0,
+                "cost_optimism_bias": 0,
             },
             "interventions": [
                 {
@@ -100,6 +102,7 @@ HAND_EXAMPLE = {
         "price_year": 2024,
         "discount_rate": 0.1,
         "optimism_bias": 0.2,
+        "cost_optimism_bias": 0,
     },
     "unit_costs": {
         "test_admission": {
@@ -169,6 +172,7 @@ def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
                 "price_year": 2024,
                 "discount_rate": 0,
                 "optimism_bias": 0,
+                "cost_optimism_bias": 0,
             },
             "unit_costs": {
                 "old_cost": {
@@ -200,17 +204,39 @@ def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
 
 
 def test_green_book_schedule_compounds_across_bands():
+    # Green Book 2022 (Annex A6), as HM Treasury's own tables and DfT TAG A1.1 apply it: 3.5% for
+    # each of the 30 years to year 30, then 3.0%, so DF_31 = DF_30 / 1.03, and 2.5% from year 76.
     scenario = scenario_from(
         {
             "name": "Long",
-            "settings": {"horizon_years": 40, "programme_years": 1},
+            "settings": {"horizon_years": 10, "programme_years": 1},
             "interventions": [{"id": "dfg_adaptation"}],
         }
     )
-    factors = discount_factors(scenario)
+    factors = discount_factors(scenario, horizon=80)
     assert factors[0] == 1
-    assert factors[31] == pytest.approx(1 / 1.035**31)
-    assert factors[32] == pytest.approx(1 / (1.035**31 * 1.03))
+    assert factors[30] == pytest.approx(1 / 1.035**30)
+    assert factors[31] == pytest.approx(1 / (1.035**30 * 1.03))
+    assert factors[75] == pytest.approx(1 / (1.035**30 * 1.03**45))
+    assert factors[76] == pytest.approx(1 / (1.035**30 * 1.03**45 * 1.025))
+    # The published factors to four places.
+    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.3563, 0.3459, 0.0942, 0.0919]
+
+
+def test_green_book_health_schedule_compounds_across_bands():
+    scenario = scenario_from(
+        {
+            "name": "Long",
+            "settings": {"horizon_years": 10, "programme_years": 1},
+            "interventions": [{"id": "dfg_adaptation"}],
+        }
+    )
+    factors = discount_factors(scenario, "green_book_health", horizon=80)
+    assert factors[30] == pytest.approx(1 / 1.015**30)
+    assert factors[31] == pytest.approx(1 / (1.015**30 * 1.0129))
+    assert factors[75] == pytest.approx(1 / (1.015**30 * 1.0129**45))
+    assert factors[76] == pytest.approx(1 / (1.015**30 * 1.0129**45 * 1.0107))
+    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.6398, 0.6316, 0.3594, 0.3556]
 
 
 def test_shipped_scenarios_run_and_balance():

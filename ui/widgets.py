@@ -15,53 +15,90 @@ def per_pound(value: float | None) -> str:
     return "no cost" if value is None else f"£{value:,.2f}"
 
 
+def payback_text(result: roi.Result, year: int | None) -> str:
+    """'Year 3 (2027/28)', or 'Not within 10 years'."""
+    if not year:
+        return f"Not within {result.scenario.settings.horizon_years} years"
+    return f"Year {year} ({roi.financial_year(result.scenario.settings.first_year + year - 1)})"
+
+
 def tiles(result: roi.Result) -> None:
-    """The headline tiles: investment, gross and net savings, NPV, BCR, £ saved per £1, payback."""
+    """The headline tiles: what is invested, what comes back as cash and as capacity, NPV, returns
+    per £1 and paybacks, cash first. A line below makes them add up."""
     totals = result.totals
-    settings = result.scenario.settings
-    fiscal = result.benefits["value_type"].isin(roi.schema.FISCAL_VALUE_TYPES)
     top = st.columns(4)
-    top[0].metric("Investment", pounds(totals["pv_costs"]), help="Present value of every funder's costs.")
+    top[0].metric(
+        "Investment",
+        pounds(totals["pv_costs"]),
+        help="Present value of every funder's costs, including the optimism-bias uplift on costs.",
+    )
     top[1].metric(
-        "Gross savings",
-        pounds(result.benefits.loc[fiscal, "gross"].sum()),
-        help="Fiscal savings before drop-off, deadweight, displacement, attribution, optimism bias and discounting.",
+        "Cash savings",
+        pounds(totals["pv_cashable"]),
+        help="Spending a public body actually stops (fiscal, cashable), present value.",
     )
     top[2].metric(
-        "Net savings",
-        pounds(totals["pv_fiscal"]),
-        help="Fiscal savings to public bodies after every adjustment, present value.",
+        "Freed capacity",
+        pounds(totals["pv_non_cashable"]),
+        help="Bed-days, admissions and appointments freed for other patients (fiscal, non-cashable): "
+        "cash only where beds close or planned spending stops.",
     )
+    headline = "Median NPV" if totals["headline"] == "median" else "Net present value"
     top[3].metric(
-        "Net present value",
-        pounds(totals["npv"]),
-        help="Present value of all benefits (fiscal, economic and social) less costs.",
+        headline,
+        pounds(totals["headline_npv"]),
+        help="Present value of all benefits (cash, capacity, economic and social) less costs.",
     )
     bottom = st.columns(4)
     bottom[0].metric(
-        "Benefit-cost ratio",
-        "no cost" if totals["bcr"] is None else f"{totals['bcr']:,.2f}",
-        help="Present value of all benefits divided by present value of costs.",
+        "Cash back per £1",
+        per_pound(totals["cash_roi"]),
+        help="Cash savings per £1 invested. Freed capacity, economic and social value are not in it.",
     )
     bottom[1].metric(
-        "£ saved per £1",
+        "Cash and capacity per £1",
         per_pound(totals["fiscal_roi"]),
-        help="Fiscal savings only (cashable and non-cashable) per £1 spent.",
-    )
-    payback = (
-        f"Year {totals['payback_year']} ({totals['payback_financial_year']})"
-        if totals["payback_year"]
-        else f"Not within {settings.horizon_years} years"
+        help="Fiscal savings (cash and freed capacity) per £1 invested.",
     )
     bottom[2].metric(
-        "Payback", payback, help="First year by whose end discounted fiscal savings cover discounted costs."
+        "Pays back in cash",
+        payback_text(result, totals["cash_payback_year"]),
+        help="First year by whose end discounted cash savings alone cover discounted costs.",
     )
-    cashable = totals["cashable_share"]
     bottom[3].metric(
-        "Cashable share",
-        "-" if cashable is None else f"{cashable:.0%}",
-        help="Share of fiscal savings that is cash a body stops spending, not capacity freed.",
+        "Pays back with capacity",
+        payback_text(result, totals["payback_year"]),
+        help="First year by whose end discounted cash and freed capacity cover discounted costs.",
     )
+    st.caption(roi.summary.reconciliation(result))
+    sentence = roi.summary.range_sentence(result)
+    if totals["central_outside_iqr"]:
+        st.warning(sentence, icon=":material/warning:")
+    else:
+        st.caption(sentence)
+
+
+def partner_table(result: roi.Result) -> None:
+    """Each partner's position in a small table: puts in, cash back, capacity freed, cash position."""
+    import pandas as pd
+
+    rows = roi.summary.partner_positions(result)
+    table = pd.DataFrame(
+        {
+            "Partner": [r["label"] for r in rows],
+            "Puts in": [pounds(r["puts_in"]) for r in rows],
+            "Cash back": [pounds(r["cash_back"]) if r["fiscal_body"] else "-" for r in rows],
+            "Capacity freed": [pounds(r["capacity_freed"]) if r["fiscal_body"] else "-" for r in rows],
+            "Cash position": [pounds(r["cash_position"]) for r in rows],
+            "Pays back (own)": [
+                payback_text(result, r["payback_year"]).replace("Not within", "Not in")
+                if r["puts_in"] > 0.5
+                else "Pays nothing"
+                for r in rows
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
