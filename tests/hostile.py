@@ -32,8 +32,9 @@ def _cases(value: str) -> str:
 
 
 def _many_ranges() -> str:
-    outcome = "{unit_cost: bed_day, quantity_per_case: 1, ranges: {quantity_per_case: [0, 2], deadweight: [0, 1]}}"
-    choices = ", ".join(f"{{id: custom_{i}, outcomes: [{', '.join([outcome] * 30)}]}}" for i in range(20))
+    outcome = "{{unit_cost: cost_{k}, quantity_per_case: 1, ranges: {{quantity_per_case: [0, 2], deadweight: [0, 1]}}}}"
+    outcomes = ", ".join(outcome.format(k=k) for k in range(30))
+    choices = ", ".join(f"{{id: custom_{i}, outcomes: [{outcomes}]}}" for i in range(20))
     return f"name: heavy\ninterventions: [{choices}]\n"
 
 
@@ -146,7 +147,10 @@ def links(valid: str) -> dict[str, str]:
                 {
                     "name": "heavy",
                     "interventions": [
-                        {"id": f"c{i}", "outcomes": [{"unit_cost": "bed_day", "ranges": {"deadweight": [0, 1]}}] * 30}
+                        {
+                            "id": f"c{i}",
+                            "outcomes": [{"unit_cost": f"u{k}", "ranges": {"deadweight": [0, 1]}} for k in range(30)],
+                        }
                         for i in range(100)
                     ],
                 }

@@ -27,17 +27,19 @@ def refused(data: dict) -> str:
 
 def test_more_outcomes_than_allowed_are_refused_with_the_field():
     data = base()
-    outcome = {"unit_cost": "bed_day", "quantity_per_case": 1}
-    data["interventions"][0]["outcomes"] = [outcome] * (limits.MAX_OUTCOMES_PER_INTERVENTION + 1)
+    data["interventions"][0]["outcomes"] = [
+        {"unit_cost": f"cost_{i}", "quantity_per_case": 1} for i in range(limits.MAX_OUTCOMES_PER_INTERVENTION + 1)
+    ]
     assert "big.yaml: interventions[0].outcomes: 31 outcomes; at most 30" in refused(data)
 
 
 def test_more_ranged_parameters_than_allowed_are_refused():
     data = base()
-    outcome = {"unit_cost": "bed_day", "ranges": {"deadweight": [0, 1], "drop_off": [0, 1]}}
-    data["interventions"] = [
-        {"id": f"custom_{i}", "outcomes": [outcome] * limits.MAX_OUTCOMES_PER_INTERVENTION} for i in range(9)
+    outcomes = [
+        {"unit_cost": f"cost_{k}", "ranges": {"deadweight": [0, 1], "drop_off": [0, 1]}}
+        for k in range(limits.MAX_OUTCOMES_PER_INTERVENTION)
     ]
+    data["interventions"] = [{"id": f"custom_{i}", "outcomes": outcomes} for i in range(9)]
     assert "540 ranged parameters; at most 500" in refused(data)
 
 
