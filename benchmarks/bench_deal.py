@@ -45,8 +45,6 @@ def main() -> None:
     scenario = roi.load_scenario("district_offer")
     result = roi.run(scenario)
     simulation = simulation_for(scenario, DRAWS, SEED)
-    if simulation is None:
-        print("The engine's Simulation has no per-partner draws (partner_cash, partner_costs) yet.")
     simulate_ms = median_ms(lambda: simulation_for(scenario, DRAWS, SEED))
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}; district offer, {DRAWS:,} draws")
     print(f"Simulating {DRAWS:,} draws alone: {simulate_ms:.1f} ms\n")

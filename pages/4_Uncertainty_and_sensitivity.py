@@ -150,14 +150,15 @@ shown = pd.DataFrame(
         "Parameter": switching["parameter"],
         "Central value": switching["central"].map(number),
         "Range": [f"{number(lo)} to {number(hi)}" for lo, hi in zip(switching["low"], switching["high"], strict=True)],
-        "NPV is zero at": [
-            "never within its range" if v is None or pd.isna(v) else number(v) for v in switching["switching_value"]
-        ],
+        "NPV is zero at": ["-" if v is None or pd.isna(v) else number(v) for v in switching["switching_value"]],
+        "Against its range": switching["where"],
     }
 )
 st.markdown(
     "**Switching values** for the five parameters that matter most: the value at which the offer would "
-    "break even (NPV of zero)."
+    "break even (NPV of zero), with the rest at their central values. Each is sought over every value "
+    "the input could take (shares from 0 to 1; money and volumes from 0 to 20 times the central value), "
+    "not just its range."
 )
 st.dataframe(shown, hide_index=True, width="stretch")
 

@@ -62,12 +62,9 @@ rule = rule or "cash_break_even"
 st.caption(deal.RULE_HELP[rule])
 
 options: dict = {}
-fiscal_rows = base.benefits["value_type"].isin(roi.schema.FISCAL_VALUE_TYPES)
-involved = set(base.costs["partner"]) | set(base.benefits.loc[fiscal_rows, "partner"])
-taking_part = [p for p, partner in library.partners.items() if partner.fiscal and p in involved]
+taking_part = deal.paying_partners(base)
 if rule == "custom":
-    funded = base.costs.groupby("partner")["pv"].sum()
-    total = float(funded.sum())
+    starting = deal.funding_percentages(base)
     cols = st.columns(min(4, len(taking_part)))
     shares = {}
     for i, partner in enumerate(taking_part):
@@ -76,7 +73,7 @@ if rule == "custom":
                 f"{library.partners[partner].label} (%)",
                 min_value=0.0,
                 max_value=100.0,
-                value=round(100 * float(funded.get(partner, 0.0)) / total, 1) if total else 0.0,
+                value=starting[partner],
                 step=5.0,
                 key=f"deal-share-{partner}",
             )
@@ -115,14 +112,19 @@ except roi.InputError as error:
 st.subheader(md(proposal.label))
 if proposal.shortfall > 0:
     st.warning(
-        f"**No split leaves every partner whole in cash.** The offer's cash savings fall "
-        f"**{pounds(proposal.shortfall)}** short of its cost, whoever pays. Who is short of cash under each rule:\n"
-        + "\n".join(
-            f"- {md(name)}: {md(', '.join(f'{who} {pounds(amount)}' for who, amount in people) or 'nobody')}"
-            for name, people in proposal.carriers.items()
-        ),
+        f"**No split leaves every partner whole in cash:** the offer's cash savings fall "
+        f"**{pounds(proposal.shortfall)}** short of its cost, whoever pays.",
         icon=":material/error:",
     )
+    with st.expander("Who carries the shortfall under each rule"):
+        st.markdown(
+            "\n".join(
+                f"- **{md(name)}:** "
+                + md(", ".join(f"{who} {pounds(amount)}" for who, amount in people) or "nobody")
+                + " short"
+                for name, people in proposal.carriers.items()
+            )
+        )
 elif proposal.feasible:
     st.success("Under this split no partner loses cash (central estimate).", icon=":material/check_circle:")
 else:
@@ -164,24 +166,19 @@ view = pd.DataFrame(
         "Capacity back (PV)": positions["pv_capacity"],
         "Cash position": positions["cash_npv"],
         "Fiscal position": positions["fiscal_npv"],
-        "£ back per £1": positions["roi"],
-        "Payback year": positions["payback_year"],
+        "£ back per £1": ["-" if pd.isna(v) else f"£{v:,.2f}" for v in positions["roi"]],
+        "Payback year": ["-" if pd.isna(v) else f"Year {int(v)}" for v in positions["payback_year"]],
     }
 )
 money = ["Pays (PV)", "Cash back (PV)", "Capacity back (PV)", "Cash position", "Fiscal position"]
-formats = dict.fromkeys(money, pounds) | {
-    "£ back per £1": lambda v: "-" if pd.isna(v) else f"£{v:,.2f}",
-    "Payback year": lambda v: "-" if pd.isna(v) else f"Year {int(v)}",
-}
+formats = dict.fromkeys(money, pounds)
 if "prob_worse_off" in positions:
     view["Cash position P10 to P90"] = [
         f"{pounds(a)} to {pounds(b)}" for a, b in zip(positions["cash_p10"], positions["cash_p90"], strict=True)
     ]
     view["Chance of losing cash"] = positions["prob_worse_off"]
     formats["Chance of losing cash"] = "{:.0%}"
-st.dataframe(view.style.format(formats, na_rep="-"), hide_index=True, width="stretch")
-if simulation is None:
-    st.caption("The chance of losing cash needs the engine's per-partner simulation, not available here.")
+st.dataframe(view.style.format(formats), hide_index=True, width="stretch")
 
 st.button(
     "Apply this deal to the scenario",

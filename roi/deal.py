@@ -286,22 +286,38 @@ def _not_public(partner: str, library: Any) -> str:
     return f"'{partner}' is not a public body that can pay (a fiscal partner); allowed: {', '.join(public)}"
 
 
-def check_gain_share(scenario: Scenario, terms: GainShareTerms, file: str = "deal") -> None:
+def check_gain_share(scenario: Scenario, terms: GainShareTerms, file: str = "deal", prefix: str = "") -> None:
     """Refuse gain-share terms that name a partner that cannot pay or an outcome the scenario lacks."""
     library = scenario.library
     for name in ("payer", "receiver"):
         partner = getattr(terms, name)
         if partner not in library.partners or not library.partners[partner].fiscal:
-            raise InputError(file, f"gain_share.{name}", _not_public(partner, library))
+            raise InputError(file, f"{prefix}gain_share.{name}", _not_public(partner, library))
     if terms.payer == terms.receiver:
-        raise InputError(file, "gain_share.payer", f"'{terms.payer}' cannot pay itself; choose another payer")
+        raise InputError(file, f"{prefix}gain_share.payer", f"'{terms.payer}' cannot pay itself; choose another payer")
     used = _outcomes(scenario)
     if terms.outcome not in used:
         raise InputError(
             file,
-            "gain_share.outcome",
+            f"{prefix}gain_share.outcome",
             f"the scenario has no outcome '{terms.outcome}'; allowed: {', '.join(used) or 'none'}",
         )
+
+
+def check_deal(scenario: Scenario, file: str = "scenario") -> None:
+    """Refuse a scenario's ``deal:`` section that names a partner that cannot pay or an outcome the
+    scenario lacks (roi.resolve calls this, so a hand-edited file or a link fails on loading)."""
+    deal = scenario.spec.deal
+    if deal is None:
+        return
+    library = scenario.library
+    for partner in deal.shares:
+        if partner not in library.partners or not library.partners[partner].fiscal:
+            raise InputError(file, f"deal.shares.{partner}", _not_public(partner, library))
+    if deal.gain_share is not None:
+        check_gain_share(scenario, deal.gain_share, file, "deal.")
+    elif not deal.shares:
+        raise InputError(file, "deal.shares", "a deal needs shares that sum to 1, or gain_share terms")
 
 
 def _outcomes(scenario: Scenario) -> list[str]:
@@ -648,3 +664,22 @@ def before_deal(scenario: Scenario) -> Scenario:
     from .library import resolve
 
     return resolve(undo_deal(scenario.spec), scenario.library, scenario.file)
+
+
+def paying_partners(result: Result) -> list[str]:
+    """The public partners that fund or receive fiscal savings in this result: who may pay."""
+    ledger = _ledger(result)
+    return [p for p, public in zip(ledger.partners, ledger.public, strict=True) if public]
+
+
+def funding_percentages(result: Result) -> dict[str, float]:
+    """Each paying partner's share of the cost as written, in percent to one decimal place, summing
+    to exactly 100 (largest remainder): the starting point for custom shares."""
+    ledger = _ledger(result)
+    funded = ledger.pv(ledger.funding)
+    total = float(funded.sum())
+    partners = paying_partners(result)
+    if total <= PENNY:
+        return dict.fromkeys(partners, 0.0)
+    tenths = _pennies(np.array([funded[ledger.index(p)] / total * 10 for p in partners]), 10.0) * 10
+    return {p: round(float(v), 1) for p, v in zip(partners, tenths, strict=True)}

@@ -16,14 +16,13 @@ MAX_DRAWS = 1_000_000
 
 
 def simulation_for(scenario: Any, draws: int, seed: int) -> Any:
-    """A Monte Carlo of the scenario as written, or None for no draws (or an engine without
-    per-partner draws)."""
+    """A Monte Carlo of the scenario (per-partner draws for the chance of losing cash), or None for
+    no draws."""
     if draws <= 0:
         return None
     from .uncertainty import simulate
 
-    sim = simulate(scenario, draws, seed)
-    return sim if hasattr(sim, "partner_cash") and hasattr(sim, "partner_costs") else None
+    return simulate(scenario, draws, seed)
 
 
 def _shares(pairs: list[str] | None) -> dict[str, float] | None:

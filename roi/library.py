@@ -715,7 +715,14 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
                 f"{intervention.price_year} is outside the GDP deflator; allowed: {low} to {high}",
             )
         interventions.append(intervention)
-    return Scenario(spec=spec, library=library, unit_costs=unit_costs, interventions=tuple(interventions), file=file)
+    scenario = Scenario(
+        spec=spec, library=library, unit_costs=unit_costs, interventions=tuple(interventions), file=file
+    )
+    if spec.deal is not None:  # a deal's partners and outcome (roi.deal)
+        from .deal import check_deal
+
+        check_deal(scenario, file)
+    return scenario
 
 
 def shipped_scenarios() -> dict[str, Path]:

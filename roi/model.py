@@ -316,7 +316,11 @@ def payback_years(saved: np.ndarray, spent: np.ndarray) -> np.ndarray:
     ``saved`` and ``spent`` are present values with years on the first axis (any further axes are
     draws, or partners and draws). The tolerance is relative to what has been spent, so a cost of a
     fraction of a penny with no saving does not 'pay back'."""
-    cum_saved, cum_spent = cumulative(saved), cumulative(spent)
+    return _payback(cumulative(saved), cumulative(spent))
+
+
+def _payback(cum_saved: np.ndarray, cum_spent: np.ndarray) -> np.ndarray:
+    """:func:`payback_years` from running totals."""
     covered = (cum_spent > 0) & (cum_saved >= cum_spent * (1.0 - PAYBACK_TOLERANCE))
     return np.where(covered.any(axis=0), covered.argmax(axis=0) + 1, 0).astype(np.int16)
 
@@ -383,9 +387,9 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
     involved |= {partner for partner, _ in moved}
     present = [p for p in scenario.library.partners if p in involved]
     index = {p: j for j, p in enumerate(present)}
-    # by_year[table] is (years, partners, draws) of present values, summed line by line.
-    by_year = np.zeros((len(TABLES), settings.horizon_years, len(present), count))
-    costs, benefits, fiscal, cash = by_year
+    # by_year[t, table, partner] is (draws,) of present values in year t, summed line by line.
+    by_year = np.zeros((settings.horizon_years, len(TABLES), len(present), count))
+    costs, benefits, fiscal, cash = (by_year[:, k] for k in range(len(TABLES)))
     pv_costs_base = np.zeros(count)
     intervention_npv: dict[str, np.ndarray] = {}
     for line in cost_lines:
@@ -408,28 +412,29 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
                 fiscal[:, j] += share
                 if bearer.value_type == "fiscal_cashable":
                     cash[:, j] += share
-    pv = by_year.sum(axis=1)  # (tables, partners, draws)
-    total = by_year.sum(axis=2)  # (tables, years, draws)
-    own_payback = payback_years(fiscal, costs)
-    own_cash_payback = payback_years(cash, costs)
+    # One running total serves every payback; its last year is each present value.
+    running = cumulative(by_year)  # (years, tables, partners, draws)
+    pv = running[-1]  # (tables, partners, draws)
+    overall = running.sum(axis=2)  # (years, tables, draws)
+    spent, spent_total = running[:, 0], overall[:, 0]
 
     def by_partner(array: np.ndarray) -> dict[str, np.ndarray]:
         return dict(zip(present, array, strict=True))
 
     return Evaluation(
-        pv_costs=total[0].sum(axis=0),
+        pv_costs=overall[-1, 0],
         pv_costs_base=pv_costs_base,
-        pv_benefits=total[1].sum(axis=0),
-        pv_fiscal=total[2].sum(axis=0),
-        pv_cashable=total[3].sum(axis=0),
-        payback_year=payback_years(total[2], total[0]),
-        cash_payback_year=payback_years(total[3], total[0]),
+        pv_benefits=overall[-1, 1],
+        pv_fiscal=overall[-1, 2],
+        pv_cashable=overall[-1, 3],
+        payback_year=_payback(overall[:, 2], spent_total),
+        cash_payback_year=_payback(overall[:, 3], spent_total),
         partner_costs=by_partner(pv[0]),
         partner_benefits=by_partner(pv[1]),
         partner_fiscal=by_partner(pv[2]),
         partner_cash=by_partner(pv[3]),
-        partner_payback=by_partner(own_payback),
-        partner_cash_payback=by_partner(own_cash_payback),
+        partner_payback=by_partner(_payback(running[:, 2], spent)),
+        partner_cash_payback=by_partner(_payback(running[:, 3], spent)),
         intervention_npv=intervention_npv,
     )
 

@@ -340,3 +340,12 @@ def test_an_applied_gain_share_adds_payments_between_partners_and_leaves_the_tot
     assert round(funded["county_asc"], 2) == 1527.27 and round(funded["district"], 2) == 8472.73
     assert round(after.totals["pv_costs"], 6) == round(three.totals["pv_costs"], 6)
     assert after.by_intervention()["pv_costs"].sum() == pytest.approx(10000)
+
+
+def test_a_scenario_file_whose_deal_names_a_missing_outcome_is_refused_on_loading(three):
+    d = deal.propose(three, "gain_share", payer="county_asc", outcome="asc_week", price=10)
+    text = dump_spec(deal.apply_deal(three.scenario.spec, d)).replace("outcome: asc_week", "outcome: bed_day")
+    with pytest.raises(roi.InputError) as caught:
+        parse_scenario(text.encode(), "agreed.yaml")
+    assert caught.value.file == "agreed.yaml" and caught.value.field == "deal.gain_share.outcome"
+    assert "allowed: district_case, asc_week, acute_day" in str(caught.value)

@@ -33,6 +33,8 @@ def test_applying_cash_break_even_on_the_page_shows_everywhere_and_undo_restores
     expected = deal.propose(roi.run(roi.load_scenario("district_offer")), "cash_break_even")
     assert any("short of its cost" in w.value and roi.pounds(expected.shortfall) in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) == 2
+    chances = at.dataframe[1].value.set_index("Partner")["Chance of losing cash"]
+    assert chances.between(0, 1).all() and chances["District council"] > 0.5
     at.button(key="deal-apply").click().run()
     assert not at.exception
     spec = at.session_state["spec"]
@@ -69,6 +71,21 @@ def test_custom_shares_that_do_not_sum_to_100_are_refused_and_nothing_changes():
     at = _on_the_page()
     original = at.session_state["spec"]
     at.segmented_control(key="deal-rule").set_value("custom").run()
+    assert not at.error, [e.value for e in at.error]  # starts from the funding as written, summing to 100%
     at.number_input(key="deal-share-district").set_value(10.0).run()
     assert any("sum to 1" in e.value and "Nothing has changed" in e.value for e in at.error)
     assert at.session_state["spec"] == original
+
+
+def test_a_gain_share_on_the_page_applies_payments_between_partners():
+    at = _on_the_page()
+    at.segmented_control(key="deal-rule").set_value("gain_share").run()
+    at.selectbox(key="deal-payer").set_value("nhs_acute").run()
+    at.number_input(key="deal-cap").set_value(100_000.0).run()
+    assert not at.exception and not at.error
+    at.button(key="deal-apply").click().run()
+    terms = at.session_state["spec"].deal.gain_share
+    assert (terms.payer, terms.outcome, terms.price, terms.cap) == ("nhs_acute", "bed_day", 200.0, 100_000.0)
+    at.switch_page("pages/3_Savings_by_partner.py").run()
+    pays = at.dataframe[0].value.set_index("Partner").loc["NHS acute hospital", "Pays (PV)"]
+    assert pays > 0
