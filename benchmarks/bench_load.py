@@ -207,7 +207,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(n) for n in args.sessions.split(",")]
     rows = []
-    after_leaving = float("nan")
+    after_leaving = load = float("nan")
     with running_server() as url:
         pid = server_pid(url)
         asyncio.run(editor(url, 999, 2, [], [], None))  # warm the server (imports, first compute)
@@ -275,6 +275,13 @@ def main() -> None:
                 wall,
             )
         )
+        time.sleep(5)  # let the last run's rendering settle
+        asyncio.run(abandon(url, 2.0))
+        left = cpu_seconds(pid)
+        time.sleep(10)
+        after_leaving = cpu_seconds(pid) - left
+        load = os.getloadavg()[0]
+    print(f"Load average while measuring (other work on the machine): {load:.1f} on {os.cpu_count()} cores")
     print(f"Edit to result at the server: {args.edits} edits per person, {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s apart")
     print()
     header = f"{'sessions':<28}{'edits':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}"
