@@ -7,6 +7,7 @@ A problem with the input prints one line on stderr and exits with code 2, never 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -274,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     list_parser.set_defaults(handler=cmd_list)
     for register in EXTRA_VERBS:
         register(verbs)
+    saved = verbs.add_parser(
+        "store",
+        help="saved, versioned documents: save, list, history, export, backup, restore",
+        add_help=False,
+    )
+    saved.add_argument("store_args", nargs=argparse.REMAINDER)
+    saved.set_defaults(handler=None)
     return parser
 
 
@@ -284,6 +292,10 @@ EXTRA_VERBS: list[Callable[[Any], None]] = []
 def main(argv: Sequence[str] | None = None) -> int:
     from . import verbs  # noqa: F401 - registers the verbs of the other modules
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["store"]:
+        # The store (a database) is loaded only for this verb: roi itself never imports a database.
+        return importlib.import_module("store.cli").main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

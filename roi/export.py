@@ -464,10 +464,11 @@ def _labelled_flows(result: Result, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def workbook(result: Result) -> bytes:
+def workbook(result: Result, document: str | None = None) -> bytes:
     """An Excel workbook: headline, the offer, scenario settings, every assumption with its source and
     uprating factor, results by partner, intervention and year, the who-pays / who-saves matrix, and
-    the flows. Pounds at the scenario's price year; year 1 is the first financial year."""
+    the flows. Pounds at the scenario's price year; year 1 is the first financial year. ``document``
+    says which saved version this is (version, author, time), when it is one."""
     scenario = result.scenario
     settings = scenario.settings
     totals = result.totals
@@ -480,9 +481,9 @@ def workbook(result: Result) -> bytes:
         0,
         0,
         cell_text(
-            f"{scenario.name}. Pounds at {settings.price_year} prices; {settings.programme_years} programme "
-            f"year(s) from {financial_year(settings.first_year)}; {settings.horizon_years}-year horizon; "
-            "present values."
+            f"{scenario.name}{f' ({document})' if document else ''}. Pounds at {settings.price_year} prices; "
+            f"{settings.programme_years} programme year(s) from {financial_year(settings.first_year)}; "
+            f"{settings.horizon_years}-year horizon; present values."
         ),
         formats["note"],
     )
@@ -750,6 +751,7 @@ class PackContext:
     result: Result
     simulation: uncertainty.Simulation
     flags: tuple[str, ...] = ()
+    document: str | None = None  # which saved version this is (version, author, time), when it is one
 
     def percentile_range(self, name: str) -> tuple[float | None, float | None]:
         """P10 and P90 of one of the simulation's per-draw arrays (npv, pv_costs, pv_fiscal, ...)."""
@@ -780,6 +782,8 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
     totals = result.totals
     pack.add_page()
     pack.heading(scenario.name, 16)
+    if ctx.document:
+        pack.para(ctx.document[:1].upper() + ctx.document[1:], 8, MUTED)
     pack.para(
         f"The offer to partners. Pounds at {settings.price_year} prices; present values over "
         f"{settings.horizon_years} years; cases funded for {settings.programme_years} year(s) from "
@@ -823,6 +827,8 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         pack.set_text_color(MUTED)
         pack.multi_cell(tile_width - 4, 2.8, _latin(spread), align="L")
     pack.set_xy(pack.l_margin, top + 22)
+    # Where the central NPV stands in its own simulation, and the sum that makes the tiles add up.
+    pack.para(f"{summary.range_sentence(result, ctx.simulation.npv)} {summary.reconciliation(result)}", 7.5, MUTED)
 
     pack.heading("The offer", 12)
     offer = offer_table(result)
@@ -1028,12 +1034,13 @@ def board_pack(
     seed: int = 1,
     flags: list[str] | None = None,
     pages: Sequence[PageWriter] = PAGES,
+    document: str | None = None,
 ) -> bytes:
     """A PDF for a partnership board, from the same result as the dashboard: the offer, each partner's
     position in cash and capacity with its range, who pays and who saves, how sure, the flags and the
     sources. ``pages`` are the page writers in order (see :func:`insert_page`)."""
     pack = BoardPack(result.scenario.name)
-    context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()))
+    context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()), document)
     for page in pages:
         page(pack, context)
     return bytes(pack.output())

@@ -146,7 +146,9 @@ class Line:
 
     def units(self) -> np.ndarray:
         """Units of the outcome avoided (negative: incurred) by year and draw, after every adjustment."""
-        return self.amount() / self.unit_value
+        amount = self.amount()
+        value = np.where(self.unit_value > 0, self.unit_value, 1.0)
+        return np.where(self.unit_value > 0, amount / value, 0.0)  # a unit worth nothing counts no units
 
     def stages(self) -> dict[str, np.ndarray]:
         """Every stage from gross to net, each (years, draws)."""
@@ -439,6 +441,27 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
     )
 
 
+def position_in(central: float, draws: np.ndarray) -> dict[str, Any]:
+    """Where a central NPV falls among simulated NPVs: its percentile (the share of draws below it,
+    ties counted as half), P10/P25/P50/P75/P90, and whether it lies outside P25-P75."""
+    finite = draws[np.isfinite(draws)]
+    p10, p25, p50, p75, p90 = (float(v) for v in np.percentile(finite, [10, 25, 50, 75, 90]))
+    if p90 - p10 < 0.005:  # no ranges: the central estimate is the whole distribution
+        percentile, outside = 50.0, False
+    else:
+        percentile = float(100.0 * (np.mean(finite < central) + np.mean(finite <= central)) / 2.0)
+        outside = central < p25 - 0.005 or central > p75 + 0.005
+    return {
+        "central_percentile": percentile,
+        "npv_p10": p10,
+        "npv_p25": p25,
+        "npv_p50": p50,
+        "npv_p75": p75,
+        "npv_p90": p90,
+        "central_outside_iqr": bool(outside),
+    }
+
+
 def _year_or_none(year: int) -> int | None:
     return int(year) or None
 
@@ -509,29 +532,17 @@ class Result:
         P25-P75, and the headline NPV (the central one, or the median if the settings ask for it)."""
         from .uncertainty import simulate  # the simulation is built on this module
 
-        npv = pv = float(self.evaluation.npv[0])
         sim = simulate(self.scenario, POSITION_DRAWS, POSITION_SEED)
-        draws = sim.npv[np.isfinite(sim.npv)]
-        p10, p25, p50, p75, p90 = (float(v) for v in np.percentile(draws, [10, 25, 50, 75, 90]))
-        spread_ = max(p90 - p10, 0.005)
-        if p90 - p10 < 0.005:  # no ranges: the central estimate is the whole distribution
-            percentile = 50.0
-        else:
-            percentile = float(100.0 * (np.mean(draws < pv) + np.mean(draws <= pv)) / 2.0)
-        outside = (pv < p25 - 0.005 or pv > p75 + 0.005) and spread_ > 0.005
+        position = position_in(float(self.evaluation.npv[0]), sim.npv)
         headline = self.scenario.settings.headline
-        return {
-            "central_percentile": percentile,
-            "npv_p10": p10,
-            "npv_p25": p25,
-            "npv_p50": p50,
-            "npv_p75": p75,
-            "npv_p90": p90,
-            "central_outside_iqr": bool(outside),
-            "headline": headline,
-            "headline_npv": p50 if headline == "median" else npv,
-            "position_draws": POSITION_DRAWS,
-        }
+        position.update(
+            {
+                "headline": headline,
+                "headline_npv": position["npv_p50"] if headline == "median" else float(self.evaluation.npv[0]),
+                "position_draws": POSITION_DRAWS,
+            }
+        )
+        return position
 
     def payback_year(self) -> int | None:
         """First appraisal year (1 = the first) by whose end discounted fiscal savings cover

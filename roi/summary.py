@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .model import Result, pounds
+from .model import Result, position_in, pounds
 
 NHS_GROUP = "NHS (ICB)"
 
@@ -123,18 +124,21 @@ def reconciliation(result: Result) -> str:
     return text + "."
 
 
-def range_sentence(result: Result) -> str:
-    """Where the central NPV stands in its own simulation, in plain words."""
+def range_sentence(result: Result, draws: np.ndarray | None = None) -> str:
+    """Where the central NPV stands in its own simulation, in plain words: the result's seeded
+    simulation, or ``draws`` (simulated NPVs) where a page or pack has run a larger one."""
     t = result.totals
+    position = t if draws is None else position_in(t["npv"], draws)
+    count = t["position_draws"] if draws is None else len(draws)
     text = (
-        f"Likely range of NPV: {pounds(t['npv_p10'])} to {pounds(t['npv_p90'])} (P10 to P90 of "
-        f"{t['position_draws']:,} simulations); the central estimate sits at the "
-        f"{ordinal(round(t['central_percentile']))} percentile."
+        f"Likely range of NPV: {pounds(position['npv_p10'])} to {pounds(position['npv_p90'])} (P10 to P90 of "
+        f"{count:,} simulations); the central estimate sits at the "
+        f"{ordinal(round(position['central_percentile']))} percentile."
     )
-    if t["central_outside_iqr"]:
+    if position["central_outside_iqr"]:
         text += " That is outside the middle half of its own range, so treat the central figure with caution."
     if t["headline"] == "median":
-        text += f" The headline is the median, {pounds(t['headline_npv'])}."
+        text += f" The headline is the median, {pounds(position['npv_p50'])}."
     return text
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,9 @@ import roi
 from roi.schema import ScenarioSpec
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The tests (and the app servers they start) save into a throwaway SQLite file, never into data/.
+os.environ["ROI_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='roi-test-db-')}/roi.sqlite"
 
 # In CI, property tests draw the same examples every run, so a red build is reproducible.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -28,3 +33,12 @@ def scenario_from(data: dict[str, Any]) -> roi.Scenario:
 @pytest.fixture(scope="session")
 def library() -> roi.Library:
     return roi.load_library()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run (started only if a test asks for it)."""
+    from tests.postgres import cluster
+
+    with cluster() as base_url:
+        yield base_url

@@ -106,7 +106,7 @@ def test_editing_a_unit_cost_marks_it_and_reset_restores_the_documented_value():
     spec = at.session_state["spec"]
     assert spec.unit_costs["residential_care_year"].value == 35000
     assert not at.exception
-    at.button[-1].click().run()  # reset all
+    next(b for b in at.button if b.label == "Reset all to documented values").click().run()
     assert at.session_state["spec"].unit_costs == {}
 
 

@@ -18,6 +18,7 @@ from roi.edit import apply
 from roi.library import read_yaml, validate
 from roi.schema import ScenarioSpec
 
+from . import saved
 from .text import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ EXTRA_PAGES: list[tuple[str, str, str]] = [  # shown once their files exist
     ("pages/5_Check_a_claim.py", "Check a claim", ":material/fact_check:"),
     ("pages/6_Compare_scenarios.py", "Compare scenarios", ":material/compare:"),
     ("pages/7_Make_the_deal.py", "Make the deal", ":material/balance:"),
+    ("pages/8_History.py", "History", ":material/history:"),
 ]
 
 
@@ -88,12 +90,16 @@ def _init_state() -> None:
         else:
             state.spec, state.base_name = spec, "shared link"
             state.saved["shared link"] = spec
+    saved.init_from_link()
 
 
 def _update_link() -> None:
     """Keep the address bar a shareable link to the scenario on screen."""
     state = st.session_state
-    if state.base_name in roi.shipped_scenarios() and state.spec == shipped_spec(state.base_name):
+    wanted = saved.link()
+    if wanted is not None:
+        pass
+    elif state.base_name in roi.shipped_scenarios() and state.spec == shipped_spec(state.base_name):
         wanted = {"scenario": state.base_name}
     else:
         wanted = {"s": share.encode(state.spec)}
@@ -143,8 +149,12 @@ def bound(widget: Any, label: str, name: str, value: Any, change_: dict[str, Any
 
 def _pick_scenario() -> None:
     name = st.session_state["scenario-picker"]
-    saved = st.session_state.saved
-    set_spec(saved[name] if name in saved else shipped_spec(name), base_name=name)
+    if name.startswith(saved.DOC_PREFIX):
+        if not saved.open_document(name.removeprefix(saved.DOC_PREFIX)):
+            st.session_state["scenario-picker"] = st.session_state.base_name
+        return
+    in_session = st.session_state.saved
+    set_spec(in_session[name] if name in in_session else shipped_spec(name), base_name=name)
 
 
 def _sidebar() -> None:
@@ -154,7 +164,12 @@ def _sidebar() -> None:
         for path, label, icon in PAGES + [p for p in EXTRA_PAGES if (ROOT / p[0]).exists()]:
             st.page_link(path, label=label, icon=icon)
         st.divider()
+        documents = saved.picker_options()
+        doc = state.get("doc")
+        if doc is not None:
+            documents.setdefault(saved.DOC_PREFIX + doc.id, f"{doc.name} · v{doc.version}")
         options = list(roi.shipped_scenarios()) + [n for n in state.saved if n not in roi.shipped_scenarios()]
+        options += list(documents)
         if state.base_name not in options:
             options.append(state.base_name)
         state["scenario-picker"] = state.base_name
@@ -163,21 +178,27 @@ def _sidebar() -> None:
             options,
             key="scenario-picker",
             on_change=_pick_scenario,
-            format_func=_scenario_label,
-            help="A shipped scenario, or one you saved or uploaded.",
+            format_func=lambda name: documents.get(name) or _scenario_label(name),
+            help="A shipped example, a scenario saved in your workspace, or one you uploaded in this session.",
         )
-        base = state.saved.get(state.base_name) or (
-            shipped_spec(state.base_name) if state.base_name in roi.shipped_scenarios() else None
+        base = (
+            saved.base_spec()
+            or state.saved.get(state.base_name)
+            or (shipped_spec(state.base_name) if state.base_name in roi.shipped_scenarios() else None)
         )
         if base is not None and base != state.spec:
             st.caption(":material/edit: Edited in this session")
             st.button("Undo all edits", on_click=lambda: set_spec(base), width="stretch")
         st.caption("The address bar links to this scenario, edits included: copy it to share.")
+        st.divider()
+        saved.sidebar_panel()
 
 
 def _scenario_label(name: str) -> str:
     if name in roi.shipped_scenarios():
         return shipped_spec(name).name
+    if name.startswith(saved.DOC_PREFIX):
+        return "a saved scenario"
     return f"{name} (this session)"
 
 
@@ -189,6 +210,7 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     error = st.session_state.pop("flash_error", None)
     if error:
         st.error(f"That change was not applied: {md(error)}", icon=":material/warning:")
+    saved.page_banner()
     _update_link()
     spec = st.session_state.spec
     result = compute(spec)

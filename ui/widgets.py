@@ -16,10 +16,10 @@ def per_pound(value: float | None) -> str:
 
 
 def payback_text(result: roi.Result, year: int | None) -> str:
-    """'Year 3 (2027/28)', or 'Not within 10 years'."""
-    if not year:
-        return f"Not within {result.scenario.settings.horizon_years} years"
-    return f"Year {year} ({roi.financial_year(result.scenario.settings.first_year + year - 1)})"
+    """'Year 3 (2027/28)', or 'Not within 10 years': the same words as the board pack and workbook."""
+    from roi.export import year_label
+
+    return year_label(result, year)
 
 
 def tiles(result: roi.Result) -> None:
@@ -82,7 +82,11 @@ def partner_table(result: roi.Result) -> None:
     """Each partner's position in a small table: puts in, cash back, capacity freed, cash position."""
     import pandas as pd
 
-    rows = roi.summary.partner_positions(result)
+    rows = [
+        r
+        for r in roi.summary.partner_positions(result)
+        if max(abs(r[k]) for k in ("puts_in", "cash_back", "capacity_freed", "other_value")) > 0.5
+    ]
     table = pd.DataFrame(
         {
             "Partner": [r["label"] for r in rows],
@@ -91,10 +95,7 @@ def partner_table(result: roi.Result) -> None:
             "Capacity freed": [pounds(r["capacity_freed"]) if r["fiscal_body"] else "-" for r in rows],
             "Cash position": [pounds(r["cash_position"]) for r in rows],
             "Pays back (own)": [
-                payback_text(result, r["payback_year"]).replace("Not within", "Not in")
-                if r["puts_in"] > 0.5
-                else "Pays nothing"
-                for r in rows
+                payback_text(result, r["payback_year"]) if r["puts_in"] > 0.5 else "Pays nothing" for r in rows
             ],
         }
     )
@@ -119,12 +120,13 @@ def local_example_note(result: roi.Result) -> None:
 def export_buttons(result: roi.Result, name: str) -> None:
     """Download buttons for the board: Excel workbook, PDF board pack, scenario YAML."""
     from roi import export
+    from ui.saved import export_label
 
-    stem = name or "scenario"
+    stem, document = export_label(name or "scenario")  # a saved document: its name, version and author
     cols = st.columns(3)
     cols[0].download_button(
         "Excel workbook",
-        data=lambda: export.workbook(result),
+        data=lambda: export.workbook(result, document=document),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -133,7 +135,7 @@ def export_buttons(result: roi.Result, name: str) -> None:
     )
     cols[1].download_button(
         "Board pack (PDF)",
-        data=lambda: export.board_pack(result),
+        data=lambda: export.board_pack(result, document=document),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         on_click="ignore",

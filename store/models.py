@@ -1,0 +1,109 @@
+"""The tables: workspaces, members, documents, versions, share links and the audit log.
+
+Ids that appear in links (workspaces, documents) are random 32-character hex strings, so a link
+cannot be guessed; an id on its own still grants nothing, because every read checks membership.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = ("owner", "editor", "viewer")
+KINDS = ("scenario", "claim", "deal")
+NAME_MAX = 200
+MESSAGE_MAX = 500
+DESCRIPTION_MAX = 2000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(320))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[str] = mapped_column(String(320))
+    __table_args__ = (
+        CheckConstraint("role in ('owner', 'editor', 'viewer')", name="ck_members_role"),
+        Index("ix_members_email", "email"),
+    )
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    name_key: Mapped[str] = mapped_column(String(NAME_MAX))  # casefolded: "Offer" and "offer" clash
+    description: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    head: Mapped[int] = mapped_column(Integer)  # the newest version's number: the optimistic lock
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(320))
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name_key", name="uq_documents_name"),
+        CheckConstraint("kind in ('scenario', 'claim', 'deal')", name="ck_documents_kind"),
+    )
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    message: Mapped[str] = mapped_column(String(MESSAGE_MAX))
+    based_on: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_versions_number"),)
+
+
+class ShareLink(Base):
+    __tablename__ = "share_links"
+    # Only a hash of the token is kept: a copy of the database does not hand out working links.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(320))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    __table_args__ = (Index("ix_share_links_document", "document_id"),)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(320))
+    workspace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    document_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_audit_workspace", "workspace_id", "id"),)

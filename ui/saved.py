@@ -1,0 +1,464 @@
+"""Saved work in the app: which database, who is signed in, and the document open in this session.
+
+The pages never check access themselves: they call the store as the signed-in person (or the
+single local user when no sign-in is set up), and the store refuses what that person may not do.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+import roi
+import store
+from roi import compare
+from roi.schema import ScenarioSpec
+from store import LOCAL_USER, Store, StoreError, UserStore
+from ui.text import md
+
+FAILURE_RECHECK_SECONDS = 30
+
+
+def _secret(*path: str) -> Any:
+    """A value from .streamlit/secrets.toml, or None when there is no such file or key."""
+    try:
+        value: Any = st.secrets
+        for part in path:
+            value = value[part]
+        return value
+    except (KeyError, FileNotFoundError, AttributeError):
+        return None
+    except Exception:  # noqa: BLE001 - Streamlit raises its own error when there is no secrets file
+        return None
+
+
+def database_url() -> str:
+    """ROI_DATABASE_URL, else the secret connections.roi.url, else the embedded SQLite file."""
+    return store.database_url(os.environ.get(store.URL_VARIABLE) or _secret("connections", "roi", "url"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_data(ttl=FAILURE_RECHECK_SECONDS, show_spinner=False, max_entries=4)
+def _failure(url: str) -> str | None:
+    """Why the database cannot be used, remembered for half a minute so a dead server does not
+    slow every click; None when it opened."""
+    try:
+        _open(url)
+    except StoreError as error:
+        return str(error)
+    return None
+
+
+def open_store() -> tuple[Store | None, str | None]:
+    """The store, or None and the reason it cannot be used (the app then runs the shipped examples)."""
+    url = database_url()
+    reason = _failure(url)
+    return (None, reason) if reason else (_open(url), None)
+
+
+def sign_in_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section: sign-in with OpenID Connect."""
+    return _secret("auth") is not None
+
+
+def signed_in_email() -> str | None:
+    """The signed-in person's email (lower case); None when sign-in is set up but nobody is signed in."""
+    if not sign_in_configured():
+        return LOCAL_USER
+    if not st.user.get("is_logged_in"):
+        return None
+    # Entra ID sends `email` only for accounts with a mailbox; `preferred_username` is the sign-in name.
+    email = st.user.get("email") or st.user.get("preferred_username")
+    return str(email).strip().lower() if email and "@" in str(email) else None
+
+
+def user() -> UserStore | None:
+    """The store as the person using this session (with a first workspace of their own), or None."""
+    opened, _ = open_store()
+    email = signed_in_email()
+    if opened is None or email is None:
+        return None
+    if email == LOCAL_USER:
+        return _ready(opened, email, store.LOCAL_WORKSPACE)
+    name = st.user.get("name") or email
+    return _ready(opened, email, f"{name}'s workspace")
+
+
+def _ready(opened: Store, email: str, first_workspace: str) -> UserStore:
+    state = st.session_state
+    person = opened.for_user(email) if email != LOCAL_USER else UserStore(opened, LOCAL_USER)
+    if state.get("workspace-ready") != email:
+        person.ensure_workspace(first_workspace)
+        state["workspace-ready"] = email
+    return person
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    """The saved document this session has open, and the version it was opened at (the base of a save)."""
+
+    id: str
+    name: str
+    kind: str
+    version: int
+    author: str
+    saved_at: str
+    workspace: str
+    can_edit: bool
+    shared_token: str | None = None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _differences(first_json: str, second_json: str) -> Any:
+    first, second = (roi.resolve(ScenarioSpec.model_validate_json(j)) for j in (first_json, second_json))
+    return compare.differences(first, second)
+
+
+def differences(first: Any, second: Any) -> Any:
+    """Each input that differs between two scenario specs, with the NPV it alone moves (roi.compare),
+    cached by the specs' content: the History page reruns without running the model again."""
+    return _differences(first.model_dump_json(), second.model_dump_json()).copy()
+
+
+def export_label(name: str) -> tuple[str, str | None]:
+    """The file name for exports, and which saved version they are, when a saved document is open
+    and unedited: ("Offer to the ICB v3 - version 4", "saved version 4 by ..., 26 Nov 2026, 09:14 UTC")."""
+    state = st.session_state
+    doc: OpenDocument | None = state.get("doc")
+    if doc is None or state.get("base_name") != DOC_PREFIX + doc.id:
+        return name, None
+    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in doc.name).strip() or "scenario"
+    if state.get("spec") != state.get("doc_spec"):
+        return f"{safe} - edited from version {doc.version}", (
+            f"edited from saved version {doc.version} by {doc.author}, {doc.saved_at}"
+        )
+    return f"{safe} - version {doc.version}", f"saved version {doc.version} by {doc.author}, {doc.saved_at}"
+
+
+def when(value: Any) -> str:
+    """A saved time as people read it: 26 Nov 2026, 09:14 (UTC)."""
+    return value.strftime("%d %b %Y, %H:%M UTC")
+
+
+def describe_loaded(loaded: store.Loaded, shared_token: str | None = None) -> OpenDocument:
+    return OpenDocument(
+        id=loaded.document.id,
+        name=loaded.document.name,
+        kind=loaded.document.kind,
+        version=loaded.version.number,
+        author=store.display_name(loaded.version.author),
+        saved_at=when(loaded.version.created_at),
+        workspace=loaded.document.workspace_name,
+        can_edit=loaded.document.can_edit and shared_token is None,
+        shared_token=shared_token,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The document open in this session: opening, the link to it, saving, and a save that met a newer one
+
+DOC_PREFIX = "doc:"
+PICKER_LIMIT = 100  # the most recently saved; the History page lists them all
+SCENARIO_KINDS = ("scenario", "deal")  # a deal is a scenario with a funding deal applied
+
+
+def _frame():  # noqa: ANN202 - the frame module (imported late: it imports this one)
+    import importlib
+
+    return importlib.import_module("ui.frame")  # `ui.frame` the attribute is the frame() function
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state[f"flash_saved_{kind}"] = text
+
+
+def open_document(document_id: str, number: int | None = None) -> bool:
+    """Open a saved scenario in this session; on any problem keep what is on screen and say why."""
+    person = user()
+    if person is None:
+        _flash("error", "Sign in to open saved work")
+        return False
+    try:
+        loaded = person.open(document_id, number)
+    except store.NotFound as error:
+        _flash("error", str(error))
+        return False
+    except store.StoreError as error:
+        _flash("error", f"Cannot open it: {error}")
+        return False
+    except Exception as error:  # noqa: BLE001 - an InputError from validating a version saved under an older library
+        if not isinstance(error, ValueError):
+            raise
+        st.session_state["unloadable"] = {"id": document_id, "number": number, "error": str(error)}
+        _flash("error", f"This saved version no longer passes today's checks: {error}")
+        return False
+    if loaded.document.kind not in SCENARIO_KINDS:
+        _flash("error", f"'{loaded.document.name}' is a {loaded.document.kind}: open it on its own page")
+        return False
+    _show(loaded)
+    return True
+
+
+def _show(loaded: store.Loaded, shared_token: str | None = None) -> None:
+    state = st.session_state
+    _frame().set_spec(loaded.spec, base_name=DOC_PREFIX + loaded.document.id)
+    state.doc = describe_loaded(loaded, shared_token)
+    state.doc_spec = loaded.spec
+    state.pop("conflict", None)
+
+
+def init_from_link() -> None:
+    """A new session opened with ?doc=ID(&v=N) (members only) or ?share=TOKEN (a read-only link)."""
+    state = st.session_state
+    state.setdefault("doc", None)
+    document_id, token = st.query_params.get("doc"), st.query_params.get("share")
+    if token:
+        opened, reason = open_store()
+        if opened is None:
+            _flash("error", f"Cannot open the shared link: {reason}")
+            return
+        try:
+            _show(opened.open_shared(token), shared_token=token)
+        except store.StoreError as error:
+            _flash("error", str(error))
+        except ValueError as error:
+            _flash("error", f"The shared version no longer passes today's checks: {error}")
+    elif document_id:
+        version = st.query_params.get("v")
+        open_document(document_id, int(version) if version and version.isdigit() else None)
+
+
+def link() -> dict[str, str] | None:
+    """The address-bar link to the open document while it is unedited; None otherwise."""
+    state = st.session_state
+    doc: OpenDocument | None = state.get("doc")
+    if doc is None or state.base_name != DOC_PREFIX + doc.id or state.spec != state.get("doc_spec"):
+        return None
+    if doc.shared_token:
+        return {"share": doc.shared_token}
+    return {"doc": doc.id, "v": str(doc.version)}
+
+
+def picker_options() -> dict[str, str]:
+    """Saved scenarios for the sidebar picker: option key -> label."""
+    person = user()
+    if person is None:
+        return {}
+    try:
+        documents = [d for d in person.documents(limit=PICKER_LIMIT) if d.kind in SCENARIO_KINDS]
+    except StoreError:
+        return {}
+    many = len({d.workspace_id for d in documents}) > 1
+    return {
+        DOC_PREFIX + d.id: f"{d.name} · saved v{d.head}" + (f" · {d.workspace_name}" if many else "") for d in documents
+    }
+
+
+def base_spec() -> Any:
+    """What 'edited' is measured against when a saved document is open."""
+    state = st.session_state
+    doc = state.get("doc")
+    if doc is not None and state.base_name == DOC_PREFIX + doc.id:
+        return state.get("doc_spec")
+    return None
+
+
+def _save(on_top: bool = False) -> None:
+    state = st.session_state
+    doc: OpenDocument = state.doc
+    person = user()
+    from roi import dump_spec
+
+    message = state.get("save-message", "")
+    try:
+        version = person.save(doc.id, dump_spec(state.spec), message, based_on=doc.version, on_top=on_top)
+    except store.StaleVersion as stale:
+        state.conflict = {"id": doc.id, "head": stale.head, "text": str(stale)}
+        return
+    except (StoreError, ValueError) as error:
+        _flash("error", f"Not saved: {error}")
+        return
+    state.pop("conflict", None)
+    loaded = person.open(doc.id, version.number)
+    _show(loaded)
+    state["save-message"] = ""
+    _flash("success", f"Saved '{doc.name}' as version {version.number}.")
+
+
+def _save_as() -> None:
+    state = st.session_state
+    person = user()
+    from roi import dump_spec
+
+    workspaces = person.workspaces()
+    workspace = next((w for w in workspaces if w.id == state.get("save-as-workspace")), workspaces[0])
+    try:
+        version = person.create(
+            workspace.id,
+            "deal" if getattr(state.spec, "deal", None) else "scenario",
+            state.get("save-as-name", ""),
+            dump_spec(state.spec),
+            state.get("save-as-message", ""),
+        )
+    except (StoreError, ValueError) as error:
+        _flash("error", f"Not saved: {error}")
+        return
+    _show(person.open(version.document_id))
+    state["save-as-message"] = ""
+    _flash("success", f"Saved as '{state.doc.name}', version 1, in {workspace.name}.")
+
+
+def sidebar_panel() -> None:
+    """Save / Save as for the scenario on screen, then who is signed in (or the local-mode banner)."""
+    _save_panel()
+    st.divider()
+    _who()
+
+
+def _who() -> None:
+    if sign_in_configured():
+        email = signed_in_email()
+        if email:
+            st.caption(f":material/account_circle: Signed in as {md(email)}")
+            st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
+        elif st.user.get("is_logged_in"):
+            st.warning(
+                "Your sign-in gave no email address, so saved work cannot be shown: ask whoever runs the "
+                "sign-in to include the email claim.",
+                icon=":material/person_off:",
+            )
+            st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
+        else:
+            st.button(
+                "Sign in to open and save work", on_click=st.login, key="sign-in", type="primary", width="stretch"
+            )
+    else:
+        st.caption(
+            ":material/person: **Local mode**: no sign-in is set up, so saved work is kept in this "
+            "computer's database for one user. See the README to set up sign-in."
+        )
+
+
+def _save_panel() -> None:
+    state = st.session_state
+    opened, reason = open_store()
+    if opened is None:
+        st.warning(f"Saving is off: {reason}. The shipped examples still work.", icon=":material/cloud_off:")
+        return
+    person = user()
+    if person is None:
+        return
+    doc: OpenDocument | None = state.get("doc")
+    is_open = doc is not None and state.base_name == DOC_PREFIX + doc.id
+    if is_open:
+        origin = "read-only link" if doc.shared_token else doc.workspace
+        st.caption(f":material/history: Version {doc.version} by {md(doc.author)}, {doc.saved_at} ({md(origin)})")
+    with st.popover("Save", icon=":material/save:", width="stretch"):
+        if is_open and doc.can_edit:
+            st.markdown(f"**Save ‘{md(doc.name)}’** as version {doc.version + 1}")
+            st.text_input("What changed, and why (one line)", key="save-message", max_chars=500)
+            st.button("Save", on_click=_save, key="save-button", type="primary", width="stretch")
+            st.divider()
+        elif is_open:
+            st.caption("You can view and export this document; only its workspace's editors can save it.")
+        st.markdown("**Save as a new document**")
+        default = f"{doc.name} (copy)" if is_open else state.spec.name
+        if state.get("save-as-for") != state.base_name:
+            state["save-as-name"], state["save-as-for"] = default, state.base_name
+        st.text_input("Name", key="save-as-name", max_chars=200)
+        st.text_input("What it is, and why (one line)", key="save-as-message", max_chars=500)
+        workspaces = [w for w in person.workspaces() if w.role != "viewer"]
+        if len(workspaces) > 1:
+            st.selectbox(
+                "Workspace",
+                [w.id for w in workspaces],
+                format_func={w.id: w.name for w in workspaces}.get,
+                key="save-as-workspace",
+            )
+        st.button("Save as", on_click=_save_as, key="save-as-button", width="stretch", disabled=not workspaces)
+
+
+def page_banner() -> None:
+    """Messages about saving, shown at the top of every page: done, refused, or met a newer version."""
+    state = st.session_state
+    done = state.pop("flash_saved_success", None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    refused = state.pop("flash_saved_error", None)
+    if refused:
+        st.error(refused, icon=":material/warning:")
+    conflict = state.get("conflict")
+    doc = state.get("doc")
+    if conflict and doc is not None and conflict["id"] == doc.id:
+        _conflict(conflict, doc)
+    unloadable = state.get("unloadable")
+    if unloadable:
+        _offer_repair(unloadable)
+
+
+def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
+    from roi.model import pounds
+
+    st.warning(conflict["text"], icon=":material/sync_problem:")
+    person = user()
+    try:
+        theirs = person.open(doc.id, conflict["head"])
+        table = differences(theirs.spec, st.session_state.spec)
+    except (StoreError, ValueError):
+        table = None
+    if table is not None and not table.empty:
+        st.markdown(
+            f"**Your version against version {conflict['head']}**: each of your differences applied alone, "
+            "and how far it moves the net present value"
+        )
+        table["npv_effect"] = table["npv_effect"].map(lambda v: "cannot be applied alone" if v is None else pounds(v))
+        st.dataframe(
+            table.rename(
+                columns={
+                    "input": "Input",
+                    "first": f"Version {conflict['head']}",
+                    "second": "Yours",
+                    "npv_effect": "Moves NPV by",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    elif table is not None:
+        st.caption(f"Your scenario has the same inputs as version {conflict['head']}.")
+    cols = st.columns(3)
+    cols[0].button(
+        f"Save mine on top as version {conflict['head'] + 1}", on_click=_save, args=(True,), key="save-on-top"
+    )
+    cols[1].caption("Or use **Save as** in the sidebar to keep yours under a new name.")
+    cols[2].button("Dismiss", on_click=lambda: st.session_state.pop("conflict", None), key="conflict-dismiss")
+
+
+def _offer_repair(unloadable: dict[str, Any]) -> None:
+    person = user()
+    if person is None:
+        return
+    cols = st.columns(2)
+
+    def repair() -> None:
+        state = st.session_state
+        state.pop("unloadable", None)
+        try:
+            spec, reset = store.repair.reset_failing_fields(person.text(unloadable["id"], unloadable["number"]))
+        except (StoreError, ValueError) as error:
+            _flash("error", f"It could not be repaired: {error}")
+            return
+        _frame().set_spec(spec, base_name="repaired")
+        state.saved["repaired"] = spec
+        state.doc = None
+        _flash("success", "Opened with these fields reset to the library's values: " + "; ".join(reset))
+
+    cols[0].button("Open it with the failing fields reset", on_click=repair, key="repair-open")
+    cols[1].button("Leave it", on_click=lambda: st.session_state.pop("unloadable", None), key="repair-dismiss")
