@@ -15,8 +15,8 @@ settings = scenario.settings
 
 st.title("Build the offer")
 st.caption(
-    "Every change updates every page at once. Values you change here become local figures in your "
-    "scenario; the documented library is never altered."
+    "Every change updates every page at once. Values you change here become your figures in your "
+    "scenario, credited to you; the documented library is never altered."
 )
 tiles(result)
 
@@ -42,17 +42,18 @@ ui.bound(
     help="Ratio-based interventions are valued by a published £-per-£1 ratio rather than by outcomes.",
 )
 
-ui.bound(
-    st.number_input,
-    "Population of the area",
-    "population",
-    int(settings.population),
-    {"setting": "population"},
-    min_value=1_000,
-    max_value=20_000_000,
-    step=1_000,
-    help="Cases per year follow the published rates per 100,000 people; a volume you type yourself stays.",
-)
+with st.columns([1, 3])[0]:
+    ui.bound(
+        st.number_input,
+        "Population of the area",
+        "population",
+        int(settings.population),
+        {"setting": "population"},
+        min_value=1_000,
+        max_value=20_000_000,
+        step=1_000,
+        help="Cases per year follow the published rates per 100,000 people; a volume you type yourself stays.",
+    )
 
 # -- Each intervention ---------------------------------------------------------------------------------
 by_intervention = result.by_intervention().set_index("intervention")

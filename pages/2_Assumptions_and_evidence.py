@@ -27,7 +27,7 @@ cols[0].metric("Published figures", f"{counts['published']:,}", help="Read in a 
 cols[1].metric("Your figures", f"{counts['your figure']:,}", help="Figures you entered, with your note and date.")
 cols[2].metric("Local judgements", f"{counts['local judgement']:,}", help="No published source: agree them locally.")
 cols[3].metric(
-    "Judgements at the shipped convention",
+    "Still at the convention",
     f"{counts['at_convention']:,}",
     help="Deadweight, displacement, attribution and drop-off still at the one documented convention.",
 )
@@ -153,6 +153,42 @@ with cols[1]:
     st.button("Reset this value", disabled=not edited, on_click=reset, args=(one,), width="stretch")
 with cols[2]:
     st.button("Reset all to documented values", disabled=not edited, on_click=reset, args=(None,), width="stretch")
+dated = [cost_id for cost_id, cost in scenario.library.unit_costs.items() if cost.alternatives]
+if dated:
+    cols = st.columns([2, 2, 1])
+    with cols[0]:
+        pick = st.selectbox(
+            "Unit costs with other dated official figures",
+            dated,
+            key=ui.key("dated-pick"),
+            format_func=lambda c: scenario.library.unit_costs[c].label,
+        )
+    documented = scenario.library.unit_costs[pick]
+    index = scenario.library.deflator.index
+    usable = [0] + [k + 1 for k, a in enumerate(documented.alternatives) if a.price_year in index]
+
+    def describe(k: int) -> str:
+        if k == 0:
+            return f"£{documented.value:,.2f} ({documented.price_year} prices): the default, the newest we could read"
+        figure = documented.alternatives[k - 1]
+        return f"£{figure.value:,.2f} ({figure.price_year} prices): {figure.label}"
+
+    with cols[1]:
+        option = st.selectbox("Figure to use", usable, key=ui.key(f"dated-option-{pick}"), format_func=describe)
+    with cols[2]:
+        st.write("")
+        if st.button("Use this figure", width="stretch", key=ui.key("dated-use")):
+            ui.change(
+                {"unit_cost": pick, "value": None} if option == 0 else {"unit_cost": pick, "alternative": option - 1}
+            )
+            state.editor_version += 1
+            st.rerun()
+    later = [a for a in documented.alternatives if a.price_year not in index]
+    if later:
+        st.caption(
+            "Newer, not yet usable (its price year is beyond the GDP deflator table): "
+            + "; ".join(f"£{a.value:,.2f} ({a.price_year} prices), {a.label}" for a in later)
+        )
 local = table[(table["provenance"] == "local judgement") & table["used"]]
 if len(local):
     st.warning(

@@ -136,11 +136,8 @@ else:
         icon=":material/warning:",
     )
 
-left, right = st.columns(2)
-with left:
-    chart(charts.deal_positions(proposal, "cash_npv"), key="deal-cash-chart")
-with right:
-    chart(charts.deal_positions(proposal, "fiscal_npv"), key="deal-fiscal-chart")
+chart(charts.deal_positions(proposal, "cash_npv"), key="deal-cash-chart")
+chart(charts.deal_positions(proposal, "fiscal_npv"), key="deal-fiscal-chart")
 
 st.markdown("**Who pays what, each financial year**")
 table = proposal.contributions.drop(columns=["partner"]).rename(

@@ -20,12 +20,19 @@ opened, reason = saved.open_store()
 if opened is None:
     st.warning(f"Saved work is unavailable: {reason}. The shipped examples still work.", icon=":material/cloud_off:")
     st.stop()
+if person is None and state.get("store-lost"):
+    st.warning(f"Saved work is unavailable: {state['store-lost']}.", icon=":material/cloud_off:")
+    st.stop()
 if person is None:
     st.info("Sign in (in the sidebar) to see your workspaces' saved work.", icon=":material/login:")
     st.stop()
 
 show_archived = st.toggle("Include archived documents", key="history-archived")
-documents = person.documents(include_archived=show_archived)
+try:
+    documents = person.documents(include_archived=show_archived)
+except store.StoreError as error:
+    st.warning(f"Saved work is unavailable: {error}. The shipped examples still work.", icon=":material/cloud_off:")
+    st.stop()
 if not documents:
     st.info(
         "Nothing is saved yet. Use **Save** in the sidebar to save the scenario on screen with a name and "

@@ -426,7 +426,7 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
             yOffset=alt.YOffset("when:N", sort=when),
             x=alt.X(
                 "value:Q",
-                title="Savings received less contribution (PV)",
+                title="Received less paid in",
                 axis=alt.Axis(labelExpr=POUND_AXIS),
             ),
             color=alt.Color(
@@ -434,7 +434,7 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
                 sort=when,
                 title=None,
                 scale=alt.Scale(domain=when, range=["#BBBBBB", VALUE_TYPE_COLOURS["fiscal_cashable"]]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="top", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Partner"),
@@ -442,7 +442,6 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
                 alt.Tooltip("value_text:N", title=title),
             ],
         )
-        .properties(width=width, height=max(160, 56 * len(order)))
+        .properties(title=f"{title} (present value)", width=width, height=max(160, 56 * len(order)))
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
-    return finish((chart + zero).properties(title=title))
+    return finish(chart)

@@ -32,6 +32,7 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"intervention": id, "field": name, "value": v}``;
     ``{"intervention": id, "outcome": unit_cost_id, "field": name, "value": v}``;
     ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
+    ``{"unit_cost": id, "alternative": k}`` to use the library's k-th other dated figure for it;
     ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
     choose which interventions the offer runs.
 
@@ -79,6 +80,19 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
                 choice["cost_source"] = stamp
             elif change["field"] == "cases_per_year":
                 choice["volume_source"] = stamp
+    elif "unit_cost" in change and "alternative" in change:
+        # One of the library's other dated figures for this unit cost: published, so it keeps its source.
+        library = library or load_library()
+        base = library.unit_costs.get(change["unit_cost"])
+        options = base.alternatives if base is not None else ()
+        if not isinstance(change["alternative"], int) or not 0 <= change["alternative"] < len(options):
+            raise InputError("scenario", f"unit_costs.{change['unit_cost']}", "no such dated figure")
+        option = options[change["alternative"]]
+        data.setdefault("unit_costs", {})[change["unit_cost"]] = {
+            "value": option.value,
+            "price_year": option.price_year,
+            "source": option.source.model_dump(mode="json", exclude_defaults=True),
+        }
     elif "unit_cost" in change:
         overrides = data.setdefault("unit_costs", {})
         if change["value"] is None:

@@ -180,3 +180,53 @@ def test_the_shipped_offers_central_npv_lies_between_p25_and_p75_of_its_own_simu
     sim = uncertainty.simulate(scenario, draws=10_000, seed=2026)
     p25, p75 = np.percentile(sim.npv, [25, 75])
     assert p25 <= central <= p75, f"central £{central:,.0f} outside P25 £{p25:,.0f} to P75 £{p75:,.0f}"
+
+
+def test_an_older_dated_figure_can_be_chosen_and_keeps_its_own_source():
+    spec = roi.load_scenario("dfg_single").spec
+    library = roi.load_library()
+    k = next(k for k, a in enumerate(library.unit_costs["adaptation_average"].alternatives) if a.price_year == 2013)
+    spec, scenario = edit.apply(spec, {"unit_cost": "adaptation_average", "alternative": k})
+    cost = scenario.unit_costs["adaptation_average"]
+    assert (cost.value, cost.price_year, cost.source.provenance) == (4227, 2013, "published")
+    assert "221591" in cost.source.publication
+    with pytest.raises(roi.InputError):
+        edit.apply(spec, {"unit_cost": "adaptation_average", "alternative": 99})
+
+
+# -- On the pages -----------------------------------------------------------------------------------------
+
+
+def _app():  # noqa: ANN202
+    from streamlit.testing.v1 import AppTest
+
+    from .test_pages import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    return at
+
+
+def test_the_population_field_moves_every_volume_that_follows_a_published_rate():
+    at = _app()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    at.number_input(key="g0-population").set_value(200_000).run()
+    assert not at.exception
+    spec = at.session_state["spec"]
+    assert spec.settings.population == 200_000
+    rate = roi.load_library().interventions["dfg_adaptation"].cases_per_100k
+    assert at.number_input(key="g0-dfg_adaptation-cases").value == pytest.approx(2 * rate)
+
+
+def test_the_assumptions_page_counts_published_figures_your_figures_and_judgements():
+    at = _app()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    counts = provenance_counts(roi.load_scenario("district_offer"))
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Published figures"] == f"{counts['published']:,}"
+    assert shown["Your figures"] == "0"
+    assert shown["Local judgements"] == f"{counts['local judgement']:,}"
+    assert shown["Still at the convention"] == f"{counts['at_convention']:,}"
+    at.text_input(key="g0-figure-note").set_value("Our trust's own cost").run()
+    at.button(key="g0-dated-use").click().run()  # the default figure: nothing becomes yours
+    assert {m.label: m.value for m in at.metric}["Your figures"] == "0"

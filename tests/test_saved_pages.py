@@ -208,3 +208,26 @@ def test_an_owner_adds_a_member_by_email_and_changes_their_role_on_the_history_p
         ("colleague@icb.nhs.uk", "viewer"),
     }
     assert [a.action for a in local.audit(workspace.id)][0] == "member.add"
+
+
+def test_a_database_lost_after_start_up_turns_saving_off_and_keeps_the_scenario(postgres_cluster, monkeypatch):
+    import psycopg
+
+    from tests.postgres import new_database
+
+    url = new_database(postgres_cluster)
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    at = start()
+    save_as(at, "Offer", "first")
+    set_cases(at, 77)
+    name = url.rsplit("/", 1)[1]
+    admin = postgres_cluster.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # the server loses it mid-session
+    at.switch_page("app.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Saving is off" in texts(at.sidebar.warning)
+    assert at.session_state["spec"].interventions[0].cases_per_year == 77  # nothing typed is lost
+    at.switch_page("pages/8_History.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "unavailable" in texts(at.warning)

@@ -85,10 +85,16 @@ def user() -> UserStore | None:
     email = signed_in_email()
     if opened is None or email is None:
         return None
-    if email == LOCAL_USER:
-        return _ready(opened, email, store.LOCAL_WORKSPACE)
-    name = st.user.get("name") or email
-    return _ready(opened, email, f"{name}'s workspace")
+    try:
+        if email == LOCAL_USER:
+            person = _ready(opened, email, store.LOCAL_WORKSPACE)
+        else:
+            person = _ready(opened, email, f"{st.user.get('name') or email}'s workspace")
+    except StoreError as error:  # the database went away after start-up: carry on without saving
+        st.session_state["store-lost"] = str(error)
+        return None
+    st.session_state.pop("store-lost", None)
+    return person
 
 
 def _ready(opened: Store, email: str, first_workspace: str) -> UserStore:
@@ -354,7 +360,17 @@ def _save_panel() -> None:
         return
     person = user()
     if person is None:
+        lost = state.get("store-lost")
+        if lost:
+            st.warning(f"Saving is off: {lost}. The shipped examples still work.", icon=":material/cloud_off:")
         return
+    try:
+        _save_controls(state, person)
+    except StoreError as error:
+        st.warning(f"Saving is off: {error}. The shipped examples still work.", icon=":material/cloud_off:")
+
+
+def _save_controls(state: Any, person: UserStore) -> None:
     doc: OpenDocument | None = state.get("doc")
     is_open = doc is not None and state.base_name == DOC_PREFIX + doc.id
     if is_open:
