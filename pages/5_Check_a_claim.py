@@ -1,149 +1,497 @@
-"""Check a claim: a health partner recomputes a savings claim and sees each problem and who gets the money."""
+"""Check a claim: a health partner recomputes a savings claim with their own unit costs and judgements,
+sees like for like why it differs, who gets the money, and sends back a one-page report."""
 
 import pandas as pd
 import streamlit as st
 
 import roi
 import ui
-from roi import charts
-from roi.claims import check_claim
-from roi.library import CLAIMS_DIR
+from roi import claim_report, claims
+from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
-from roi.schema import VALUE_TYPES, ClaimSpec
+from roi.schema import VALUE_TYPES
+from ui import claim_state
 from ui.text import md
-from ui.widgets import read_upload
 
 current = ui.frame("Check a claim", ":material/fact_check:")
 library = current.scenario.library
 state = st.session_state
+claim_state.init(library)
 
 st.title("Check a savings claim")
 st.caption(
-    "Enter a claim as the scheme states it. The tool recomputes it from the documented unit costs, "
-    "annualises it, uprates it and applies deadweight, attribution and optimism bias, and flags each problem."
+    "Enter a claim as the scheme states it. The tool recomputes it at the library's unit costs, the current "
+    "scenario's or your own, puts it on a like-for-like annual footing, applies deadweight, attribution and "
+    "optimism bias, shows each step from the claimed figure to a defensible one, and says who gets the money."
 )
 
-examples = {p.stem: roi.load_claim(p) for p in sorted(CLAIMS_DIR.glob("*.yaml"))}
-source = st.radio("Claim", ["An example", "Upload a claim file", "Type a claim"], horizontal=True, key="claim-source")
-claim: ClaimSpec | None = None
-if source == "An example":
-    name = st.selectbox("Example claim", list(examples), format_func=lambda n: examples[n].claim, key="claim-example")
-    claim = examples[name]
-elif source == "Upload a claim file":
-    upload = st.file_uploader("Claim file (YAML, up to 1 MB)", type=["yaml", "yml"], key="claim-upload")
-    claim = read_upload(upload, roi.parse_claim, "No claim was checked.")
-else:
-    cols = st.columns(4)
-    title = cols[0].text_input("What is claimed", "Our scheme", key="claim-title")
-    claimed = cols[1].number_input(
-        "Claimed saving (£)", min_value=0.0, max_value=1e12, value=181_250.0, step=1000.0, key="claim-amount"
-    )
-    weeks = cols[2].number_input("Period (weeks)", min_value=1.0, max_value=520.0, value=29.0, key="claim-weeks")
-    year = cols[3].number_input("Price year (0 if not stated)", min_value=0, max_value=2100, value=0, key="claim-year")
-    flags = st.columns(3)
-    deadweight = flags[0].checkbox("Deadweight already applied", key="claim-dw")
-    attribution = flags[1].checkbox("Attribution already applied", key="claim-at")
-    ratio = flags[2].number_input(
-        "£ per £1 the claim cites (0 if none)", min_value=0.0, max_value=10_000.0, value=0.0, key="claim-ratio"
-    )
-    lines = st.data_editor(
-        pd.DataFrame(
-            [
-                {
-                    "unit_cost": "bed_day",
-                    "quantity": 725.0,
-                    "value": None,
-                    "partner": "nhs_acute",
-                    "value_type": "fiscal_cashable",
-                }
-            ]
-        ),
-        num_rows="dynamic",
-        key="claim-lines",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "unit_cost": st.column_config.SelectboxColumn("Unit cost", options=list(library.unit_costs)),
-            "quantity": st.column_config.NumberColumn("Quantity", min_value=0.0),
-            "value": st.column_config.NumberColumn("The claim's own value per unit (£, optional)", min_value=0.0),
-            "partner": st.column_config.SelectboxColumn("Booked to", options=list(library.partners)),
-            "value_type": st.column_config.SelectboxColumn("Booked as", options=list(VALUE_TYPES)),
-        },
-    )
-    savings = []
-    for row in lines.to_dict(orient="records"):
-        clean = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and pd.isna(v))}
-        if clean.get("quantity") is not None:
-            savings.append(clean)
-    data = {
-        "claim": title or "Claim",
-        "claimed_saving": claimed,
-        "period_weeks": weeks,
-        "savings": savings,
-        "deadweight_applied": deadweight,
-        "attribution_applied": attribution,
-    }
-    if year:
-        data["price_year"] = int(year)
-    if ratio:
-        data["ratio_per_pound"] = ratio
-    try:
-        claim = roi.library.validate(ClaimSpec, data, "typed claim")
-    except roi.InputError as error:
-        st.error(md(error), icon=":material/warning:")
+costs = {k: c.label for k, c in sorted(library.unit_costs.items(), key=lambda kv: kv[1].label)}
+partners = {k: p.label for k, p in library.partners.items()}
 
-if claim is not None:
-    try:
-        check = check_claim(claim, library)
-    except roi.InputError as error:
-        st.error(md(error), icon=":material/warning:")
-        st.stop()
-    st.subheader(md(claim.claim))
-    cols = st.columns(4)
-    cols[0].metric("Claimed", pounds(check.claimed))
-    cols[1].metric(
-        f"Recomputed ({check.price_year} prices)",
-        pounds(check.recomputed),
-        help="The claim's quantities at the library's documented unit costs.",
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+
+
+# -- Open a claim ---------------------------------------------------------------------------------
+
+with st.container(border=True):
+    cols = st.columns([3, 1, 3, 2], vertical_alignment="bottom")
+    names = claim_state.example_names()
+    pick = cols[0].selectbox(
+        "Start from an example",
+        names,
+        format_func=lambda n: claim_state.example(n).claim,
+        key="claim-example",
     )
-    cols[2].metric("Annualised (52 weeks)", pounds(check.annualised))
-    cols[3].metric(
-        f"Adjusted ({check.current_price_year} prices)",
-        pounds(check.adjusted),
-        help="Uprated, with deadweight, attribution and optimism bias applied.",
-    )
-    st.markdown(
-        f"A defensible annual figure is **{pounds(check.adjusted)}**, within a range of "
-        f"{pounds(check.low)} to {pounds(check.high)}."
-    )
-    if check.flags:
-        st.markdown(f"**{len(check.flags)} flag{'s' if len(check.flags) > 1 else ''}**")
-        for flag in check.flags:
-            st.warning(md(flag.message), icon=":material/flag:")
-    else:
-        st.success("No flags: the claim reproduces and is adjusted honestly.")
-    st.markdown("**Where each pound lands**")
-    table = check.by_partner()
-    table["partner"] = table["partner"].map(lambda p: library.partners[p].label if p in library.partners else p)
-    table["value_type"] = table["value_type"].map(charts.VALUE_TYPE_LABELS)
-    st.dataframe(
-        table.rename(
-            columns={
-                "partner": "Partner",
-                "value_type": "Value type",
-                "recomputed": "Recomputed",
-                "adjusted": "Adjusted, a year",
-            }
-        ).style.format({"Recomputed": pounds, "Adjusted, a year": pounds}),
-        hide_index=True,
-        width="stretch",
-    )
-    with st.expander("Line by line"):
-        st.dataframe(check.lines, hide_index=True, width="stretch")
-    st.download_button(
-        "Download this claim (YAML)",
-        data=roi.dump_spec(claim),
-        file_name="claim.yaml",
+    if cols[1].button("Open", key="claim-open-example", width="stretch"):
+        claim_state.set_claim(claim_state.example(pick))
+    upload = cols[2].file_uploader("Or open a claim file (YAML, up to 1 MB)", type=["yaml", "yml"], key="claim-upload")
+    cols[3].download_button(
+        "Template claim (YAML)",
+        data=claims.template(),
+        file_name="claim-template.yaml",
         mime="application/x-yaml",
         on_click="ignore",
+        icon=":material/description:",
+        width="stretch",
+        help="A commented claim file to fill in and open here.",
     )
+    if upload is not None and state.get("claim-upload-seen") != upload.file_id:
+        state["claim-upload-seen"] = upload.file_id
+        state.pop("claim-upload-error", None)
+        if upload.size > MAX_FILE_BYTES:
+            state["claim-upload-error"] = f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB."
+        else:
+            try:
+                claim_state.set_claim(claims.parse(upload.getvalue(), upload.name, library))
+            except roi.InputError as error:
+                state["claim-upload-error"] = str(error)
+    if upload is not None and state.get("claim-upload-error"):
+        st.error(
+            f"{md(state['claim-upload-error'])} The claim on screen is unchanged.",
+            icon=":material/warning:",
+        )
+
+error = state.pop("claim_error", None)
+if error:
+    st.error(md(error), icon=":material/warning:")
+
+claim = state.claim
+bound = claim_state.bound
+
+
+def top(name: str):  # noqa: ANN202 - a change builder
+    return lambda value: {"field": name, "value": value}
+
+
+def on_line(i: int, name: str, clear_if=None):  # noqa: ANN001, ANN202
+    return lambda value: {"line": i, "field": name, "value": None if value == clear_if else value}
+
+
+# -- The claim as stated --------------------------------------------------------------------------
+
+st.subheader("The claim as stated")
+cols = st.columns([3, 2, 1, 1])
+bound(cols[0].text_input, "What is claimed", "title", claim.claim, library, top("claim"), max_chars=200)
+bound(
+    cols[1].number_input,
+    "Claimed saving (£)",
+    "amount",
+    float(claim.claimed_saving),
+    library,
+    top("claimed_saving"),
+    min_value=0.0,
+    max_value=1e12,
+    step=1000.0,
+    format="%.2f",
+)
+bound(
+    cols[2].number_input,
+    "Period (weeks)",
+    "weeks",
+    float(claim.period_weeks or 52),
+    library,
+    top("period_weeks"),
+    min_value=1.0,
+    max_value=520.0,
+    step=1.0,
+    format="%.1f",
+)
+bound(
+    cols[3].number_input,
+    "Price year (0: not stated)",
+    "year",
+    int(claim.price_year or 0),
+    library,
+    lambda v: {"field": "price_year", "value": int(v) or None},
+    min_value=0,
+    max_value=2100,
+    step=1,
+)
+cols = st.columns(3)
+bound(
+    cols[0].checkbox,
+    "The claim already applies deadweight",
+    "dw-applied",
+    claim.deadweight_applied,
+    library,
+    top("deadweight_applied"),
+    renew=True,
+)
+bound(
+    cols[1].checkbox,
+    "The claim already applies attribution",
+    "at-applied",
+    claim.attribution_applied,
+    library,
+    top("attribution_applied"),
+    renew=True,
+)
+bound(
+    cols[2].number_input,
+    "£ per £1 the claim cites (0: none)",
+    "ratio",
+    float(claim.ratio_per_pound or 0.0),
+    library,
+    lambda v: {"field": "ratio_per_pound", "value": v or None},
+    min_value=0.0,
+    max_value=10_000.0,
+    step=0.5,
+    format="%.2f",
+)
+
+# -- Lines: as claimed, and your check --------------------------------------------------------------
+
+defaults = claims.load_claim_defaults(library)
+scenario_costs = current.scenario.unit_costs
+for i, saving in enumerate(claim.savings):
+    rule = claims.convention(saving, library, defaults, claim)
+    with st.container(border=True, key=f"claim-line-{i}"):
+        name = saving.label or (costs[saving.unit_cost] if saving.unit_cost else "A value the claim gives")
+        head = st.columns([1, 4], vertical_alignment="bottom")
+        head[0].markdown(f"**Line {i + 1}**")
+        bound(
+            head[1].text_input,
+            "Line name",
+            f"l{i}-label",
+            saving.label or "",
+            library,
+            on_line(i, "label", clear_if=""),
+            max_chars=200,
+            placeholder=name,
+        )
+        row = st.columns([3, 1, 1, 2, 2])
+        bound(
+            row[0].selectbox,
+            "What was saved",
+            f"l{i}-unit",
+            saving.unit_cost or "",
+            library,
+            lambda v, i=i: {"line": i, "fields": {"unit_cost": v or None, "cost_basis": None}},
+            renew=True,
+            options=["", *costs],
+            format_func=lambda k: costs.get(k, "Not in the library: the claim's own value"),
+        )
+        bound(
+            row[1].number_input,
+            "Quantity",
+            f"l{i}-qty",
+            float(saving.quantity),
+            library,
+            on_line(i, "quantity"),
+            min_value=0.0,
+            max_value=1e9,
+            step=1.0,
+            format="%.1f",
+        )
+        bound(
+            row[2].number_input,
+            "Claim's £ per unit (0: none)" if saving.unit_cost else "Claim's value (£)",
+            f"l{i}-value",
+            float(saving.value or 0.0),
+            library,
+            on_line(i, "value", clear_if=0.0) if saving.unit_cost else on_line(i, "value"),
+            min_value=0.0,
+            max_value=1e12,
+            step=10.0,
+            format="%.2f",
+        )
+        bound(
+            row[3].selectbox,
+            "Booked to",
+            f"l{i}-partner",
+            saving.partner or "",
+            library,
+            on_line(i, "partner", clear_if=""),
+            renew=True,
+            options=["", *partners] if saving.unit_cost else list(partners),
+            format_func=lambda k: partners.get(k, "Not stated"),
+        )
+        bound(
+            row[4].selectbox,
+            "Booked as",
+            f"l{i}-type",
+            saving.value_type or "",
+            library,
+            on_line(i, "value_type", clear_if=""),
+            renew=True,
+            options=["", *VALUE_TYPES],
+            format_func=lambda k: claims.VALUE_TYPE_LABELS.get(k, "Not stated"),
+        )
+        if saving.unit_cost:
+            cost = library.unit_costs[saving.unit_cost]
+            mine = scenario_costs.get(saving.unit_cost, cost)
+            options = {
+                "library": f"Library: {pounds(cost.value, True)} ({cost.price_year} prices)",
+                "scenario": f"Current scenario: {pounds(mine.value, True)} ({mine.price_year} prices)",
+                "own": "Your own value",
+            }
+        else:
+            options = {"claim": f"The claim's own: {pounds(saving.value, True)}", "own": "Your own value"}
+        row = st.columns([4, 2, 1])
+        latest = library.deflator_years()[1]
+        if saving.unit_cost:
+            start_own = round(mine.value * library.deflator_factor(mine.price_year, latest), 2)
+        else:
+            start_own = saving.value * library.deflator_factor(claim.price_year or latest, latest)
+        bound(
+            row[0].radio,
+            "Unit cost to use",
+            f"l{i}-basis",
+            saving.cost_basis if saving.cost_basis in options else next(iter(options)),
+            library,
+            lambda v, i=i, saving=saving, start_own=start_own, latest=latest: {
+                "line": i,
+                "fields": {
+                    "cost_basis": None if v == "claim" else v,
+                    "own_value": saving.own_value if v != "own" or saving.own_value is not None else start_own,
+                    "own_price_year": saving.own_price_year if v != "own" or saving.own_value is not None else latest,
+                },
+            },
+            renew=True,
+            options=list(options),
+            format_func=lambda k, options=options: options[k],
+            horizontal=True,
+        )
+        if saving.cost_basis == "own":
+            bound(
+                row[1].number_input,
+                "Your £ per unit",
+                f"l{i}-own",
+                float(saving.own_value or 0.0),
+                library,
+                on_line(i, "own_value"),
+                min_value=0.0,
+                max_value=1e12,
+                step=10.0,
+                format="%.2f",
+            )
+            low_year, high_year = library.deflator_years()
+            bound(
+                row[2].number_input,
+                "Its price year",
+                f"l{i}-own-year",
+                int(saving.own_price_year or claim.price_year or high_year),
+                library,
+                on_line(i, "own_price_year"),
+                min_value=low_year,
+                max_value=high_year,
+                step=1,
+            )
+        judgements = [
+            ("deadweight", "Deadweight (%)", rule.deadweight, f"from {rule.adjustments_from}"),
+            ("attribution", "Attribution (%)", rule.attribution, f"from {rule.adjustments_from}"),
+            ("optimism_bias", "Optimism bias (%)", rule.optimism_bias, f"for {rule.confidence}-confidence evidence"),
+            ("cashable_share", "Cash share of the fiscal saving (%)", rule.cashable_share, rule.cashable_basis),
+        ]
+        row = st.columns(4)
+        for col, (field, label, library_value, why) in zip(row, judgements, strict=True):
+            own = getattr(saving, field)
+            bound(
+                col.number_input,
+                label,
+                f"l{i}-{field}",
+                round(100 * (library_value if own is None else own), 4),
+                library,
+                lambda v, i=i, field=field: {"line": i, "field": field, "value": v / 100},
+                min_value=0.0,
+                max_value=100.0,
+                step=5.0,
+                format="%.1f",
+                help=f"The library's convention: {percent(library_value)}, {why}.",
+            )
+            col.caption(
+                f"Library: {percent(library_value)}"
+                + ("" if own is None or own == library_value else " · yours differs")
+            )
+        row = st.columns([2, 1, 1])
+        own_any = any(getattr(saving, f) is not None for f, *_ in judgements)
+        if own_any and row[0].button("Use the library's conventions", key=claim_state.key(f"l{i}-reset")):
+            claim_state.change({"line": i, "fields": {f: None for f, *_ in judgements}}, library, renew=True)
+            st.rerun()
+        if len(claim.savings) > 1 and row[1].button("Remove this line", key=claim_state.key(f"l{i}-remove")):
+            claim_state.change({"remove_line": i}, library, renew=True)
+            st.rerun()
+
+if st.button("Add a line", icon=":material/add:", key=claim_state.key("add")):
+    claim_state.change({"add_line": {"unit_cost": "bed_day", "quantity": 0}}, library, renew=True)
+    st.rerun()
+
+claim_state.update_link()
+
+# -- The check ------------------------------------------------------------------------------------
+
+try:
+    check = claims.check_claim(claim, library, claim_state.TYPED, current.scenario)
+except roi.InputError as error:
+    st.error(md(error), icon=":material/warning:")
+    st.stop()
+
+st.subheader("The check")
+weeks = f"{check.period_weeks:g} weeks"
+cols = st.columns(4)
+cols[0].metric(f"Claimed ({weeks})", pounds(check.claimed))
+cols[1].metric(
+    f"Recomputed ({weeks}, {check.price_year} prices)",
+    pounds(check.recomputed),
+    help="The claim's quantities at the unit costs chosen above, in the claim's own prices and period.",
+)
+cols[2].metric(
+    f"Adjusted, a year ({check.current_price_year} prices)",
+    pounds(check.adjusted),
+    help="Fiscal savings only (cash and capacity), uprated, after deadweight, attribution and optimism bias.",
+)
+cols[3].metric("of which cash, a year", pounds(check.cash), help="The share of the adjusted saving that is cash.")
+st.markdown(
+    f"A defensible figure is **{pounds(check.adjusted)} a year** (range {pounds(check.low)} to "
+    f"{pounds(check.high)}) at {check.current_price_year} prices, "
+    f"or **{pounds(check.adjusted * check.period_factor)}** "
+    f"for the claim's own {weeks}: {pounds(check.cash)} a year in cash and {pounds(check.capacity)} in capacity freed."
+)
+
+st.markdown("**Like for like**")
+table = check.like_for_like()
+st.table(
+    pd.DataFrame(
+        {
+            "Figure": table["figure"].map(claims.FIGURE_LABELS).str.strip(),
+            f"The claim's {weeks}": table["period"].map(pounds),
+            "A year (52 weeks)": table["annual"].map(pounds),
+        }
+    ).set_index("Figure")
+)
+st.markdown("**From claimed to adjusted, step by step**")
+steps = check.steps
+st.table(
+    pd.DataFrame(
+        {
+            "Step": ["Claimed", *steps["label"]],
+            "Change": ["", *steps["amount"].map(pounds)],
+            "Running total": [pounds(check.claimed), *steps["running_total"].map(pounds)],
+        }
+    ).set_index("Step")
+)
+st.caption(
+    f"The steps down to optimism bias sum to the adjusted {pounds(check.adjusted)} less the claimed "
+    f"{pounds(check.claimed)}; the last takes the adjusted figure to cash."
+)
+
+if check.flags:
+    st.markdown(f"**{len(check.flags)} flag{'s' if len(check.flags) > 1 else ''}**")
+    for flag in check.flags:
+        st.warning(md(flag.message), icon=":material/flag:")
+else:
+    st.success("No flags: the claim reproduces and is adjusted honestly.")
+
+st.markdown("**Who gets the money, a year**")
+money = check.value_by_partner()
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Partner": money["partner_label"],
+            "Fiscal saving": money["fiscal"].map(pounds),
+            "Cash": money["cash"].map(pounds),
+            "Capacity freed": money["capacity"].map(pounds),
+            "Economic value (not a saving)": money["economic"].map(pounds),
+            "Social value (not a saving)": money["social"].map(pounds),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="claim-money",
+)
+
+with st.expander("Line by line"):
+    lines = check.lines
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Line": lines["line_label"],
+                "Unit cost": lines["unit_cost_label"],
+                "Unit cost used": lines["cost_basis_label"],
+                f"£ per unit ({check.price_year} prices)": lines["unit_value"].map(lambda v: pounds(v, True)),
+                "Partner": lines["partner_label"],
+                "Value type": lines["value_type_label"],
+                "Recomputed": lines["recomputed"].map(pounds),
+                "Adjusted, a year": lines["adjusted"].map(pounds),
+                "Deadweight": lines["deadweight"].map(percent),
+                "Attribution": lines["attribution"].map(percent),
+                "Optimism bias": lines["optimism_bias"].map(percent),
+                "Cash share": lines["cashable_share"].map(percent),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+with st.expander("Sources of the unit costs"):
+    sources = check.sources
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Unit cost": sources["label"],
+                "Used as": sources["used_as"],
+                "Value": sources["value"].map(lambda v: pounds(v, True)),
+                "Price year": sources["price_year"].map(lambda y: "not stated" if pd.isna(y) else f"{int(y)}"),
+                "Source": sources["source"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if check.independent is not None:
+        st.caption(check.independent.note)
+
+st.markdown("**Send back the check**")
+stem = "".join(ch if ch.isalnum() else "-" for ch in claim.claim.lower()).strip("-")[:60] or "claim"
+cols = st.columns(3)
+cols[0].download_button(
+    "Claim check report (PDF)",
+    data=lambda: claim_report.pdf(check),
+    file_name=f"{stem}-check.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+    width="stretch",
+    key="claim-pdf",
+)
+cols[1].download_button(
+    "Claim check workbook (Excel)",
+    data=lambda: claim_report.workbook(check),
+    file_name=f"{stem}-check.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/table_view:",
+    width="stretch",
+    key="claim-xlsx",
+)
+cols[2].download_button(
+    "This claim (YAML)",
+    data=roi.dump_spec(claim),
+    file_name=f"{stem}.yaml",
+    mime="application/x-yaml",
+    on_click="ignore",
+    icon=":material/download:",
+    width="stretch",
+    key="claim-yaml",
+)

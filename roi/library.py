@@ -849,10 +849,15 @@ def save_scenario(scenario: Scenario | ScenarioSpec, path: str | Path) -> Path:
 
 
 def load_claim(path_or_name: str | Path) -> ClaimSpec:
-    """Load a savings-claim file, or a shipped example claim by name."""
-    path = _find(path_or_name, CLAIMS_DIR, "claim")
-    return validate(ClaimSpec, read_yaml(path), printable(path.name))
+    """Load a savings-claim file, or a shipped example claim by name, checked against the library
+    (a typo names the file and field, lists the valid ids and suggests the nearest): roi.claims.load."""
+    from .claims import load
+
+    return load(path_or_name)
 
 
 def parse_claim(text: str | bytes, file: str = "claim") -> ClaimSpec:
-    return validate(ClaimSpec, parse_yaml(text, file), file)
+    """A claim from YAML text, checked like :func:`load_claim`: roi.claims.parse."""
+    from .claims import parse
+
+    return parse(text, file)

@@ -602,25 +602,54 @@ class ScenarioSpec(Frozen):
         return self
 
 
+CostBasis = Literal["library", "scenario", "own"]
+COST_BASES: tuple[str, ...] = ("library", "scenario", "own")
+ClaimId = Annotated[str, Field(min_length=1, max_length=100, description="a library id; checked against the library")]
+
+
 class ClaimSaving(Frozen):
     """One line of a savings claim: a quantity of a library unit cost, or an inline value.
 
     ``partner`` and ``value_type`` say how the claim books the saving (to whom, and as cash or not);
     ``intervention`` names the scheme that claims it, to find two schemes claiming the same outcome.
+    ``unit_cost`` and ``partner`` are plain text here and checked against the library by
+    ``roi.claims``, so that a typo is answered with the valid ids and a "did you mean".
+
+    The checker's own figures and judgements, each optional (the library's convention applies
+    where one is not given): ``cost_basis`` chooses the unit cost the recomputation uses (the
+    library's, the current scenario's, or ``own_value`` at ``own_price_year``); ``deadweight``,
+    ``attribution``, ``optimism_bias`` and ``cashable_share`` replace the conventions.
     """
 
-    unit_cost: Identifier | None = None
+    unit_cost: ClaimId | None = None
     quantity: float = Field(ge=0, le=1e9)
     value: Money | None = Field(default=None, description="the claim's own unit value, if it used one")
-    partner: Identifier | None = None
+    partner: ClaimId | None = None
     value_type: ValueType | None = None
-    label: str | None = None
-    intervention: str | None = None
+    label: str | None = Field(default=None, max_length=200)
+    intervention: str | None = Field(default=None, max_length=200)
+    stands_for: tuple[ClaimId, ...] = Field(
+        default=(), max_length=20, description="library unit costs an inline value covers, to check its booking"
+    )
+    cost_basis: CostBasis | None = Field(default=None, description="library (default), scenario or own")
+    own_value: Money | None = Field(default=None, description="the checker's own unit value, pounds")
+    own_price_year: Year | None = Field(default=None, description="price year of own_value; default the claim's")
+    own_value_note: str | None = Field(default=None, max_length=300, description="where the own value comes from")
+    deadweight: Fraction | None = None
+    attribution: Fraction | None = None
+    optimism_bias: Fraction | None = None
+    cashable_share: Fraction | None = None
 
     @model_validator(mode="after")
     def _known_or_inline(self) -> ClaimSaving:
         if self.unit_cost is None and (self.value is None or self.partner is None):
             raise ValueError("give unit_cost (a library id), or value and partner inline")
+        if self.cost_basis == "own" and self.own_value is None:
+            raise ValueError("cost_basis 'own' needs own_value: your own value of one unit, in pounds")
+        if self.unit_cost is None and self.cost_basis in ("library", "scenario"):
+            raise ValueError(
+                f"cost_basis '{self.cost_basis}' needs a library unit_cost; an inline value can use 'own' only"
+            )
         return self
 
 

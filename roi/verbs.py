@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from . import deal_verb, uncertainty  # noqa: F401 - deal_verb registers `deal`
@@ -139,43 +140,67 @@ def _register_uncertainty(verbs: Any) -> None:
 
 
 def cmd_check_claim(args: argparse.Namespace) -> None:
-    from .claims import check_claim
-    from .library import CLAIMS_DIR, _find, load_claim
+    from . import claims
 
-    claim = load_claim(args.file)
-    check = check_claim(claim, file=_find(args.file, CLAIMS_DIR, "claim").name)
+    claim = claims.load(args.file)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    check = claims.check_claim(claim, file=claims.find(args.file).name, scenario=scenario)
+    if args.pdf or args.xlsx:
+        from pathlib import Path
+
+        from . import claim_report
+        from .errors import InputError
+
+        written = []
+        for target, make in ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook)):
+            if target:
+                try:
+                    Path(target).write_bytes(make(check))
+                except OSError as exc:
+                    raise InputError(target, "", f"cannot write the file: {exc.strerror or exc}") from exc
+                written.append(target)
+        print("Wrote " + ", ".join(written), file=sys.stderr if args.json else sys.stdout)
+        if not args.json:
+            return
     payload = _clean(check.payload())
     if args.json:
         print(json.dumps(payload, indent=2))
         return
-    print(f"{claim.claim}\n")
+    weeks = f"{check.period_weeks:g} weeks"
+    print(f"{claim.claim}  (adjusted figures at {check.current_price_year} prices)\n")
     print(
         _table(
-            ["Figure", "Value"],
+            ["Figure", weeks, "A year"],
             [
-                ("Claimed", pounds(check.claimed)),
-                (f"Recomputed at the library's unit costs ({check.price_year} prices)", pounds(check.recomputed)),
-                ("Annualised to 52 weeks", pounds(check.annualised)),
-                (
-                    f"Adjusted: {check.current_price_year} prices, deadweight, attribution, optimism bias",
-                    pounds(check.adjusted),
-                ),
-                ("Adjusted range (low to high)", f"{pounds(check.low)} to {pounds(check.high)}"),
+                (claims.FIGURE_LABELS[row.figure], pounds(row.period), pounds(row.annual))
+                for row in check.like_for_like().itertuples()
             ],
+        )
+    )
+    print(f"\nAdjusted range a year: {pounds(check.low)} to {pounds(check.high)}\n")
+    print(
+        _table(
+            ["From claimed to adjusted", "Change", "Running total"],
+            [("Claimed", "", pounds(check.claimed))]
+            + [(r.label, pounds(r.amount), pounds(r.running_total)) for r in check.steps.itertuples()],
         )
     )
     print()
     print(
         _table(
-            ["Partner", "Value type", "Recomputed", "Adjusted"],
+            ["Who gets the money (a year)", "Fiscal", "Cash", "Capacity", "Economic", "Social"],
             [
-                (r["partner"], r["value_type"], pounds(r["recomputed"]), pounds(r["adjusted"]))
-                for r in payload["by_partner"]
+                (
+                    r.partner_label,
+                    *(pounds(getattr(r, k)) for k in ("fiscal", "cash", "capacity", "economic", "social")),
+                )
+                for r in check.value_by_partner().itertuples()
             ],
         )
     )
+    print()
     for flag in check.flags:
-        print(f"Flag ({flag.code}): {flag.message}")
+        print(f"Flag: {flag.message}")
 
 
 @register
@@ -183,6 +208,11 @@ def _register_claims(verbs: Any) -> None:
     claim = verbs.add_parser("check-claim", help="recompute a savings claim and flag its problems")
     claim.add_argument("file")
     claim.add_argument("--json", action="store_true")
+    claim.add_argument("--pdf", metavar="OUT", help="write the one-page claim-check report (PDF)")
+    claim.add_argument("--xlsx", metavar="OUT", help="write the claim-check workbook (Excel)")
+    claim.add_argument(
+        "--scenario", metavar="SCENARIO", help="the scenario whose unit costs lines with cost_basis: scenario use"
+    )
     claim.set_defaults(handler=cmd_check_claim)
 
 

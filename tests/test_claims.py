@@ -27,7 +27,7 @@ def test_district_direct_claim_reproduces_181250_and_325000_a_year():
     expected = 325_000 * 100 / 77.6367 * (1 - 0.25) * 0.75 * (1 - 0.4)  # the library convention, red grade
     assert check.adjusted == pytest.approx(expected, abs=0.01)
     assert check.low < check.adjusted < check.high
-    assert {"no_price_year", "capacity_as_cash", "no_adjustments"} == {f.code for f in check.flags}
+    assert {"no_price_year", "capacity_as_cash", "no_adjustments", "circular"} == {f.code for f in check.flags}
 
 
 def test_healthy_homes_claim_reproduces_nhs_53476_and_social_care_132984():
@@ -38,15 +38,23 @@ def test_healthy_homes_claim_reproduces_nhs_53476_and_social_care_132984():
     assert check.recomputed == 186_460
 
 
-# A clean claim: a stated recent price year, adjustments applied, booked to the bearer as capacity.
+# A clean claim: a stated recent price year, adjustments applied, booked to the bearer as capacity, at a
+# published unit cost (the King's Fund's £395 delayed-discharge night, 2022 prices).
 CLEAN = {
     "claim": "Clean",
-    "claimed_saving": 10 * 250 * 90.5005 / 77.6367,
+    "claimed_saving": 10 * 395,
     "period_weeks": 52,
     "price_year": 2022,
     "deadweight_applied": True,
     "attribution_applied": True,
-    "savings": [{"unit_cost": "bed_day", "quantity": 10, "partner": "nhs_acute", "value_type": "fiscal_non_cashable"}],
+    "savings": [
+        {
+            "unit_cost": "delayed_discharge_bed_day",
+            "quantity": 10,
+            "partner": "nhs_acute",
+            "value_type": "fiscal_non_cashable",
+        }
+    ],
 }
 
 
@@ -75,9 +83,9 @@ def test_a_clean_claim_raises_no_flag():
 @pytest.mark.parametrize(
     "claim, code",
     [
-        (variant(line={"value": 400}), "unit_cost_differs"),
-        (variant(price_year=None, claimed_saving=2500), "no_price_year"),
-        (variant(price_year=2010, claimed_saving=10 * 250 * 69.1217 / 77.6367), "old_price_year"),
+        (variant(line={"value": 600}), "unit_cost_differs"),
+        (variant(price_year=None), "no_price_year"),
+        (variant(price_year=2010, claimed_saving=10 * 395 * 69.1217 / 90.5005), "old_price_year"),
         (variant(deadweight_applied=False), "no_adjustments"),
         (variant(line={"partner": "county_asc"}), "wrong_partner"),
         (variant(line={"value_type": "fiscal_cashable"}), "capacity_as_cash"),
@@ -88,8 +96,8 @@ def test_a_clean_claim_raises_no_flag():
         (
             variant(
                 savings=[
-                    {"unit_cost": "bed_day", "quantity": 5, "intervention": "a"},
-                    {"unit_cost": "bed_day", "quantity": 5, "intervention": "b"},
+                    {"unit_cost": "delayed_discharge_bed_day", "quantity": 5, "intervention": "a"},
+                    {"unit_cost": "delayed_discharge_bed_day", "quantity": 5, "intervention": "b"},
                 ]
             ),
             "double_count",
@@ -97,7 +105,7 @@ def test_a_clean_claim_raises_no_flag():
         (
             variant(
                 savings=[
-                    {"unit_cost": "bed_day", "quantity": 10},
+                    {"unit_cost": "delayed_discharge_bed_day", "quantity": 10},
                     {"unit_cost": "non_elective_admission", "quantity": 0},
                 ]
             ),
@@ -114,6 +122,14 @@ def test_each_flag_fires_on_a_claim_built_for_it_and_no_other(claim, code):
 def test_the_falls_ratio_flag_names_the_published_range():
     check = check_claim(ClaimSpec.model_validate(variant(ratio_per_pound=108.27)))
     assert "£108.27 per £1" in check.flags[0].message and "£7.78" in check.flags[0].message
+
+
+def test_a_claim_valued_at_the_claim_derived_bed_day_is_told_so_with_an_independent_figure():
+    check = check_claim(ClaimSpec.model_validate(variant(line={"unit_cost": "bed_day"}, claimed_saving=2500)))
+    assert {f.code for f in check.flags} >= {"claim_derived_unit_cost"}
+    assert "circular" not in {f.code for f in check.flags}
+    message = next(f.message for f in check.flags if f.code == "claim_derived_unit_cost")
+    assert message.startswith("The library's £250 acute hospital bed-day is derived from the District Direct pilot")
 
 
 def test_bad_claim_files_raise_input_error():

@@ -23,6 +23,7 @@ from .text import md
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = "district_offer"
+CARRIED_PARAMS = ("c",)  # link parameters a page adds for itself (the claim), kept by _update_link
 PAGES = [
     ("app.py", "Overview", ":material/dashboard:"),
     ("pages/1_Build_the_offer.py", "Build the offer", ":material/construction:"),
@@ -103,6 +104,8 @@ def _update_link() -> None:
         wanted = {"scenario": state.base_name}
     else:
         wanted = {"s": share.encode(state.spec)}
+    # The Check a claim page adds the claim on screen as ?c=...; keep it beside the scenario.
+    wanted.update({k: st.query_params[k] for k in CARRIED_PARAMS if k in st.query_params})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

@@ -1,0 +1,287 @@
+"""The claim-check report: a one-page PDF and an Excel workbook from one :class:`roi.claims.ClaimCheck`.
+
+Each has the claim as stated, the recomputation like for like, the step table from claimed to
+adjusted, the flags, who gets the money in cash and in capacity, and the source of every unit cost,
+so a health partner can send the check back to the scheme. Both reuse the board pack's PDF page
+and text helpers and the workbook's sheet writer (roi.export), and show the same figures as the app
+and ``python -m roi check-claim``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import xlsxwriter
+
+from .claims import FIGURE_LABELS, ClaimCheck
+from .export import BoardPack, _formats, _latin, _sheet, plain
+from .library import dump_spec
+from .model import pounds
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+
+
+def claim_as_stated(check: ClaimCheck) -> pd.DataFrame:
+    """The claim as the scheme states it, one row a field, in words."""
+    claim = check.claim
+    rows = [
+        ("Claim", claim.claim),
+        ("Claimed saving", pounds(claim.claimed_saving)),
+        ("Period", f"{claim.period_weeks:g} weeks" if claim.period_weeks else "not stated (taken as a year)"),
+        ("Price year", str(claim.price_year) if claim.price_year else f"not stated (taken as {check.price_year})"),
+        ("Deadweight already applied", "yes" if claim.deadweight_applied else "no"),
+        ("Attribution already applied", "yes" if claim.attribution_applied else "no"),
+    ]
+    if claim.ratio_per_pound:
+        rows.append(("Return cited", f"£{claim.ratio_per_pound:,.2f} per £1"))
+    if claim.note:
+        rows.append(("Note", claim.note))
+    return pd.DataFrame(rows, columns=["Field", "As stated"])
+
+
+def line_table(check: ClaimCheck) -> pd.DataFrame:
+    """Each claim line: what it counts, how it is booked, the unit cost used and the judgements applied."""
+    lines = check.lines.drop_duplicates("line")
+    claim = check.claim
+    rows = []
+    for row in lines.itertuples():
+        saving = claim.savings[row.line]
+        rows.append(
+            {
+                "Line": row.line_label,
+                "Unit cost": row.unit_cost_label,
+                "Quantity": saving.quantity,
+                "Booked to": row.booked_to_label,
+                "Booked as": row.booked_as_label,
+                "Unit cost used": row.cost_basis_label,
+                f"£ per unit ({check.price_year} prices)": row.unit_value,
+                "Deadweight": _percent(row.deadweight),
+                "Attribution": _percent(row.attribution),
+                "Optimism bias": _percent(row.optimism_bias),
+                "Cash share": _percent(row.cashable_share),
+                "Library convention (deadweight, attribution, optimism bias, cash share)": ", ".join(
+                    _percent(v)
+                    for v in (
+                        row.deadweight_convention,
+                        row.attribution_convention,
+                        row.optimism_bias_convention,
+                        row.cashable_share_convention,
+                    )
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- PDF ----------------------------------------------------------------------------------------------
+
+
+class _Report(BoardPack):
+    """The board pack's A4 page and drawing helpers, with the claim report's footer."""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font("Helvetica", size=7)
+        self.set_text_color(110)
+        self.cell(
+            0,
+            5,
+            _latin(f"Prevention ROI claim check - {self.pack_title} - {date.today():%d %B %Y} - page 1 of 1"),
+            align="C",
+        )
+
+
+def _table(pdf: _Report, rows: list[list[str]], widths: tuple[float, ...], size: float = 7.5) -> None:
+    pdf.grid(rows, widths, ("L",) + ("R",) * (len(widths) - 1), size)
+    pdf.ln(-0.5)
+
+
+def pdf(check: ClaimCheck) -> bytes:
+    """A one-page A4 PDF of the check, to send back to the scheme."""
+    claim = check.claim
+    report = _Report(claim.claim)
+    report.add_page()
+    bottom = report.bottom
+    report.heading(f"Claim check: {claim.claim}", 14)
+    weeks = f"{check.period_weeks:g} weeks"
+    report.para(
+        f"Checked on {date.today():%d %B %Y}. Claimed {pounds(check.claimed)} over {weeks}"
+        f"{'' if claim.period_weeks else ' (no period stated)'}, at {check.price_year} prices"
+        f"{'' if claim.price_year else ' (no price year stated)'}. Adjusted figures are fiscal savings to public "
+        f"bodies a year at {check.current_price_year} prices; economic and social value is shown beside them, "
+        "never added in.",
+        8,
+        70,
+    )
+    report.heading("The claim as stated", 10)
+    lines = line_table(check)
+    _table(
+        report,
+        [["Line", "Quantity", "Booked to", "Booked as", "Unit cost used", "Per unit", "DW / Attr / OB / Cash"]]
+        + [
+            [
+                f"{r['Line']} ({r['Unit cost']})" if r["Unit cost"] != r["Line"] else r["Line"],
+                f"{r['Quantity']:,.1f}".removesuffix(".0"),
+                r["Booked to"],
+                r["Booked as"].split(" (")[0],
+                r["Unit cost used"],
+                pounds(r[f"£ per unit ({check.price_year} prices)"], True),
+                f"{r['Deadweight']} / {r['Attribution']} / {r['Optimism bias']} / {r['Cash share']}",
+            ]
+            for _, r in lines.iterrows()
+        ],
+        (52, 14, 24, 22, 22, 16, 32),
+        7,
+    )
+    report.heading("The recomputation, like for like", 10)
+    table = check.like_for_like()
+    _table(
+        report,
+        [["Figure", f"The claim's {weeks}", "A year (52 weeks)"]]
+        + [[FIGURE_LABELS[r.figure].strip(), pounds(r.period), pounds(r.annual)] for r in table.itertuples()],
+        (102, 40, 40),
+    )
+    report.para(
+        f"Defensible: {pounds(check.adjusted)} a year (range {pounds(check.low)} to {pounds(check.high)}), of which "
+        f"{pounds(check.cash)} cash and {pounds(check.capacity)} capacity freed.",
+        8.5,
+        20,
+    )
+    report.heading("From claimed to adjusted, step by step", 10)
+    _table(
+        report,
+        [["Step", "Change", "Running total"], ["Claimed", "", pounds(check.claimed)]]
+        + [[r.label, pounds(r.amount), pounds(r.running_total)] for r in check.steps.itertuples()],
+        (122, 30, 30),
+    )
+    report.heading("Who gets the money, a year", 10)
+    money = check.value_by_partner()
+    _table(
+        report,
+        [["Partner", "Fiscal", "Cash", "Capacity", "Economic", "Social"]]
+        + [
+            [r.partner_label, *(pounds(getattr(r, k)) for k in ("fiscal", "cash", "capacity", "economic", "social"))]
+            for r in money.itertuples()
+        ],
+        (62, 24, 24, 24, 24, 24),
+    )
+    report.heading("Flags", 10)
+    for i, flag in enumerate(check.flags):
+        if report.get_y() > bottom - 22:
+            report.para(f"(and {len(check.flags) - i} more flags: see the Excel workbook)", 7, 90)
+            break
+        report.para(f"- {flag.message}", 7.5, 40)
+    if not check.flags:
+        report.para("No flags: the claim reproduces and is adjusted honestly.", 7.5, 40)
+    report.heading("Sources of the unit costs", 10)
+    for i, row in enumerate(check.sources.itertuples()):
+        if report.get_y() > bottom - 6:
+            report.para(f"(and {len(check.sources) - i} more sources: see the Excel workbook)", 6.5, 90)
+            break
+        year = "" if pd.isna(row.price_year) else f" at {int(row.price_year)} prices"
+        report.para(f"{row.label} ({row.used_as}): {pounds(row.value, True)}{year}. {plain(row.source)}", 6.5, 60)
+    return bytes(report.output())
+
+
+# -- Excel ---------------------------------------------------------------------------------------------
+
+
+def workbook(check: ClaimCheck) -> bytes:
+    """An Excel workbook of the check: the claim as stated, like for like, the steps, the flags, who gets
+    the money, the lines with their judgements and the library's conventions, and the sources."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    formats = _formats(book)
+    weeks = f"{check.period_weeks:g} weeks"
+    note = (
+        f"{check.claim.claim}. Checked {date.today():%d %B %Y}. Adjusted figures: fiscal savings a year at "
+        f"{check.current_price_year} prices; economic and social value beside them, never added in."
+    )
+    stated = claim_as_stated(check)
+    stated = pd.concat(
+        [stated, pd.DataFrame([{"Field": "Claim file (YAML)", "As stated": dump_spec(check.claim)}])],
+        ignore_index=True,
+    )
+    _sheet(book, "Claim as stated", stated, formats, note)
+    table = check.like_for_like()
+    _sheet(
+        book,
+        "Like for like",
+        pd.DataFrame(
+            {
+                "Figure": table["figure"].map(FIGURE_LABELS).str.strip(),
+                f"The claim's {weeks} (£)": table["period"],
+                "A year (£)": table["annual"],
+            }
+        ),
+        formats,
+        f"Range of the adjusted figure a year: {pounds(check.low)} to {pounds(check.high)}.",
+    )
+    steps = pd.concat(
+        [
+            pd.DataFrame([{"Step": "Claimed", "Change (£)": None, "Running total (£)": check.claimed}]),
+            pd.DataFrame(
+                {
+                    "Step": check.steps["label"],
+                    "Change (£)": check.steps["amount"],
+                    "Running total (£)": check.steps["running_total"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    _sheet(
+        book,
+        "Steps",
+        steps,
+        formats,
+        "Each step is the change from the row above; down to optimism bias they sum to adjusted less claimed.",
+    )
+    _sheet(
+        book,
+        "Flags",
+        pd.DataFrame(
+            {"Flag": [f.code.replace("_", " ") for f in check.flags], "Message": [f.message for f in check.flags]}
+        ),
+        formats,
+    )
+    money = check.value_by_partner()
+    _sheet(
+        book,
+        "Who gets the money",
+        pd.DataFrame(
+            {
+                "Partner": money["partner_label"],
+                "Fiscal saving (£)": money["fiscal"],
+                "Cash (£)": money["cash"],
+                "Capacity freed (£)": money["capacity"],
+                "Economic value, not a saving (£)": money["economic"],
+                "Social value, not a saving (£)": money["social"],
+            }
+        ),
+        formats,
+        "A year, at current prices, after every adjustment.",
+    )
+    _sheet(book, "Lines", line_table(check), formats)
+    sources = check.sources
+    _sheet(
+        book,
+        "Sources",
+        pd.DataFrame(
+            {
+                "Unit cost": sources["label"],
+                "Used as": sources["used_as"],
+                "Value (£)": sources["value"],
+                "Price year": sources["price_year"],
+                "Source": sources["source"].map(plain),
+            }
+        ),
+        formats,
+        check.independent.note if check.independent is not None else None,
+    )
+    book.close()
+    return buffer.getvalue()

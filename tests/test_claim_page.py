@@ -1,0 +1,132 @@
+"""The Check a claim page with AppTest: the claim is session state, survives page changes, travels in
+the link, and an upload with a typo says what is valid and keeps the claim on screen."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from streamlit.testing.v1 import AppTest
+
+import roi
+from roi import claims
+from roi.schema import ClaimSpec
+
+from .test_pages import APP, TIMEOUT, metric, start
+
+PAGE = "pages/5_Check_a_claim.py"
+
+
+def open_page(at: AppTest | None = None) -> AppTest:
+    at = at or start()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def key(at: AppTest, name: str) -> str:
+    return f"claim{at.session_state['claim_generation']}-{name}"
+
+
+def type_the_housing_claim(at: AppTest) -> None:
+    """900 bed-days over 26 weeks, £270,000; the trust's own £350 bed-day (2024 prices); deadweight 30%."""
+    at.text_input(key=key(at, "title")).input("Hospital discharge housing scheme").run()
+    at.number_input(key=key(at, "amount")).set_value(270_000.0).run()
+    at.number_input(key=key(at, "weeks")).set_value(26.0).run()
+    at.number_input(key=key(at, "l0-qty")).set_value(900.0).run()
+    at.radio(key=key(at, "l0-basis")).set_value("own").run()
+    at.number_input(key=key(at, "l0-own")).set_value(350.0).run()
+    at.number_input(key=key(at, "l0-own-year")).set_value(2024).run()
+    at.number_input(key=key(at, "l0-deadweight")).set_value(30.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_typed_claim_uses_the_own_bed_day_and_survives_leaving_the_page():
+    at = open_page()
+    type_the_housing_claim(at)
+    typed = at.session_state["claim"]
+    line = typed.savings[0]
+    assert (typed.claimed_saving, typed.period_weeks, line.quantity) == (270_000, 26, 900)
+    assert (line.cost_basis, line.own_value, line.own_price_year, line.deadweight) == ("own", 350, 2024, 0.3)
+    check = claims.check_claim(typed)
+    assert round(check.adjusted, 2) == 198_450.00
+    assert metric(at, "Adjusted, a year (2024 prices)") == "£198,450"
+    at.switch_page("app.py").run()
+    at.switch_page("pages/3_Savings_by_partner.py").run()
+    open_page(at)
+    assert at.session_state["claim"] == typed
+    assert metric(at, "Claimed (26 weeks)") == "£270,000"
+    assert at.number_input(key=key(at, "l0-deadweight")).value == 30.0
+    assert at.number_input(key=key(at, "l0-own")).value == 350.0
+    assert at.query_params[claims.LINK_PARAM] == claims.to_link(typed)
+
+
+def test_an_uploaded_claim_with_a_typo_lists_the_valid_ids_and_keeps_the_claim():
+    at = open_page()
+    at.number_input(key=key(at, "amount")).set_value(200_000.0).run()
+    before = at.session_state["claim"]
+    data = before.model_dump(mode="json", exclude_none=True)
+    data["savings"][0]["partner"] = "nhs_acut"
+    at.file_uploader(key="claim-upload").upload("trust-claim.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
+    at.run()
+    assert not at.exception
+    message = next(e.value for e in at.error if "trust-claim.yaml" in e.value)
+    assert "savings[0].partner" in message and "Did you mean 'nhs_acute'?" in message
+    assert "county_asc" in message and "nhs_primary_care" in message  # the valid ids
+    assert "unchanged" in message
+    assert at.session_state["claim"] == before
+
+
+def test_a_good_upload_replaces_the_claim():
+    at = open_page()
+    text = claims.template().encode()
+    at.file_uploader(key="claim-upload").upload("claim-template.yaml", text, "application/x-yaml")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["claim"] == claims.parse(text)
+    assert metric(at, "Claimed (26 weeks)") == "£270,000"
+
+
+def test_a_claim_link_opens_the_claim_in_a_fresh_session():
+    spec = ClaimSpec.model_validate(
+        {
+            "claim": "Linked claim",
+            "claimed_saving": 270_000,
+            "period_weeks": 26,
+            "savings": [{"unit_cost": "bed_day", "quantity": 900, "cost_basis": "own", "own_value": 350}],
+        }
+    )
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params[claims.LINK_PARAM] = claims.to_link(spec)
+    at.run()
+    open_page(at)
+    assert at.session_state["claim"] == spec
+    assert metric(at, "Claimed (26 weeks)") == "£270,000"
+
+
+def test_a_damaged_claim_link_says_so_and_shows_the_example():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params[claims.LINK_PARAM] = "not-a-claim"
+    at.run()
+    open_page(at)
+    assert any("shared link" in e.value and "damaged" in e.value for e in at.error)
+    assert at.session_state["claim"] == roi.claims.load("district_direct")
+
+
+def test_the_page_offers_the_report_workbook_yaml_and_template():
+    at = open_page()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Claim check report (PDF)", "Claim check workbook (Excel)", "This claim (YAML)"} <= labels
+    assert "Template claim (YAML)" in labels
+
+
+def test_tables_show_labels_and_pounds_not_ids():
+    at = open_page()
+    for frame in [*at.dataframe, *at.table]:
+        text = json.dumps(frame.value.reset_index().astype(str).to_dict())
+        for internal in ("bed_day", "nhs_acute", "fiscal_cashable", "fiscal_non_cashable"):
+            assert internal not in text, internal
+    money = next(f.value for f in at.dataframe if "Cash" in f.value.columns)
+    assert money["Partner"].iloc[0] == "NHS acute hospital" and money["Cash"].iloc[0].startswith("£")
+    steps = next(t.value for t in at.table if "Running total" in t.value.columns)
+    assert steps.loc["Annualisation (the claim's period to 52 weeks)", "Change"] == "£143,750"

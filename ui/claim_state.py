@@ -1,0 +1,110 @@
+"""The claim on the Check a claim page, kept as session state like the scenario.
+
+The claim lives in ``st.session_state.claim`` (a frozen ClaimSpec), so it survives page changes;
+the address bar carries it as ``?c=...`` (roi.share's packing), so a link opens it in a fresh
+session; every widget is bound to one field and a change goes through ``roi.claims.edit``, so an
+invalid value is refused with the reason and the last good claim stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import roi
+from roi import claims
+from roi.schema import ClaimSpec
+
+DEFAULT_EXAMPLE = "district_direct"
+TYPED = "the claim on screen"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _example_json(name: str) -> str:
+    return claims.examples()[name].model_dump_json()
+
+
+def example(name: str) -> ClaimSpec:
+    return ClaimSpec.model_validate_json(_example_json(name))
+
+
+def example_names() -> list[str]:
+    return [p.stem for p in sorted(roi.library.CLAIMS_DIR.glob("*.yaml"))]
+
+
+def init(library: roi.Library) -> None:
+    """A new session starts from the claim in its link (?c=...), else the District Direct example."""
+    state = st.session_state
+    if "claim" in state:
+        return
+    state.claim = example(DEFAULT_EXAMPLE)
+    state.claim_generation = 0
+    packed = st.query_params.get(claims.LINK_PARAM)
+    if packed:
+        try:
+            state.claim = claims.from_link(packed, library)
+        except roi.InputError as error:
+            state.claim_error = f"{error}. The District Direct example is shown instead."
+
+
+def set_claim(claim: ClaimSpec) -> None:
+    """Replace the whole claim (an example, an upload, a new line): widgets start afresh from it."""
+    st.session_state.claim = claim
+    st.session_state.claim_generation += 1
+
+
+def key(name: str) -> str:
+    """A widget key renewed whenever the whole claim is replaced."""
+    return f"claim{st.session_state.claim_generation}-{name}"
+
+
+def change(
+    change_: dict[str, Any],
+    library: roi.Library,
+    widget_key: str | None = None,
+    previous: Any = None,
+    renew: bool = False,
+) -> bool:
+    """Apply one change to the claim; on an InputError keep the last good claim and say why."""
+    try:
+        claim = claims.edit(st.session_state.claim, change_, TYPED, library)
+    except roi.InputError as error:
+        st.session_state.claim_error = f"That change was not applied: {error}"
+        if widget_key is not None:
+            st.session_state[widget_key] = previous
+        return False
+    if renew:
+        set_claim(claim)
+    else:
+        st.session_state.claim = claim
+    return True
+
+
+def bound(
+    widget: Any,
+    label: str,
+    name: str,
+    value: Any,
+    library: roi.Library,
+    to_change: Any,
+    renew: bool = False,
+    **options: Any,
+) -> Any:
+    """Draw ``widget`` bound to one field of the claim: it starts at the claim's value; a change goes
+    through ``to_change(widget value) -> change`` and the claim's validation."""
+    widget_key = key(name)
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+    def on_change() -> None:
+        change(to_change(st.session_state[widget_key]), library, widget_key, value, renew)
+
+    return widget(label, key=widget_key, on_change=on_change, **options)
+
+
+def update_link() -> None:
+    """Keep the address bar a shareable link to the claim on screen (beside the scenario's)."""
+    packed = claims.to_link(st.session_state.claim)
+    if st.query_params.get(claims.LINK_PARAM) != packed:
+        st.query_params[claims.LINK_PARAM] = packed
