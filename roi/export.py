@@ -335,6 +335,7 @@ def _shown(value: Any, kind: str) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 def cell_text(value: object) -> str:
@@ -342,7 +343,9 @@ def cell_text(value: object) -> str:
     carriage return) gets an apostrophe in front, as OWASP advises against CSV and formula injection.
     A lone "-" (an empty value shown as a dash) is left as it is."""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) and text != "-" else text
+    if text == "-" or _PLAIN_NUMBER.fullmatch(text):  # a dash or a signed number is never a formula
+        return text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _sheet(

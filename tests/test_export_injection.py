@@ -26,7 +26,15 @@ def hostile_result() -> roi.Result:
 
 @pytest.mark.parametrize(
     ("text", "written"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("Plain", "Plain")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1+cmd", "'+1+cmd"),
+        ("-1", "-1"),
+        ("-2+3", "'-2+3"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("Plain", "Plain"),
+    ],
 )
 def test_cell_text_neutralises_a_leading_formula_character(text, written):
     assert export.cell_text(text) == written
