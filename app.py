@@ -6,13 +6,14 @@ import roi
 import ui
 from roi import charts, deal
 from roi.schema import FISCAL_VALUE_TYPES
+from ui.text import md
 from ui.widgets import chart, export_buttons, local_example_note, partner_table, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
 settings = current.scenario.settings
 
-st.title(current.scenario.name)
+st.title(md(current.scenario.name))
 st.caption(
     f"£ at {settings.price_year} prices · {settings.programme_years} programme year(s) from "
     f"{roi.financial_year(settings.first_year)} · appraised over {settings.horizon_years} years · "
@@ -21,8 +22,8 @@ st.caption(
 tiles(result)
 st.markdown("**What each partner puts in and gets back** (present values)")
 partner_table(result)
-st.markdown(f"#### {roi.summary.headline_sentence(result)}")
-st.markdown(deal.funding_sentence(result))  # who funds it, and the deal agreed (Make the deal)
+st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
+st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
 chart(charts.savings_by_partner(result), key="overview-by-partner")
@@ -38,7 +39,7 @@ chart(charts.who_pays_who_saves(result, value_types), key="overview-matrix")
 if result.warnings:
     with st.expander(f"Notes on this result ({len(result.warnings)})"):
         for warning in result.warnings:
-            st.markdown(f"- {warning}")
+            st.markdown(f"- {md(warning)}")
 st.caption(
     "Bed-days, admissions and appointments avoided free NHS capacity; they become cash only where beds "
     "close or planned spending stops, so they count as non-cashable. Economic and social value is shown "

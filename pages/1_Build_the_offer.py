@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from roi import charts
 from roi.model import optimism_bias, pounds
+from ui.text import md
 from ui.widgets import tiles
 
 current = ui.frame("Build the offer", ":material/construction:")
@@ -62,7 +63,7 @@ for intervention in scenario.interventions:
     bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
     # A stable key keeps the panel the same element when its NPV changes; the panel last edited stays open.
     with st.expander(
-        f"**{intervention.label}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
+        f"**{md(intervention.label)}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
         expanded=ui.last_edited("intervention") == intervention.id,
         key=f"panel-{intervention.id}",
     ):
@@ -114,8 +115,9 @@ for intervention in scenario.interventions:
             + f" ({settings.price_year} prices)."
         )
         st.caption(
-            f"Funded by: {', '.join(f'{library.partners[p].label} {s:.0%}' for p, s in intervention.funded_by.items())}"
-            f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
+            "Funded by: "
+            + ", ".join(f"{md(library.partners[p].label)} {s:.0%}" for p, s in intervention.funded_by.items())
+            + f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
             f"{optimism_bias(scenario, intervention):.0%}"
         )
         if intervention.ratio is not None:
@@ -133,7 +135,7 @@ for intervention in scenario.interventions:
             st.caption(
                 "Benefit split: "
                 + ", ".join(
-                    f"{library.partners[b.partner].label} {b.share:.0%} "
+                    f"{md(library.partners[b.partner].label)} {b.share:.0%} "
                     f"({charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
                     for b in ratio.benefit_split
                 )
@@ -141,7 +143,8 @@ for intervention in scenario.interventions:
         for outcome in intervention.outcomes:
             unit = scenario.unit_costs[outcome.unit_cost]
             st.markdown(
-                f"**Avoids: {unit.label}** ({pounds(unit.value, pence=True)} {unit.unit}, {unit.price_year} prices)"
+                f"**Avoids: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} {md(unit.unit)}, "
+                f"{unit.price_year} prices)"
             )
             oc = {**base, "outcome": outcome.unit_cost}
             name = f"{intervention.id}-{outcome.unit_cost}"

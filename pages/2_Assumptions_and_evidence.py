@@ -6,6 +6,7 @@ import roi
 import ui
 from roi.evidence import effect_rows, load_convention, parameter_table, provenance_counts, unit_cost_table
 from roi.model import number, pounds
+from ui.text import md
 from ui.widgets import read_upload
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
@@ -194,7 +195,7 @@ if dated:
 local = table[(table["provenance"] == "local judgement") & table["used"]]
 if len(local):
     st.warning(
-        "Local judgements in use, with no published source: " + ", ".join(local["label"]), icon=":material/label:"
+        "Local judgements in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
     )
 
 # -- Effects and their evidence ------------------------------------------------------------------------
@@ -291,4 +292,4 @@ with right:
         st.rerun()
 info = state.pop("flash_info", None)
 if info:
-    st.success(info)
+    st.success(md(info))

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from roi import charts
 from roi.model import pounds
+from ui.text import md
 from ui.widgets import chart, export_buttons
 
 current = ui.frame("Savings by partner", ":material/handshake:")
@@ -62,7 +63,7 @@ if partner is not None:
     by_intervention["intervention"] = by_intervention["intervention"].map(
         {i.id: i.label for i in current.scenario.interventions}
     )
-    st.markdown(f"**What {name} receives, by intervention**")
+    st.markdown(f"**What {md(name)} receives, by intervention**")
     st.dataframe(
         by_intervention.rename(
             columns={

@@ -130,14 +130,21 @@ st.subheader("Sensitivity")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tornado and switching values, computed once per scenario for every session (no elements inside)."""
+def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """Tornado and switching values, computed once per scenario for every session (no elements inside),
+    the tornado within the server's time budget; the flag says whether every parameter was tried."""
     scenario_ = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
-    return uncertainty.tornado(scenario_), uncertainty.switching_values(scenario_)
+    table_ = uncertainty.tornado(scenario_, max_seconds=limits.SENSITIVITY_SECONDS)
+    return table_, uncertainty.switching_values(scenario_), bool(table_.attrs.get("complete", True))
 
 
-table, switching = sensitivity(run_key[0])
+table, switching, complete = sensitivity(run_key[0])
 chart(charts.tornado(table, result.totals["npv"]), key="mc-tornado")
+if not complete:
+    st.caption(
+        f"This scenario has many ranged values: the chart shows the {len(table):,} tried within "
+        f"{limits.SENSITIVITY_SECONDS:g} seconds, not all of them."
+    )
 shown = pd.DataFrame(
     {
         "Parameter": switching["parameter"],

@@ -11,6 +11,7 @@ from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
 from roi.schema import VALUE_TYPES
 from ui import claim_state
+from ui.text import md
 
 current = ui.frame("Check a claim", ":material/fact_check:")
 library = current.scenario.library
@@ -68,13 +69,13 @@ with st.container(border=True):
                 state["claim-upload-error"] = str(error)
     if upload is not None and state.get("claim-upload-error"):
         st.error(
-            f"{state['claim-upload-error']} The claim on screen is unchanged.",
+            f"{md(state['claim-upload-error'])} The claim on screen is unchanged.",
             icon=":material/warning:",
         )
 
 error = state.pop("claim_error", None)
 if error:
-    st.error(error, icon=":material/warning:")
+    st.error(md(error), icon=":material/warning:")
 
 claim = state.claim
 bound = claim_state.bound
@@ -344,7 +345,7 @@ claim_state.update_link()
 try:
     check = claims.check_claim(claim, library, claim_state.TYPED, current.scenario)
 except roi.InputError as error:
-    st.error(str(error), icon=":material/warning:")
+    st.error(md(error), icon=":material/warning:")
     st.stop()
 
 st.subheader("The check")
@@ -399,7 +400,7 @@ st.caption(
 if check.flags:
     st.markdown(f"**{len(check.flags)} flag{'s' if len(check.flags) > 1 else ''}**")
     for flag in check.flags:
-        st.warning(flag.message, icon=":material/flag:")
+        st.warning(md(flag.message), icon=":material/flag:")
 else:
     st.success("No flags: the claim reproduces and is adjusted honestly.")
 

@@ -6,6 +6,7 @@ import roi
 import ui
 from roi import charts, compare
 from roi.model import number, pounds
+from ui.text import md
 from ui.widgets import chart
 
 current = ui.frame("Compare scenarios", ":material/compare:")
@@ -16,7 +17,7 @@ cols = st.columns([3, 1])
 save_name = cols[0].text_input("Save the scenario on screen for comparison as", value="My offer", key="compare-name")
 if cols[1].button("Save", width="stretch"):
     state.saved[save_name] = current.spec
-    st.success(f"Saved '{save_name}' for this session.")
+    st.success(f"Saved ‘{md(save_name)}’ for this session.")
 
 options = {"On screen now": current.spec}
 options.update({roi.load_scenario(n).name: ui.shipped_spec(n) for n in roi.shipped_scenarios()})
@@ -58,10 +59,10 @@ if headline["price_year"].nunique() > 1:
 
 chart(charts.scenarios_by_partner(compare.by_partner(results), results[chosen[0]], chosen), key="compare-by-partner")
 
-st.subheader(f"What differs from '{chosen[0]}'")
+st.subheader(f"What differs from ‘{md(chosen[0])}’")
 for other in chosen[1:]:
     table = compare.differences(results[chosen[0]].scenario, results[other].scenario)
-    st.markdown(f"**{other}**: each difference applied alone to '{chosen[0]}', and how far it moves its NPV")
+    st.markdown(f"**{md(other)}**: each difference applied alone to ‘{md(chosen[0])}’, and how far it moves its NPV")
     if table.empty:
         st.caption("No input differs.")
         continue

@@ -10,6 +10,7 @@ import ui
 from roi import charts, deal
 from roi.deal_verb import simulation_for
 from roi.model import pounds
+from ui.text import md
 from ui.widgets import chart, export_buttons
 
 DRAWS, SEED = 2_000, 1
@@ -30,10 +31,10 @@ st.caption(
 )
 
 if applied is not None:
-    st.success(f"Deal applied: **{applied.label}**. Every page and export now shows this funding.")
+    st.success(f"Deal applied: **{md(applied.label)}**. Every page and export now shows this funding.")
     st.button("Undo the deal", key="deal-undo", on_click=lambda: ui.set_spec(base_spec), icon=":material/undo:")
 elif spec.deal is not None:
-    st.warning(f"The deal '{spec.deal.label}' no longer applies: the funding was changed after it was agreed.")
+    st.warning(f"The deal ‘{md(spec.deal.label)}’ no longer applies: the funding was changed after it was agreed.")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -105,10 +106,10 @@ elif rule == "gain_share":
 try:
     proposal = deal.propose(base, rule, simulation=simulation, file="this page", **options)
 except roi.InputError as error:
-    st.error(f"{error}. Nothing has changed.", icon=":material/warning:")
+    st.error(f"{md(error)}. Nothing has changed.", icon=":material/warning:")
     st.stop()
 
-st.subheader(proposal.label)
+st.subheader(md(proposal.label))
 if proposal.shortfall > 0:
     st.warning(
         f"**No split leaves every partner whole in cash:** the offer's cash savings fall "
@@ -118,7 +119,9 @@ if proposal.shortfall > 0:
     with st.expander("Who carries the shortfall under each rule"):
         st.markdown(
             "\n".join(
-                f"- **{name}:** {', '.join(f'{who} {pounds(amount)}' for who, amount in people) or 'nobody'} short"
+                f"- **{md(name)}:** "
+                + md(", ".join(f"{who} {pounds(amount)}" for who, amount in people) or "nobody")
+                + " short"
                 for name, people in proposal.carriers.items()
             )
         )
@@ -128,7 +131,7 @@ else:
     short = proposal.positions[proposal.positions["cash_npv"] < -0.005]
     st.warning(
         "Under this split some partners are short of cash: "
-        + ", ".join(f"{r.label} {pounds(-r.cash_npv)}" for r in short.itertuples())
+        + md(", ".join(f"{r.label} {pounds(-r.cash_npv)}" for r in short.itertuples()))
         + ". A split where nobody loses cash exists: try 'Nobody loses cash'.",
         icon=":material/warning:",
     )

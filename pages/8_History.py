@@ -9,6 +9,7 @@ import store
 import ui
 from roi.model import pounds
 from ui import saved
+from ui.text import md
 
 ui.frame("History", ":material/history:")
 state = st.session_state
@@ -60,7 +61,7 @@ st.caption(
     f"by {store.display_name(document.updated_by)}, {saved.when(document.updated_at)} · you are {document.role}"
 )
 if document.description:
-    st.markdown(document.description)
+    st.markdown(md(document.description))
 
 versions = person.history(document.id)
 st.subheader("Versions")
@@ -92,7 +93,7 @@ if len(numbers) > 1:
     try:
         first, second = person.open(document.id, older), person.open(document.id, newer)
     except ValueError as error:
-        st.error(f"One of these versions no longer passes today's checks: {error}", icon=":material/warning:")
+        st.error(f"One of these versions no longer passes today's checks: {md(error)}", icon=":material/warning:")
     else:
         if document.kind in saved.SCENARIO_KINDS:
             a, b = ui.compute(first.spec), ui.compute(second.spec)
@@ -205,7 +206,7 @@ if document.role == "owner":
                 "Revoke", key=f"revoke-{fingerprint}", on_click=person.revoke, args=(document.id, fingerprint)
             )
 
-    with st.expander(f"Members of {document.workspace_name}"):
+    with st.expander(f"Members of {md(document.workspace_name)}"):
         members = person.members(document.workspace_id)
         st.dataframe(
             [{"Email": store.display_name(m.email), "Role": m.role, "Added": saved.when(m.added_at)} for m in members],

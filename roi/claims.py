@@ -369,15 +369,11 @@ def from_link(text: str, library: Library | None = None) -> ClaimSpec:
 
 
 def find(path_or_name: str | Path) -> Path:
-    """A claim file, or a shipped example claim by name."""
-    path = Path(path_or_name)
-    if path.exists():
-        return path
-    shipped = CLAIMS_DIR / f"{path_or_name}.yaml"
-    if shipped.exists():
-        return shipped
-    names = ", ".join(p.stem for p in sorted(CLAIMS_DIR.glob("*.yaml")))
-    raise InputError(str(path_or_name), "", f"no such file, nor a shipped example claim; shipped: {names}")
+    """A claim file, or a shipped example claim by name (the library's checked path finder: a path
+    too long or with control characters gets a one-line InputError)."""
+    from .library import _find
+
+    return _find(path_or_name, CLAIMS_DIR, "example claim")
 
 
 def load(path_or_name: str | Path, library: Library | None = None) -> ClaimSpec:

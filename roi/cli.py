@@ -10,18 +10,41 @@ import argparse
 import importlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, printable
 from .library import load_library, load_scenario, shipped_scenarios
 from .model import Result, financial_year, pounds, run
 from .summary import range_sentence, reconciliation
 
 EXIT_INPUT_ERROR = 2
+EXIT_FAULT = 1
+# Whole-number options and what each allows, by verb ("*": every verb that has the option).
+BOUNDED_OPTIONS = {
+    "*": {"seed": (0, 2**32 - 1)},
+    "simulate": {"draws": (1, 10_000_000)},
+    "deal": {"draws": (0, 10_000_000)},
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line on stderr (no usage dump) and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INPUT_ERROR, f"error: {printable(message, 300)} (see python -m roi --help)\n")
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    bounds = {**BOUNDED_OPTIONS["*"], **BOUNDED_OPTIONS.get(args.verb, {})}
+    for name, (low, high) in bounds.items():
+        value = getattr(args, name, None)
+        if value is not None and not low <= value <= high:
+            raise InputError(f"--{name}", "", f"{value} is not allowed; give a whole number from {low:,} to {high:,}")
 
 
 def _clean(value: Any) -> Any:
@@ -85,6 +108,7 @@ def run_payload(result: Result) -> dict[str, Any]:
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A plain-text table: first column left-aligned, figures right-aligned."""
+    rows = [[printable(cell, 200) for cell in row] for row in rows]  # a name's escape codes stay text
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
     def render(cells: Sequence[str]) -> str:
@@ -110,7 +134,8 @@ def _print_run(result: Result) -> None:
     totals = result.totals
     settings = result.scenario.settings
     print(
-        f"{result.scenario.name}  (£ at {settings.price_year} prices, {settings.horizon_years}-year horizon, "
+        f"{printable(result.scenario.name, 200)}  (£ at {settings.price_year} prices, "
+        f"{settings.horizon_years}-year horizon, "
         f"{settings.programme_years} programme year(s))\n"
     )
     headline = [
@@ -239,7 +264,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m roi", description="Prevention ROI model.")
+    parser = _Parser(prog="python -m roi", description="Prevention ROI model.")
     verbs = parser.add_subparsers(dest="verb", required=True)
     run_parser = verbs.add_parser("run", help="run a scenario file or a shipped scenario name")
     run_parser.add_argument("file")
@@ -274,10 +299,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_options(args)
         args.handler(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     except BrokenPipeError:
         return 0
+    except (KeyboardInterrupt, MemoryError) as exc:
+        print(f"error: stopped ({type(exc).__name__})", file=sys.stderr)
+        return EXIT_FAULT
+    except Exception as exc:  # a fault of ours, not the user's: one line, no traceback (ROI_DEBUG=1 shows it)
+        if os.environ.get("ROI_DEBUG"):
+            raise
+        file = printable(getattr(args, "file", "") or args.verb)
+        print(f"error: {file}: unexpected {type(exc).__name__}; please report it", file=sys.stderr)
+        return EXIT_FAULT
     return 0

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
+
+# Characters that would break a one-line message or act on a terminal or page: C0 and C1 controls
+# (newline, ESC of ANSI sequences, NEL), line and paragraph separators, bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: Any, limit: int = 80) -> str:
+    """``value`` as one line of visible text: control characters shown as escapes (``\\x1b``),
+    cut to ``limit`` characters. For echoing a user's file name or value in a message."""
+    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+    return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
 
 
 class InputError(ValueError):
@@ -16,6 +28,8 @@ class InputError(ValueError):
     """
 
     def __init__(self, file: str, field: str, problem: str) -> None:
+        file, field = printable(file, 120), printable(field, 200)
+        problem = printable(problem, 2_000)
         self.file = file
         self.field = field
         self.problem = problem
@@ -57,6 +71,7 @@ _ALLOWED = {
     "cases_per_year": "a number of cases, 0 to 10,000,000",
     "quantity_per_case": "a quantity, 0 to 1,000,000",
     "value_per_pound": "pounds per £1, above 0 and at most 1,000",
+    "period_weeks": "weeks, from 1 to 520",
 }
 
 
@@ -91,5 +106,8 @@ def from_validation_error(err: ValidationError, file: str, prefix: str = "", lim
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print (Python refuses past 4,300 digits)
+        return "a number too long to show"
+    return printable(text, 60)

@@ -292,6 +292,20 @@ def _shown(value: Any, kind: str) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def cell_text(value: object) -> str:
+    """Text for a spreadsheet cell that no spreadsheet reads as a formula: a leading = + - @ (or tab,
+    carriage return) gets an apostrophe in front, as OWASP advises against CSV and formula injection.
+    A lone "-" (an empty value shown as a dash) is left as it is."""
+    text = str(value)
+    if text == "-" or _PLAIN_NUMBER.fullmatch(text):  # a dash or a signed number is never a formula
+        return text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _sheet(
     book: xlsxwriter.Workbook,
     name: str,
@@ -306,7 +320,7 @@ def _sheet(
     sheet = book.add_worksheet(name)
     start = 0
     if note:
-        sheet.write(0, 0, note, formats["note"])
+        sheet.write_string(0, 0, cell_text(note), formats["note"])
         start = 2
     for col, column in enumerate(frame.columns):
         values = frame[column]
@@ -314,7 +328,7 @@ def _sheet(
         row_kinds = given if isinstance(given, list) else [given or _kind(column, values, {})] * len(values)
         kind = row_kinds[0] if row_kinds else "text"
         title = header(column)
-        sheet.write(start, col, title, formats["header"])
+        sheet.write_string(start, col, cell_text(title), formats["header"])
         widths = [min(len(title), 28)]
         for row, value in enumerate(values, start=start + 1):
             kind = row_kinds[row - start - 1]
@@ -337,7 +351,7 @@ def _sheet(
                 sheet.write_number(row, col, float(value), formats[kind])
                 widths.append(len(_shown(float(value), kind)))
             else:
-                text = str(value)
+                text = cell_text(value)
                 sheet.write_string(row, col, text, formats["wrap"] if len(text) > 60 else formats["text"])
                 widths.append(min(len(text), 60))
         sheet.set_column(col, col, max(8, min(60, max(widths) + 2)))
@@ -426,12 +440,14 @@ def workbook(result: Result, document: str | None = None) -> bytes:
     formats = _formats(book)
 
     sheet = book.add_worksheet("Headline")
-    sheet.write(
+    sheet.write_string(  # text, never a formula, whatever the scenario's name
         0,
         0,
-        f"{scenario.name}{f' ({document})' if document else ''}. Pounds at {settings.price_year} prices; "
-        f"{settings.programme_years} programme year(s) from {financial_year(settings.first_year)}; "
-        f"{settings.horizon_years}-year horizon; present values.",
+        cell_text(
+            f"{scenario.name}{f' ({document})' if document else ''}. Pounds at {settings.price_year} prices; "
+            f"{settings.programme_years} programme year(s) from {financial_year(settings.first_year)}; "
+            f"{settings.horizon_years}-year horizon; present values."
+        ),
         formats["note"],
     )
     sheet.write(2, 0, "Measure", formats["header"])
@@ -546,7 +562,10 @@ def workbook(result: Result, document: str | None = None) -> bytes:
 
 def results_csv(result: Result) -> str:
     """The by-partner table as CSV."""
-    return result.by_partner().to_csv(index=False)
+    table = result.by_partner()
+    text_columns = [c for c in table.columns if table[c].dtype == object]
+    table[text_columns] = table[text_columns].map(lambda v: v if v is None else cell_text(v))
+    return table.to_csv(index=False)
 
 
 # -- The board pack --------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ is never written to: a user's changes are overrides in a scenario.
 from __future__ import annotations
 
 import functools
+import os
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import InputError, from_validation_error
+from . import limits
+from .errors import InputError, from_validation_error, printable
 from .schema import (
     FISCAL_VALUE_TYPES,
     INTERVENTION_RANGED,
@@ -38,16 +42,111 @@ from .schema import (
 ASSUMPTIONS_DIR = Path(__file__).resolve().parent.parent / "assumptions"
 SCENARIOS_DIR = ASSUMPTIONS_DIR / "scenarios"
 CLAIMS_DIR = ASSUMPTIONS_DIR / "claims"
-MAX_FILE_BYTES = 1_000_000
-MAX_ELEMENTS = 200_000
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
+MAX_ELEMENTS = limits.MAX_YAML_ELEMENTS
 
 
 # --------------------------------------------------------------------------------------------
 # Reading YAML safely
 
+try:  # libyaml parses; the composer below (Python) counts every node as it is built
+    from yaml._yaml import CParser as _Parser
 
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML would silently keep the last one)."""
+    def _parser_init(loader: Any, stream: str) -> None:
+        _Parser.__init__(loader, stream)
+
+except ImportError:  # pragma: no cover - PyYAML without libyaml: the pure-Python reader and parser
+
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        pass
+
+    def _parser_init(loader: Any, stream: str) -> None:
+        yaml.reader.Reader.__init__(loader, stream)
+        yaml.scanner.Scanner.__init__(loader)
+        yaml.parser.Parser.__init__(loader)
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.1's implicit types, but numbers only in decimal and of bounded length.
+
+    Hexadecimal, octal, binary and sexagesimal (``1:20:30``) forms are read as text, so no number
+    is converted at a cost that grows with its length; ``=`` is text too.
+    """
+
+
+for _first, _resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        if _tag in (
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:null",
+            "tag:yaml.org,2002:merge",
+            "tag:yaml.org,2002:timestamp",
+        ):
+            _Resolver.add_implicit_resolver(_tag, _regexp, [_first])
+_DIGITS = limits.MAX_NUMBER_DIGITS
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(rf"^[-+]?(?:0|[1-9][0-9_]{{0,{_DIGITS}}})$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        rf"""^(?:[-+]?(?:[0-9][0-9_]{{0,{_DIGITS}}}(?:\.[0-9_]{{0,{_DIGITS}}})?|\.[0-9_]{{1,{_DIGITS}}})
+        (?:[eE][-+]?[0-9]{{1,3}})?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+class _StrictSafeLoader(_Parser, yaml.composer.Composer, yaml.constructor.SafeConstructor, _Resolver):
+    """A safe loader that refuses what could stall or fool a reader.
+
+    Refused: duplicate keys (PyYAML would keep the last), explicit tags (``!!bool``, ``!!python/...``,
+    ``!custom``), nesting deeper than ``limits.MAX_YAML_DEPTH``, and more than
+    ``limits.MAX_YAML_ELEMENTS`` nodes, counted while the document is composed (so a huge list
+    stops early) and again with every alias and merge key expanded (so a "billion laughs" or a
+    merge-key bomb stops before it is built).
+    """
+
+    def __init__(self, stream: str) -> None:
+        _parser_init(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self._nodes = 0
+        self._depth = 0
+
+    # libyaml's parser also brings a composer in C; the Python one below counts nodes.
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if not isinstance(event, yaml.AliasEvent):
+            self._nodes += 1
+            if self._nodes > limits.MAX_YAML_ELEMENTS:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {limits.MAX_YAML_ELEMENTS:,} elements", event.start_mark
+                )
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!"):
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"tags such as {printable(tag.replace('tag:yaml.org,2002:', '!!'), 40)} are not allowed",
+                    event.start_mark,
+                )
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {limits.MAX_YAML_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -62,33 +161,61 @@ class _StrictSafeLoader(yaml.SafeLoader):
                     None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
                 ) from exc
             if duplicate:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{printable(key, 40)}'", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-def _count_elements(data: Any) -> int:
-    """Elements a document expands to, counting shared (aliased) nodes each time they are used."""
-    memo: dict[int, int] = {}
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes the document expands to, counting an aliased node (or a merged mapping) at every use."""
+    sizes: dict[int, int] = {}
+    building: set[int] = set()
 
-    def count(obj: Any) -> int:
-        if isinstance(obj, dict):
-            children: Iterable[Any] = list(obj.keys()) + list(obj.values())
-        elif isinstance(obj, list):
-            children = obj
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in building:
+            raise yaml.composer.ComposerError(None, None, "an alias refers to itself", node.start_mark)
+        building.add(key)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
         else:
-            return 1
-        key = id(obj)
-        if key not in memo:
-            memo[key] = 0  # a self-referencing alias counts once rather than looping
-            memo[key] = 1 + sum(count(child) for child in children)
-        return memo[key]
+            total = 1
+        building.discard(key)
+        sizes[key] = total
+        return total
 
-    return count(data)
+    return size(root)
+
+
+def _load(text: str) -> Any:
+    loader = _StrictSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        expanded = _expanded_size(node)
+        if expanded > limits.MAX_YAML_ELEMENTS:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"expands to {expanded:,} elements through aliases or merge keys; "
+                f"the limit is {limits.MAX_YAML_ELEMENTS:,}",
+                node.start_mark,
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str | bytes, file: str) -> Any:
-    """Parse YAML text safely: size limit, UTF-8, no tags that build objects, no duplicate keys."""
+    """Parse YAML text safely: size limit, UTF-8, bounded elements and nesting, decimal numbers,
+    no tags, no duplicate keys. Any problem is an InputError naming the file and, where known, the line."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
             raise InputError(file, "", f"file is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MB)")
@@ -99,32 +226,52 @@ def parse_yaml(text: str | bytes, file: str) -> Any:
     if len(text) > MAX_FILE_BYTES:
         raise InputError(file, "", f"file is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,} (1 MB)")
     try:
-        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
         raise InputError(file, where, f"not valid YAML: {problem}") from exc
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
-        raise InputError(file, "", f"not valid YAML: {type(exc).__name__}") from exc
-    try:
-        elements = _count_elements(data)
     except RecursionError as exc:
         raise InputError(file, "", "nested too deeply to be an assumption file") from exc
-    if elements > MAX_ELEMENTS:
-        raise InputError(file, "", f"expands to {elements:,} elements; the limit is {MAX_ELEMENTS:,}")
-    return data
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError) as exc:
+        raise InputError(file, "", f"not valid YAML: {type(exc).__name__}") from exc
+
+
+def _checked_path(path_or_name: str | Path) -> Path:
+    """The path, if it is one a person could mean: no control characters, not longer than Linux allows."""
+    text = str(path_or_name)
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise InputError(printable(text), "", "the file name contains control characters (a newline, tab or escape)")
+    if len(text) > limits.MAX_PATH_CHARS or any(
+        len(part.encode("utf-8", "surrogateescape")) > limits.MAX_PATH_PART_BYTES for part in Path(text).parts
+    ):
+        raise InputError(printable(text), "", "the path is too long")
+    return Path(text)
 
 
 def read_yaml(path: Path | str) -> Any:
-    """Read a YAML file from disk with the same safety rules as an upload."""
-    path = Path(path)
+    """Read a YAML file from disk with the same safety rules as an upload. Only a regular file is
+    read: a named pipe, device or directory is refused without waiting on it."""
+    path = _checked_path(path)
+    name = printable(path.name)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with path.open("rb") as handle:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(name, "", f"cannot read the file: {exc.strerror or type(exc).__name__}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise InputError(name, "", "not a regular file (a folder, device or named pipe); give a YAML file")
+        if getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise InputError(path.name, "", f"cannot read the file: {exc.strerror or exc}") from exc
-    return parse_yaml(raw, path.name)
+        raise InputError(name, "", f"cannot read the file: {exc.strerror or type(exc).__name__}") from exc
+    finally:
+        os.close(descriptor)
+    return parse_yaml(raw, name)
 
 
 def validate(model: type[BaseModel], data: Any, file: str, prefix: str = "") -> Any:
@@ -584,33 +731,113 @@ def shipped_scenarios() -> dict[str, Path]:
 
 
 def _find(path_or_name: str | Path, folder: Path, kind: str) -> Path:
-    path = Path(path_or_name)
-    if path.exists():
-        return path
-    shipped = folder / f"{path_or_name}.yaml"
-    if shipped.exists():
-        return shipped
+    path = _checked_path(path_or_name)
+    try:
+        if path.exists():
+            return path
+        shipped = folder / f"{path_or_name}.yaml"
+        if shipped.parent == folder and shipped.exists():
+            return shipped
+    except OSError as exc:
+        raise InputError(
+            printable(path_or_name), "", f"cannot read the file: {exc.strerror or type(exc).__name__}"
+        ) from exc
     names = ", ".join(p.stem for p in sorted(folder.glob("*.yaml")))
-    raise InputError(str(path_or_name), "", f"no such file, nor a shipped {kind}; shipped: {names}")
+    raise InputError(printable(path_or_name), "", f"no such file, nor a shipped {kind}; shipped: {names}")
 
 
 def parse_scenario(text: str | bytes, file: str = "scenario", library: Library | None = None) -> Scenario:
     """Parse and resolve a scenario from YAML text (an upload, a shared link)."""
-    spec = validate(ScenarioSpec, parse_yaml(text, file), file)
+    spec = check_size(validate(ScenarioSpec, parse_yaml(text, file), file), file)
     return resolve(spec, library, file)
 
 
 def load_scenario(path_or_name: str | Path, library: Library | None = None) -> Scenario:
     """Load a scenario file, or a shipped scenario by name (``district_offer``)."""
     path = _find(path_or_name, SCENARIOS_DIR, "scenario")
-    spec = validate(ScenarioSpec, read_yaml(path), path.name)
-    return resolve(spec, library, path.name)
+    spec = check_size(validate(ScenarioSpec, read_yaml(path), printable(path.name)), printable(path.name))
+    return resolve(spec, library, printable(path.name))
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """SafeDumper whose text keeps every character on a round trip: a string holding a line break
+    YAML would fold (NEL U+0085, U+2028, U+2029), a carriage return or a byte-order mark is written
+    double-quoted, where those are escaped."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(c in "\x85\u2028\u2029\ufeff\r" for c in text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_SpecDumper.add_representer(str, _represent_text)
 
 
 def dump_spec(spec: BaseModel) -> str:
     """YAML text of a scenario or claim spec, without unset or default fields; reloads identically."""
     data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _elements(data: Any) -> int:
+    if isinstance(data, dict):
+        return 1 + sum(1 + _elements(v) for v in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_elements(v) for v in data)
+    return 1
+
+
+def _texts(data: Any) -> Iterable[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key)
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
+    elif isinstance(data, str):
+        yield data
+
+
+def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
+    """Refuse a scenario larger than the app can serve and write back (``roi.limits``): outcomes per
+    intervention, unit-cost overrides, ranged parameters, the length of any text, and the YAML the
+    app would write for it (under the upload limit, so what the app writes it can read back)."""
+    for i, choice in enumerate(spec.interventions):
+        if choice.outcomes is not None and len(choice.outcomes) > limits.MAX_OUTCOMES_PER_INTERVENTION:
+            raise InputError(
+                file,
+                f"interventions[{i}].outcomes",
+                f"{len(choice.outcomes):,} outcomes; at most {limits.MAX_OUTCOMES_PER_INTERVENTION} per intervention",
+            )
+    if len(spec.unit_costs) > limits.MAX_UNIT_COST_OVERRIDES:
+        raise InputError(
+            file, "unit_costs", f"{len(spec.unit_costs):,} unit costs; at most {limits.MAX_UNIT_COST_OVERRIDES}"
+        )
+    ranged = sum(1 for cost in spec.unit_costs.values() if cost.low is not None or cost.high is not None)
+    for choice in spec.interventions:
+        ranged += len(choice.ranges or {})
+        ranged += sum(len(outcome.ranges or {}) for outcome in choice.outcomes or ())
+    if ranged > limits.MAX_RANGED_PARAMETERS:
+        raise InputError(
+            file, "ranges", f"{ranged:,} ranged parameters; at most {limits.MAX_RANGED_PARAMETERS} in a scenario"
+        )
+    data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    longest = max((len(text) for text in _texts(data)), default=0)
+    if longest > limits.MAX_TEXT_CHARS:
+        raise InputError(file, "", f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
+    elements = _elements(data)
+    if elements > limits.MAX_YAML_ELEMENTS // 2:
+        raise InputError(
+            file, "", f"{elements:,} elements; a scenario may have at most {limits.MAX_YAML_ELEMENTS // 2:,}"
+        )
+    # Only a large scenario can come near the upload limit (YAML is at most a few times its compact
+    # JSON, through indentation and quoting): measure what it writes then.
+    if len(spec.model_dump_json(exclude_none=True, exclude_defaults=True)) > MAX_FILE_BYTES // 4:
+        size = len(dump_spec(spec).encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise InputError(file, "", f"it would be {size:,} bytes as YAML; the limit is {MAX_FILE_BYTES:,} (1 MB)")
+    return spec
 
 
 def save_scenario(scenario: Scenario | ScenarioSpec, path: str | Path) -> Path:

@@ -658,7 +658,7 @@ class ClaimSpec(Frozen):
 
     claim: str = Field(min_length=1, max_length=200)
     claimed_saving: Money
-    period_weeks: float | None = Field(default=None, gt=0, le=520, description="the period the claim covers")
+    period_weeks: float | None = Field(default=None, ge=1, le=520, description="weeks the claim covers, 1 to 520")
     price_year: Year | None = None
     deadweight_applied: bool = False
     attribution_applied: bool = False

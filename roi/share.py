@@ -1,21 +1,25 @@
-"""Shareable links: a scenario spec packed into one URL query parameter, and unpacked safely."""
+"""Shareable links: a scenario (or claim) spec packed into one URL query parameter, and unpacked safely."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+import re
 import zlib
 from typing import Any
 
 from pydantic import BaseModel
 
+from . import limits
 from .errors import InputError
-from .library import MAX_FILE_BYTES, validate
+from .library import MAX_FILE_BYTES, check_size, validate
 from .schema import ScenarioSpec
 
 MAX_LINK_CHARS = 16_000
 SOURCE = "shared link"
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_DAMAGED = "the link is damaged or incomplete; ask for it again"
 
 
 def encode(spec: BaseModel) -> str:
@@ -27,21 +31,57 @@ def encode(spec: BaseModel) -> str:
 
 def decode(text: str) -> ScenarioSpec:
     """The spec in a shared link; any problem is an InputError, never an exception of another kind."""
-    return validate(ScenarioSpec, unpack(text, "s"), SOURCE)
+    return check_size(validate(ScenarioSpec, unpack(text, "s"), SOURCE), SOURCE)
+
+
+def _hooks(param: str) -> dict[str, Any]:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise InputError(SOURCE, param, f"{_DAMAGED} (a field appears twice)")
+            data[key] = value
+        return data
+
+    def number(text: str) -> float:
+        if len(text) > limits.MAX_NUMBER_DIGITS + 8:
+            raise InputError(SOURCE, param, f"{_DAMAGED} (a number too long to be a figure)")
+        return float(text)
+
+    def integer(text: str) -> int:
+        if len(text) > limits.MAX_NUMBER_DIGITS:
+            raise InputError(SOURCE, param, f"{_DAMAGED} (a number too long to be a figure)")
+        return int(text)
+
+    def constant(name: str) -> None:
+        raise InputError(SOURCE, param, f"{_DAMAGED} (a number that is not finite: {name})")
+
+    return {"object_pairs_hook": no_duplicates, "parse_float": number, "parse_int": integer, "parse_constant": constant}
 
 
 def unpack(text: str, param: str) -> Any:
-    """The data packed by :func:`encode` into the link parameter ``param``, not yet validated."""
+    """The data packed by :func:`encode` into the link parameter ``param``, not yet validated.
+
+    Strict: the text must be exactly what :func:`encode` writes (canonical base64url of one complete
+    zlib stream of JSON), so a link missing its last character, or with anything after it, or with
+    a field given twice, is refused rather than half-read.
+    """
     if len(text) > MAX_LINK_CHARS:
         raise InputError(SOURCE, param, f"the link is {len(text):,} characters; the limit is {MAX_LINK_CHARS:,}")
+    if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise InputError(SOURCE, param, _DAMAGED)
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=") != text:
+            raise InputError(SOURCE, param, _DAMAGED)  # stray bits in the last character
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, MAX_FILE_BYTES)
         if inflater.unconsumed_tail:
             raise InputError(SOURCE, param, "the link expands beyond 1 MB")
-        return json.loads(raw.decode("utf-8"))
+        if not inflater.eof or inflater.unused_data:
+            raise InputError(SOURCE, param, _DAMAGED)  # cut short, or something after its end
+        return json.loads(raw.decode("utf-8"), **_hooks(param))
     except InputError:
         raise
     except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(SOURCE, param, "the link is damaged or incomplete; ask for it again") from exc
+        raise InputError(SOURCE, param, _DAMAGED) from exc

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from roi import claims
 from roi.schema import ClaimSpec
+from ui.text import md  # the page shows messages escaped for Markdown
 
 from .test_pages import APP, TIMEOUT, metric, start
 
@@ -70,9 +71,9 @@ def test_an_uploaded_claim_with_a_typo_lists_the_valid_ids_and_keeps_the_claim()
     at.file_uploader(key="claim-upload").upload("trust-claim.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
     at.run()
     assert not at.exception
-    message = next(e.value for e in at.error if "trust-claim.yaml" in e.value)
-    assert "savings[0].partner" in message and "Did you mean 'nhs_acute'?" in message
-    assert "county_asc" in message and "nhs_primary_care" in message  # the valid ids
+    message = next(e.value for e in at.error if md("trust-claim.yaml") in e.value)  # shown escaped
+    assert md("savings[0].partner") in message and md("Did you mean 'nhs_acute'?") in message
+    assert md("county_asc") in message and md("nhs_primary_care") in message  # the valid ids
     assert "unchanged" in message
     assert at.session_state["claim"] == before
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi import deal, export, share
+from ui.text import md  # the page shows user text escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -42,7 +43,7 @@ def test_applying_cash_break_even_on_the_page_shows_everywhere_and_undo_restores
 
     at.switch_page("app.py").run()
     funded = next(m.value for m in at.markdown if m.value.startswith("As funded"))
-    assert f"County adult social care {county}" in funded and "Deal applied:" in funded
+    assert md(f"County adult social care {county}") in funded and md("Deal applied:") in funded
 
     at.switch_page("pages/3_Savings_by_partner.py").run()
     table = at.dataframe[0].value

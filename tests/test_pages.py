@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.edit import apply
+from ui.text import md  # error boxes show user text escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -87,7 +88,7 @@ def test_an_impossible_setting_is_refused_and_the_last_good_state_stays():
     before = at.session_state["spec"]
     at.number_input(key="g0-programme").set_value(25).run()  # more programme years than the 10-year horizon
     assert at.session_state["spec"] == before
-    assert any("programme_years" in e.value and "must not exceed" in e.value for e in at.error)
+    assert any(md("programme_years") in e.value and md("must not exceed") in e.value for e in at.error)
     assert at.number_input(key="g0-programme").value == 3
 
 
@@ -118,7 +119,9 @@ def test_invalid_yaml_upload_shows_the_error_and_keeps_the_scenario():
         b"    outcomes: [{unit_cost: residential_care_year, deadweight: 1.7}]\n"
     )
     at.file_uploader(key="upload-0").upload("bad.yaml", bad, "application/x-yaml").run()
-    assert any("bad.yaml: interventions[0].outcomes[0].deadweight" in e.value and "0 to 1" in e.value for e in at.error)
+    assert any(
+        md("bad.yaml: interventions[0].outcomes[0].deadweight") in e.value and "0 to 1" in e.value for e in at.error
+    )
     assert at.session_state["spec"] == before
     assert not at.exception
 
@@ -216,5 +219,5 @@ def test_an_upload_over_one_megabyte_is_refused_and_nothing_changes():
     at.switch_page("pages/2_Assumptions_and_evidence.py").run()
     before = at.session_state["spec"]
     at.file_uploader(key="upload-0").upload("huge.yaml", b"#" * 1_000_001, "application/x-yaml").run()
-    assert any("huge.yaml" in e.value and "the limit is 1 MB" in e.value for e in at.error)
+    assert any(md("huge.yaml") in e.value and "the limit is 1 MB" in e.value for e in at.error)
     assert at.session_state["spec"] == before and not at.exception

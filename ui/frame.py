@@ -20,6 +20,7 @@ from roi.schema import ScenarioSpec
 from ui.widgets import page_style
 
 from . import saved
+from .text import md
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = "district_offer"
@@ -280,7 +281,7 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     _sidebar()
     error = st.session_state.pop("flash_error", None)
     if error:
-        st.error(f"That change was not applied: {error}", icon=":material/warning:")
+        st.error(f"That change was not applied: {md(error)}", icon=":material/warning:")
     saved.page_banner()
     _update_link()
     spec = st.session_state.spec

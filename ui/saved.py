@@ -17,6 +17,7 @@ import store
 from roi import compare
 from roi.schema import ScenarioSpec
 from store import LOCAL_USER, Store, StoreError, UserStore
+from ui.text import md
 
 FAILURE_RECHECK_SECONDS = 30
 
@@ -331,7 +332,7 @@ def _who() -> None:
     if sign_in_configured():
         email = signed_in_email()
         if email:
-            st.caption(f":material/account_circle: Signed in as {email}")
+            st.caption(f":material/account_circle: Signed in as {md(email)}")
             st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
         elif st.user.get("is_logged_in"):
             st.warning(
@@ -374,10 +375,10 @@ def _save_controls(state: Any, person: UserStore) -> None:
     is_open = doc is not None and state.base_name == DOC_PREFIX + doc.id
     if is_open:
         origin = "read-only link" if doc.shared_token else doc.workspace
-        st.caption(f":material/history: Version {doc.version} by {doc.author}, {doc.saved_at} ({origin})")
+        st.caption(f":material/history: Version {doc.version} by {md(doc.author)}, {doc.saved_at} ({md(origin)})")
     with st.popover("Save", icon=":material/save:", width="stretch"):
         if is_open and doc.can_edit:
-            st.markdown(f"**Save '{doc.name}'** as version {doc.version + 1}")
+            st.markdown(f"**Save ‘{md(doc.name)}’** as version {doc.version + 1}")
             st.text_input("What changed, and why (one line)", key="save-message", max_chars=500)
             st.button("Save", on_click=_save, key="save-button", type="primary", width="stretch")
             st.divider()

@@ -10,6 +10,8 @@ import streamlit as st
 import roi
 from roi.model import pounds
 
+from .text import md
+
 STYLE = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 
 
@@ -103,10 +105,7 @@ def partner_table(result: roi.Result) -> None:
             "Capacity freed": [pounds(r["capacity_freed"]) if r["fiscal_body"] else "-" for r in rows],
             "Cash position": [pounds(r["cash_position"]) for r in rows],
             "Pays back (own)": [
-                payback_text(result, r["payback_year"])
-                if r["puts_in"] > 0.5
-                else "Pays nothing"
-                for r in rows
+                payback_text(result, r["payback_year"]) if r["puts_in"] > 0.5 else "Pays nothing" for r in rows
             ],
         }
     )
@@ -172,10 +171,10 @@ def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an Upl
     if upload is None:
         return None
     if upload.size > MAX_FILE_BYTES:
-        st.error(f"{upload.name}: the file is {upload.size:,} bytes; the limit is 1 MB. {unchanged}")
+        st.error(f"{md(upload.name)}: the file is {upload.size:,} bytes; the limit is 1 MB. {unchanged}")
         return None
     try:
         return parse(upload.getvalue(), upload.name)
     except roi.InputError as error:
-        st.error(f"{error}. {unchanged}", icon=":material/warning:")
+        st.error(f"{md(error)}. {unchanged}", icon=":material/warning:")
         return None
