@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
+from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = "pages/1_Build_the_offer.py"
@@ -23,7 +24,7 @@ def on_build_page() -> AppTest:
 
 
 def panel(at: AppTest, label: str):  # noqa: ANN201 - an AppTest expander
-    return next(e for e in at.expander if e.label.startswith(f"**{label}**"))
+    return next(e for e in at.expander if e.label.startswith(f"**{md(label)}**"))  # labels are escaped
 
 
 def field_key(at: AppTest, name: str) -> str:
@@ -50,7 +51,9 @@ def test_a_negative_entry_is_refused_with_a_message_and_never_flipped():
     shown = at.number_input(key=key).value
     at.number_input(key=key).set_value(-5).run()
     assert at.session_state["spec"] == before
-    assert any("not applied" in e.value and "cost_per_case" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("not applied" in e.value and md("cost_per_case") in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
     assert at.number_input(key=key).value == shown  # the last good value, not 5
 
 
