@@ -98,11 +98,16 @@ tiles[3].metric(
     pounds(result.totals["npv"]),
     help="The deterministic result. It differs from the median where ranges are lopsided.",
 )
-if npv["p50"] is not None and npv["p50"] < result.totals["npv"] * 0.8:
-    st.info(
-        "The median is well below the central estimate: several central values sit at the top of their ranges "
-        "(for example the toolkit's assumption that every adaptation avoids a full year of residential care)."
+# Where the central estimate stands among these draws, flagged when it is outside P25-P75.
+position = roi.position_in(result.totals["npv"], summary["draws"]["npv"].to_numpy())
+sentence = roi.summary.range_sentence(result, summary["draws"]["npv"].to_numpy())
+if position["central_outside_iqr"]:
+    st.warning(
+        sentence + " Some central values sit near the end of their ranges: check them on Assumptions and evidence.",
+        icon=":material/warning:",
     )
+else:
+    st.caption(sentence)
 
 draws_frame = summary["draws"]
 left, right = st.columns(2)

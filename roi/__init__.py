@@ -23,7 +23,7 @@ from .library import (
     save_scenario,
     shipped_scenarios,
 )
-from .model import Result, financial_year, pounds, run
+from .model import Result, financial_year, position_in, pounds, run
 from .uncertainty import Simulation, simulate
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "load_scenario",
     "parse_claim",
     "parse_scenario",
+    "position_in",
     "pounds",
     "resolve",
     "run",

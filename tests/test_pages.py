@@ -163,6 +163,12 @@ def test_uncertainty_page_states_the_probability_of_payback_in_words():
     assert f"In {sim.prob_payback:.0%} of 10,000 simulations" in sentence
     assert metric(at, "NPV, P50 (median)") == roi.pounds(sim.percentiles()["npv"]["p50"])
     assert len(at.get("vega_lite_chart")) == 4
+    # Where the central estimate stands among the same draws, computed, never a canned remark.
+    position = roi.position_in(roi.run(roi.load_scenario("district_offer")).totals["npv"], sim.npv)
+    stands = [c.value for c in at.caption] + [w.value for w in at.warning]
+    ordinal = roi.summary.ordinal(round(position["central_percentile"]))
+    assert any(f"sits at the {ordinal} percentile" in text for text in stands)
+    assert not any("full year of residential care" in text for text in stands + [i.value for i in at.info])
 
 
 def test_check_a_claim_page_shows_claimed_recomputed_and_adjusted_with_flags():
