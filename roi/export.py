@@ -30,6 +30,7 @@ from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, plain, plain_citation, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
+from .summary import partner_positions
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -73,35 +74,6 @@ def offer_table(result: Result) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _cash_received(result: Result) -> pd.Series:
-    cash = result.benefits[result.benefits["value_type"] == "fiscal_cashable"]
-    return cash.groupby("partner")["pv"].sum()
-
-
-def partner_positions(result: Result) -> pd.DataFrame:
-    """Each partner's position in cash and in capacity, present values: what it pays, the cash it
-    stops spending, the capacity it frees (non-cashable), its cash position (cash less what it pays)
-    and its payback years. Cash is always the ``fiscal_cashable`` rows."""
-    table = result.by_partner()
-    cash = _cash_received(result).reindex(table["partner"], fill_value=0.0).to_numpy()
-    out = pd.DataFrame(
-        {
-            "partner": table["partner"],
-            "label": table["label"],
-            "fiscal_body": table["fiscal_body"],
-            "pv_costs": table["pv_costs"],
-            "cash": cash,
-            "capacity": table["pv_fiscal_non_cashable"],
-            "other_value": table["pv_economic"] + table["pv_social"],
-        }
-    )
-    out["cash_npv"] = table["cash_npv"] if "cash_npv" in table else out["cash"] - out["pv_costs"]
-    out["fiscal_npv"] = table["fiscal_npv"]
-    out["cash_payback_year"] = table["cash_payback_year"] if "cash_payback_year" in table else None
-    out["payback_year"] = table["payback_year"] if "payback_year" in table else None
-    return out
 
 
 def _range(values: np.ndarray | None) -> tuple[float | None, float | None]:

@@ -87,27 +87,26 @@ def local_example_count(result: Result) -> tuple[int, int]:
     return sum(s.local_example for s in sources), len(sources)
 
 
-def partner_positions(result: Result) -> list[dict[str, object]]:
-    """What each partner puts in and gets back, present values: one dict per partner that pays or
-    receives anything, in the library's order. Public bodies only get cash and capacity; the rest
-    (individuals, the wider economy) show their economic and social value."""
-    rows = []
-    for r in result.by_partner().itertuples():
-        rows.append(
-            {
-                "partner": r.partner,
-                "label": r.label,
-                "fiscal_body": bool(r.fiscal_body),
-                "puts_in": float(r.pv_costs),
-                "cash_back": float(r.pv_fiscal_cashable),
-                "capacity_freed": float(r.pv_fiscal_non_cashable),
-                "other_value": float(r.pv_economic + r.pv_social),
-                "cash_position": float(r.cash_npv),
-                "payback_year": None if r.payback_year is pd.NA else int(r.payback_year),
-                "cash_payback_year": None if r.cash_payback_year is pd.NA else int(r.cash_payback_year),
-            }
-        )
-    return rows
+def partner_positions(result: Result) -> pd.DataFrame:
+    """Each partner's position, present values: what it pays (``pv_costs``), the cash it stops
+    spending (``cash``, the fiscal cashable savings), the capacity it frees (``capacity``), economic
+    and social value (``other_value``), its cash and fiscal NPV and its own payback years."""
+    table = result.by_partner()
+    return pd.DataFrame(
+        {
+            "partner": table["partner"],
+            "label": table["label"],
+            "fiscal_body": table["fiscal_body"],
+            "pv_costs": table["pv_costs"],
+            "cash": table["pv_fiscal_cashable"],
+            "capacity": table["pv_fiscal_non_cashable"],
+            "other_value": table["pv_economic"] + table["pv_social"],
+            "cash_npv": table["cash_npv"],
+            "fiscal_npv": table["fiscal_npv"],
+            "cash_payback_year": table["cash_payback_year"],
+            "payback_year": table["payback_year"],
+        }
+    )
 
 
 def reconciliation(result: Result) -> str:

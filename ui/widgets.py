@@ -92,20 +92,22 @@ def partner_table(result: roi.Result) -> None:
     """Each partner's position in a small table: puts in, cash back, capacity freed, cash position."""
     import pandas as pd
 
-    rows = [
-        r
-        for r in roi.summary.partner_positions(result)
-        if max(abs(r[k]) for k in ("puts_in", "cash_back", "capacity_freed", "other_value")) > 0.5
-    ]
+    rows = roi.summary.partner_positions(result)
+    rows = rows[rows[["pv_costs", "cash", "capacity", "other_value"]].abs().max(axis=1) > 0.5]
     table = pd.DataFrame(
         {
-            "Partner": [r["label"] for r in rows],
-            "Puts in": [pounds(r["puts_in"]) for r in rows],
-            "Cash back": [pounds(r["cash_back"]) if r["fiscal_body"] else "-" for r in rows],
-            "Capacity freed": [pounds(r["capacity_freed"]) if r["fiscal_body"] else "-" for r in rows],
-            "Cash position": [pounds(r["cash_position"]) for r in rows],
+            "Partner": rows["label"],
+            "Puts in": rows["pv_costs"].map(pounds),
+            "Cash back": [
+                pounds(v) if public else "-" for v, public in zip(rows["cash"], rows["fiscal_body"], strict=True)
+            ],
+            "Capacity freed": [
+                pounds(v) if public else "-" for v, public in zip(rows["capacity"], rows["fiscal_body"], strict=True)
+            ],
+            "Cash position": rows["cash_npv"].map(pounds),
             "Pays back (own)": [
-                payback_text(result, r["payback_year"]) if r["puts_in"] > 0.5 else "Pays nothing" for r in rows
+                payback_text(result, None if pd.isna(year) else int(year)) if paid > 0.5 else "Pays nothing"
+                for year, paid in zip(rows["payback_year"], rows["pv_costs"], strict=True)
             ],
         }
     )
