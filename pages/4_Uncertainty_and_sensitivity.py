@@ -135,21 +135,18 @@ st.subheader("Sensitivity")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Tornado and switching values, computed once per scenario for every session (no elements inside),
-    the tornado within the server's time budget; the flag says whether every parameter was tried."""
+    both within the server's time budget; the note says how far they got if it was spent."""
     scenario_ = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
-    table_ = uncertainty.tornado(scenario_, max_seconds=limits.SENSITIVITY_SECONDS)
-    return table_, uncertainty.switching_values(scenario_), bool(table_.attrs.get("complete", True))
+    table_, switching_ = uncertainty.sensitivity_tables(scenario_, max_seconds=limits.SENSITIVITY_SECONDS)
+    return table_, switching_, uncertainty.stopped_note(switching_)
 
 
-table, switching, complete = sensitivity(run_key[0])
+table, switching, note = sensitivity(run_key[0])
 chart(charts.tornado(table, result.totals["npv"]), key="mc-tornado")
-if not complete:
-    st.caption(
-        f"This scenario has many ranged values: the chart shows the {len(table):,} tried within "
-        f"{limits.SENSITIVITY_SECONDS:g} seconds, not all of them."
-    )
+if note:
+    st.caption(note)
 shown = pd.DataFrame(
     {
         "Parameter": switching["parameter"],

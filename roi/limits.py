@@ -34,7 +34,7 @@ HEAVY_DRAWS = 100_000  # from here on: a progress bar, a Stop button, and one su
 HEAVY_JOBS_AT_ONCE = 1  # large simulations running at once on the whole server (2 cores)
 # Draws x (ranged parameters + cash-flow rows x years): about 30 s of one core for the largest run.
 MAX_SIMULATION_CELLS = 1_000_000_000
-SENSITIVITY_SECONDS = 5.0  # the tornado's time budget on the server (switching values are bounded by parameters)
+SENSITIVITY_SECONDS = 5.0  # the tornado and switching values together, on the server (the command line: 30 s)
 
 
 def cells_per_draw(scenario: Scenario) -> int:

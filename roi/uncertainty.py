@@ -370,19 +370,21 @@ def tornado(scenario: Scenario, max_seconds: float | None = None) -> pd.DataFram
     the swing in NPV (largest first). A parameter with a zero-width range has zero swing.
 
     Work is batched by intervention; with ``max_seconds`` the table stops growing once that budget
-    is spent, and ``attrs['complete']`` says whether every parameter was tried."""
+    is spent (so it returns within the budget and one batch; the first batch always runs).
+    ``attrs`` say how far it got: ``complete`` (every parameter tried), ``checked`` and ``total``
+    parameters, and ``seconds`` taken; :func:`stopped_note` puts them in words."""
     columns = ["parameter", "key", "central", "low", "high", "npv_low", "npv_high", "swing"]
+    started = time.perf_counter()
     uncertain = parameters(scenario)
     if not uncertain:
         table = pd.DataFrame(columns=columns)
-        table.attrs["complete"] = True
+        _progress(table, 0, 0, time.perf_counter() - started, max_seconds)
         return table
     one_way = _OneWay(scenario)
-    started = time.perf_counter()
     done: list[tuple[Parameter, np.ndarray]] = []
     batch = max(1, 4_000 // max(1, len(scenario.interventions)))
     for first in range(0, len(uncertain), batch):
-        if max_seconds is not None and time.perf_counter() - started > max_seconds:
+        if done and _spent(started, max_seconds):  # the first batch always runs
             break
         moves = [(p, np.array([p.low, p.high])) for p in uncertain[first : first + batch]]
         done += list(zip([p for p, _ in moves], one_way.many(moves), strict=True))
@@ -400,8 +402,43 @@ def tornado(scenario: Scenario, max_seconds: float | None = None) -> pd.DataFram
     )
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     table = table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    table.attrs["complete"] = len(done) == len(uncertain)
+    _progress(table, len(done), len(uncertain), time.perf_counter() - started, max_seconds)
     return table
+
+
+def _spent(started: float, max_seconds: float | None) -> bool:
+    return max_seconds is not None and time.perf_counter() - started > max_seconds
+
+
+def _progress(
+    table: pd.DataFrame, checked: int, total: int, seconds: float, max_seconds: float | None, sought: int | None = None
+) -> None:
+    """Record on a sensitivity table how far its work got (see :func:`stopped_note`)."""
+    sought = len(table) if sought is None else sought
+    table.attrs.update(
+        {
+            "complete": checked == total and sought == len(table),
+            "checked": checked,
+            "total": total,
+            "sought": sought,
+            "seconds": seconds,
+            "max_seconds": max_seconds,
+        }
+    )
+
+
+def stopped_note(table: pd.DataFrame) -> str:
+    """An honest note for a tornado or switching-values table cut short by its time budget
+    ("Stopped after 5.0 s: 1,234 of 11,523 ranged inputs checked ..."), or "" for a complete one."""
+    attrs = table.attrs
+    if attrs.get("complete", True):
+        return ""
+    note = f"Stopped after {attrs['seconds']:,.1f} s: {attrs['checked']:,} of {attrs['total']:,} ranged inputs checked."
+    if attrs["checked"] < attrs["total"]:
+        note += " The inputs that matter most are ranked among those checked only."
+    if attrs["sought"] < len(table):
+        note += f" Switching values were sought for {attrs['sought']:,} of the {len(table):,} inputs shown."
+    return note
 
 
 def domain(parameter: Parameter) -> tuple[float, float]:
@@ -427,20 +464,51 @@ def where_it_breaks_even(parameter: Parameter, value: float | None) -> str:
     return "above its high"
 
 
-def switching_values(scenario: Scenario, top: int = 5, iterations: int = 8, grid: int = 41) -> pd.DataFrame:
+NOT_SOUGHT = "not sought: the time budget was spent"
+TORNADO_SHARE = 0.8  # of a shared time budget, the most the tornado may use (see sensitivity_tables)
+
+
+def switching_values(
+    scenario: Scenario,
+    top: int = 5,
+    iterations: int = 8,
+    grid: int = 41,
+    max_seconds: float | None = None,
+    ranked: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """For the ``top`` parameters by swing: the value at which NPV would be zero with the rest
     central, searched over the parameter's whole valid domain (see :func:`domain`), nearest to its
     central value; None where no value in the domain breaks even. ``where`` says how far outside
-    the parameter's range the value lies."""
+    the parameter's range the value lies.
+
+    ``ranked`` is a tornado table of this scenario already computed (else one is computed). With
+    ``max_seconds`` the work stops once that budget is spent, within one parameter's search (the
+    first, which matters most, is always sought): the tornado (when computed here) gets at most
+    TORNADO_SHARE of it, and a parameter not reached is listed with no value and ``where`` saying
+    so. ``attrs`` say how far it got, as on :func:`tornado` (``checked`` and ``total``: inputs the
+    ranking tried; ``sought``: rows searched), and :func:`stopped_note` puts them in words."""
     columns = ["parameter", "key", "central", "low", "high", "switching_value", "where"]
-    ranked = tornado(scenario).head(top)
+    started = time.perf_counter()
+    if ranked is None:
+        ranked = tornado(scenario, None if max_seconds is None else max_seconds * TORNADO_SHARE)
+        before = 0.0  # the ranking's time is within this call's
+    else:
+        before = float(ranked.attrs.get("seconds", 0.0))
+    checked = int(ranked.attrs.get("checked", len(ranked)))
+    total = int(ranked.attrs.get("total", len(ranked)))
     by_key = {".".join(p.key): p for p in parameters(scenario)}
-    chosen = [by_key[k] for k in ranked["key"]]
+    chosen = [by_key[k] for k in ranked.head(top)["key"]]
     if not chosen:
-        return pd.DataFrame(columns=columns)
+        table = pd.DataFrame(columns=columns)
+        _progress(table, checked, total, before + time.perf_counter() - started, max_seconds)
+        return table
     one_way = _OneWay(scenario)
     found: list[float | None] = []
+    sought = 0
     for parameter in chosen:
+        if sought and _spent(started, max_seconds):  # the input that matters most is always sought
+            break
+        sought += 1
         low, high = domain(parameter)
         points = np.unique(np.concatenate([np.linspace(low, high, grid), [parameter.central]]))
         npv = one_way.npv_at(parameter, points)
@@ -463,7 +531,10 @@ def switching_values(scenario: Scenario, top: int = 5, iterations: int = 8, grid
             j = int(flip[0]) if flip.size else 16
             a, b = inner[max(j - 1, 0)], inner[j]
         found.append(float((a + b) / 2))
-    return pd.DataFrame(
+    where = [where_it_breaks_even(p, v) for p, v in zip(chosen, found, strict=False)]
+    found += [None] * (len(chosen) - sought)
+    where += [NOT_SOUGHT] * (len(chosen) - sought)
+    table = pd.DataFrame(
         {
             "parameter": [p.label for p in chosen],
             "key": [".".join(p.key) for p in chosen],
@@ -471,10 +542,24 @@ def switching_values(scenario: Scenario, top: int = 5, iterations: int = 8, grid
             "low": [p.low for p in chosen],
             "high": [p.high for p in chosen],
             "switching_value": found,
-            "where": [where_it_breaks_even(p, v) for p, v in zip(chosen, found, strict=True)],
+            "where": where,
         },
         columns=columns,
     )
+    _progress(table, checked, total, before + time.perf_counter() - started, max_seconds, sought)
+    return table
+
+
+def sensitivity_tables(
+    scenario: Scenario, top: int = 5, max_seconds: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tornado and the switching values of its ``top`` parameters, within one time budget: the
+    tornado gets at most TORNADO_SHARE of ``max_seconds``, the switching values what is left (see
+    :func:`stopped_note` for the words to show when either was cut short)."""
+    started = time.perf_counter()
+    table = tornado(scenario, None if max_seconds is None else max_seconds * TORNADO_SHARE)
+    left = None if max_seconds is None else max(0.0, max_seconds - (time.perf_counter() - started))
+    return table, switching_values(scenario, top, max_seconds=left, ranked=table)
 
 
 def with_parameter(scenario: Scenario, key: str, value: float) -> float:
@@ -500,7 +585,9 @@ __all__ = [
     "Simulation",
     "collapse_ranges",
     "parameters",
+    "sensitivity_tables",
     "simulate",
+    "stopped_note",
     "switching_values",
     "tornado",
     "with_parameter",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -41,9 +42,14 @@ def simulate_payload(sim: uncertainty.Simulation) -> dict[str, Any]:
     )
 
 
-def sensitivity_payload(scenario) -> dict[str, Any]:  # noqa: ANN001 - a roi.Scenario
-    tornado = uncertainty.tornado(scenario)
-    switching = uncertainty.switching_values(scenario)
+DEFAULT_SENSITIVITY_SECONDS = 30.0  # the `sensitivity` verb's time budget unless --max-seconds says otherwise
+MAX_SENSITIVITY_SECONDS = 86_400.0
+
+
+def sensitivity_payload(scenario, max_seconds: float | None = None) -> dict[str, Any]:  # noqa: ANN001 - a roi.Scenario
+    """The `sensitivity --json` document: the tornado and switching values, and whether the time
+    budget let them finish (``complete``; ``checked`` of ``total`` ranged inputs; ``note`` if not)."""
+    tornado, switching = uncertainty.sensitivity_tables(scenario, max_seconds=max_seconds)
     return _clean(
         {
             "scenario": scenario.name,
@@ -51,6 +57,10 @@ def sensitivity_payload(scenario) -> dict[str, Any]:  # noqa: ANN001 - a roi.Sce
             "switching_values": switching[["parameter", "central", "low", "high", "switching_value", "where"]].to_dict(
                 orient="records"
             ),
+            "complete": bool(switching.attrs["complete"]),
+            "checked": switching.attrs["checked"],
+            "total": switching.attrs["total"],
+            "note": uncertainty.stopped_note(switching),
         }
     )
 
@@ -85,8 +95,17 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
+    if not (math.isfinite(args.max_seconds) and 0 < args.max_seconds <= MAX_SENSITIVITY_SECONDS):
+        from .errors import InputError
+
+        raise InputError(
+            "--max-seconds",
+            "",
+            f"{args.max_seconds:g} is not allowed; give a number of seconds above 0 and at most "
+            f"{MAX_SENSITIVITY_SECONDS:,.0f}",
+        )
     scenario = load_scenario(args.file)
-    payload = sensitivity_payload(scenario)
+    payload = sensitivity_payload(scenario, args.max_seconds)
     if args.json:
         print(json.dumps(payload, indent=2))
         return
@@ -122,6 +141,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
             ],
         )
     )
+    if payload["note"]:
+        print(f"\nNote: {payload['note']}")
 
 
 @register
@@ -136,6 +157,13 @@ def _register_uncertainty(verbs: Any) -> None:
     sens = verbs.add_parser("sensitivity", help="one-way sensitivity (tornado) and switching values")
     sens.add_argument("file")
     sens.add_argument("--json", action="store_true")
+    sens.add_argument(
+        "--max-seconds",
+        type=float,
+        default=DEFAULT_SENSITIVITY_SECONDS,
+        metavar="S",
+        help=f"stop after about S seconds and say how far it got (default {DEFAULT_SENSITIVITY_SECONDS:g})",
+    )
     sens.set_defaults(handler=cmd_sensitivity)
 
 
