@@ -18,10 +18,12 @@ st.title("History")
 person = saved.user()
 opened, reason = saved.open_store()
 if opened is None:
-    st.warning(f"Saved work is unavailable: {reason}. The shipped examples still work.", icon=":material/cloud_off:")
+    st.warning(
+        f"Saved work is unavailable: {md(reason)}. The shipped examples still work.", icon=":material/cloud_off:"
+    )
     st.stop()
 if person is None and state.get("store-lost"):
-    st.warning(f"Saved work is unavailable: {state['store-lost']}.", icon=":material/cloud_off:")
+    st.warning(f"Saved work is unavailable: {md(state['store-lost'])}.", icon=":material/cloud_off:")
     st.stop()
 if person is None:
     st.info("Sign in (in the sidebar) to see your workspaces' saved work.", icon=":material/login:")
@@ -31,7 +33,7 @@ show_archived = st.toggle("Include archived documents", key="history-archived")
 try:
     documents = person.documents(include_archived=show_archived)
 except store.StoreError as error:
-    st.warning(f"Saved work is unavailable: {error}. The shipped examples still work.", icon=":material/cloud_off:")
+    st.warning(f"Saved work is unavailable: {md(error)}. The shipped examples still work.", icon=":material/cloud_off:")
     st.stop()
 if not documents:
     st.info(
@@ -57,8 +59,8 @@ def label(document_id: str) -> str:
 
 document = by_id[st.selectbox("Document", list(by_id), format_func=label, key="history-doc")]
 st.caption(
-    f"{document.kind.capitalize()} in **{document.workspace_name}** · {document.head} version(s) · last saved "
-    f"by {store.display_name(document.updated_by)}, {saved.when(document.updated_at)} · you are {document.role}"
+    f"{document.kind.capitalize()} in **{md(document.workspace_name)}** · {document.head} version(s) · last saved "
+    f"by {md(store.display_name(document.updated_by))}, {saved.when(document.updated_at)} · you are {document.role}"
 )
 if document.description:
     st.markdown(md(document.description))
@@ -201,7 +203,7 @@ if document.role == "owner":
             st.code(f"?share={made}", language=None)
         for fingerprint, made_at, made_by in person.shares(document.id):
             row = st.columns([3, 1])
-            row[0].caption(f"Link {fingerprint}… made by {store.display_name(made_by)}, {saved.when(made_at)}")
+            row[0].caption(f"Link {md(fingerprint)}… made by {md(store.display_name(made_by))}, {saved.when(made_at)}")
             row[1].button(
                 "Revoke", key=f"revoke-{fingerprint}", on_click=person.revoke, args=(document.id, fingerprint)
             )

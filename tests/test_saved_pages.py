@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from store import Store
+from ui.text import md  # messages quoting names and emails are shown escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -59,7 +60,7 @@ def test_local_mode_says_so_and_an_officer_saves_versions_and_sees_the_history(d
     at = start()
     assert "Local mode" in texts(at.sidebar.caption)
     save_as(at, "Offer to the ICB, v3", "First cut for the ICB")
-    assert "Saved as 'Offer to the ICB, v3', version 1" in texts(at.success)
+    assert md("Saved as 'Offer to the ICB, v3', version 1") in texts(at.success)  # shown escaped
     assert at.title[0].value == "Offer to the ICB, v3"
     assert at.query_params["v"] in ("1", ["1"])
 
@@ -99,7 +100,7 @@ def test_a_colleague_opens_it_the_next_day_and_two_saves_from_one_version_lose_n
     set_cases(colleague, 50)
     save(colleague, "Colleague's change")
     warning = texts(colleague.warning)
-    assert "newer version (2" in warning and "Nothing was saved" in warning
+    assert md("newer version (2") in warning and "Nothing was saved" in warning
     assert any("cases per year" in str(v) for v in colleague.dataframe[-1].value["Input"])
     colleague.button(key="save-on-top").click().run()
     assert "version 3" in texts(colleague.success)
@@ -197,7 +198,7 @@ def test_an_owner_adds_a_member_by_email_and_changes_their_role_on_the_history_p
     at.text_input(key="member-email").set_value("Colleague@ICB.nhs.uk")
     at.selectbox(key="member-role").select("viewer")
     at.button(key="member-set").click().run()
-    assert "colleague@icb.nhs.uk is now a viewer" in texts(at.success).lower()
+    assert md("colleague@icb.nhs.uk is now a viewer") in texts(at.success).lower()
     at.text_input(key="member-email").set_value("not an email")
     at.button(key="member-set").click().run()
     assert "not an email address" in texts(at.error)

@@ -356,18 +356,18 @@ def _save_panel() -> None:
     state = st.session_state
     opened, reason = open_store()
     if opened is None:
-        st.warning(f"Saving is off: {reason}. The shipped examples still work.", icon=":material/cloud_off:")
+        st.warning(f"Saving is off: {md(reason)}. The shipped examples still work.", icon=":material/cloud_off:")
         return
     person = user()
     if person is None:
         lost = state.get("store-lost")
         if lost:
-            st.warning(f"Saving is off: {lost}. The shipped examples still work.", icon=":material/cloud_off:")
+            st.warning(f"Saving is off: {md(lost)}. The shipped examples still work.", icon=":material/cloud_off:")
         return
     try:
         _save_controls(state, person)
     except StoreError as error:
-        st.warning(f"Saving is off: {error}. The shipped examples still work.", icon=":material/cloud_off:")
+        st.warning(f"Saving is off: {md(error)}. The shipped examples still work.", icon=":material/cloud_off:")
 
 
 def _save_controls(state: Any, person: UserStore) -> None:
@@ -402,14 +402,15 @@ def _save_controls(state: Any, person: UserStore) -> None:
 
 
 def page_banner() -> None:
-    """Messages about saving, shown at the top of every page: done, refused, or met a newer version."""
+    """Messages about saving, shown at the top of every page: done, refused, or met a newer version.
+    Each is plain text that quotes names, messages and emails people typed, so it is shown escaped."""
     state = st.session_state
     done = state.pop("flash_saved_success", None)
     if done:
-        st.success(done, icon=":material/check_circle:")
+        st.success(md(done), icon=":material/check_circle:")
     refused = state.pop("flash_saved_error", None)
     if refused:
-        st.error(refused, icon=":material/warning:")
+        st.error(md(refused), icon=":material/warning:")
     conflict = state.get("conflict")
     doc = state.get("doc")
     if conflict and doc is not None and conflict["id"] == doc.id:
@@ -422,7 +423,7 @@ def page_banner() -> None:
 def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
     from roi.model import pounds
 
-    st.warning(conflict["text"], icon=":material/sync_problem:")
+    st.warning(md(conflict["text"]), icon=":material/sync_problem:")
     person = user()
     try:
         theirs = person.open(doc.id, conflict["head"])
