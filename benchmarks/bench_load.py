@@ -44,6 +44,7 @@ class Page:
     exceptions: int = 0
     messages: list[str] = field(default_factory=list)
     expanders: list[str] = field(default_factory=list)
+    expander_ids: list[str] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)
 
 
@@ -73,6 +74,7 @@ class Session:
             elif kind == "delta" and forward.delta.WhichOneof("type") == "add_block":
                 if forward.delta.add_block.WhichOneof("type") == "expandable":
                     page.expanders.append(forward.delta.add_block.expandable.label)
+                    page.expander_ids.append(forward.delta.add_block.expandable.id)
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
                 inner = element.WhichOneof("type")
@@ -104,6 +106,13 @@ def number(widget_id: str, value: float) -> WidgetState:
     return state
 
 
+def flag(widget_id: str, value: bool) -> WidgetState:
+    """A checkbox, toggle or expander (open or closed)."""
+    state = WidgetState(id=widget_id)
+    state.bool_value = value
+    return state
+
+
 def choice(widget_id: str, shown: str) -> WidgetState:
     """A selectbox set to the option shown as ``shown``."""
     state = WidgetState(id=widget_id)
@@ -125,6 +134,7 @@ async def editor(url: str, person: int, edits: int, times: list[float], errors: 
     session = await open_session(url)
     build = session.page_hash("build")
     _, page = await session.rerun(build)
+    _, page = await session.rerun(build, [flag(page.expander_ids[0], True)])  # open the first panel
     cases = widget(page, "g0-dfg_adaptation-cases")
     shown = page.expanders[0]
     done = 0

@@ -55,151 +55,167 @@ with st.columns([1, 3])[0]:
         help="Cases per year follow the published rates per 100,000 people; a volume you type yourself stays.",
     )
 
+
 # -- Each intervention ---------------------------------------------------------------------------------
+def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model intervention
+    """The inputs of one intervention: drawn only while its panel is open, so an edit reruns one
+    panel's dozen widgets rather than every panel's (each widget costs the server time)."""
+    base = {"intervention": intervention.id}
+    # Costs are shown, and typed, at the scenario's price year: the value a user types is taken at
+    # that year, so the label says so from the start (the library's figure is uprated to it).
+    factor = scenario.uprating_factor(intervention.price_year)
+    cases_key = ui.key(f"{intervention.id}-cases")
+    if st.session_state.get(cases_key) not in (None, float(intervention.cases_per_year)):
+        st.session_state[cases_key] = float(intervention.cases_per_year)  # the population changed it
+    cols = st.columns(3)
+    with cols[0]:
+        field(
+            "Cases per year",
+            f"{intervention.id}-cases",
+            float(intervention.cases_per_year),
+            {**base, "field": "cases_per_year"},
+            step=10.0,
+            format="%.0f",
+        )
+    with cols[1]:
+        field(
+            f"Cost per case (£, {settings.price_year} prices)",
+            f"{intervention.id}-cost",
+            float(round(intervention.cost_per_case * factor)),
+            {**base, "field": "cost_per_case"},
+            step=50.0,
+            format="%.0f",
+            help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
+        )
+    with cols[2]:
+        field(
+            f"Fixed cost per year (£, {settings.price_year} prices)",
+            f"{intervention.id}-fixed",
+            float(round(intervention.fixed_cost_per_year * factor)),
+            {**base, "field": "fixed_cost_per_year"},
+            step=1000.0,
+            format="%.0f",
+            help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
+        )
+    st.caption(
+        f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
+        f"{pounds(intervention.cost_per_case * factor)} a case"
+        + (
+            f", plus {pounds(intervention.fixed_cost_per_year * factor)} a year"
+            if intervention.fixed_cost_per_year
+            else ""
+        )
+        + f" ({settings.price_year} prices)."
+    )
+    st.caption(
+        "Funded by: "
+        + ", ".join(f"{md(library.partners[p].label)} {s:.0%}" for p, s in intervention.funded_by.items())
+        + f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
+        f"{optimism_bias(scenario, intervention):.0%}"
+    )
+    if intervention.ratio is not None:
+        ratio = intervention.ratio
+        field(
+            "£ of benefit per £1 spent (published ratio)",
+            f"{intervention.id}-ratio",
+            float(ratio.value_per_pound),
+            {**base, "field": "value_per_pound"},
+            min_value=0.01,
+            max_value=1000.0,
+            step=0.25,
+            format="%.2f",
+        )
+        st.caption(
+            "Benefit split: "
+            + ", ".join(
+                f"{md(library.partners[b.partner].label)} {b.share:.0%} "
+                f"({charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
+                for b in ratio.benefit_split
+            )
+        )
+    for outcome in intervention.outcomes:
+        unit = scenario.unit_costs[outcome.unit_cost]
+        st.markdown(
+            f"**Avoids: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} {md(unit.unit)}, "
+            f"{unit.price_year} prices)"
+        )
+        oc = {**base, "outcome": outcome.unit_cost}
+        name = f"{intervention.id}-{outcome.unit_cost}"
+        cols = st.columns(5)
+        with cols[0]:
+            field(
+                "Quantity avoided per case",
+                f"{name}-q",
+                float(outcome.quantity_per_case),
+                {**oc, "field": "quantity_per_case"},
+                step=0.05,
+                format="%.3f",
+            )
+        with cols[1]:
+            slider(
+                "Deadweight",
+                f"{name}-dw",
+                float(outcome.deadweight),
+                {**oc, "field": "deadweight"},
+                min_value=0.0,
+                max_value=1.0,
+                step=0.05,
+                help="Share that would have happened anyway.",
+            )
+        with cols[2]:
+            slider(
+                "Attribution",
+                f"{name}-at",
+                float(outcome.attribution),
+                {**oc, "field": "attribution"},
+                min_value=0.0,
+                max_value=1.0,
+                step=0.05,
+                help="Share of the change due to this intervention.",
+            )
+        with cols[3]:
+            field(
+                "Lasts (years)",
+                f"{name}-dur",
+                outcome.duration_years,
+                {**oc, "field": "duration_years"},
+                min_value=1,
+                max_value=60,
+                step=1,
+            )
+        with cols[4]:
+            slider(
+                "Drop-off a year",
+                f"{name}-drop",
+                float(outcome.drop_off),
+                {**oc, "field": "drop_off"},
+                min_value=0.0,
+                max_value=1.0,
+                step=0.05,
+            )
+
+
 by_intervention = result.by_intervention().set_index("intervention")
+opened = st.session_state.setdefault("open-panels", set())  # panels this person has open
 for intervention in scenario.interventions:
     row = by_intervention.loc[intervention.id]
     badge = " · ratio-based" if intervention.ratio_based else ""
     bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
-    # A stable key keeps the panel the same element when its NPV changes; the panel last edited stays open.
-    with st.expander(
+    # The panel remembers whether it is open, and a closed panel's inputs are not drawn (opening it
+    # reruns the page). Its NPV is in its label, so an edit makes it a new element: it starts in the
+    # state this page last saw it in.
+    panel = st.expander(
         f"**{md(intervention.label)}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
-        expanded=ui.last_edited("intervention") == intervention.id,
+        expanded=intervention.id in opened,
         key=f"panel-{intervention.id}",
-    ):
-        base = {"intervention": intervention.id}
-        # Costs are shown, and typed, at the scenario's price year: the value a user types is taken at
-        # that year, so the label says so from the start (the library's figure is uprated to it).
-        factor = scenario.uprating_factor(intervention.price_year)
-        cases_key = ui.key(f"{intervention.id}-cases")
-        if st.session_state.get(cases_key) not in (None, float(intervention.cases_per_year)):
-            st.session_state[cases_key] = float(intervention.cases_per_year)  # the population changed it
-        cols = st.columns(3)
-        with cols[0]:
-            field(
-                "Cases per year",
-                f"{intervention.id}-cases",
-                float(intervention.cases_per_year),
-                {**base, "field": "cases_per_year"},
-                step=10.0,
-                format="%.0f",
-            )
-        with cols[1]:
-            field(
-                f"Cost per case (£, {settings.price_year} prices)",
-                f"{intervention.id}-cost",
-                float(round(intervention.cost_per_case * factor)),
-                {**base, "field": "cost_per_case"},
-                step=50.0,
-                format="%.0f",
-                help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
-            )
-        with cols[2]:
-            field(
-                f"Fixed cost per year (£, {settings.price_year} prices)",
-                f"{intervention.id}-fixed",
-                float(round(intervention.fixed_cost_per_year * factor)),
-                {**base, "field": "fixed_cost_per_year"},
-                step=1000.0,
-                format="%.0f",
-                help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
-            )
-        st.caption(
-            f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
-            f"{pounds(intervention.cost_per_case * factor)} a case"
-            + (
-                f", plus {pounds(intervention.fixed_cost_per_year * factor)} a year"
-                if intervention.fixed_cost_per_year
-                else ""
-            )
-            + f" ({settings.price_year} prices)."
-        )
-        st.caption(
-            "Funded by: "
-            + ", ".join(f"{md(library.partners[p].label)} {s:.0%}" for p, s in intervention.funded_by.items())
-            + f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
-            f"{optimism_bias(scenario, intervention):.0%}"
-        )
-        if intervention.ratio is not None:
-            ratio = intervention.ratio
-            field(
-                "£ of benefit per £1 spent (published ratio)",
-                f"{intervention.id}-ratio",
-                float(ratio.value_per_pound),
-                {**base, "field": "value_per_pound"},
-                min_value=0.01,
-                max_value=1000.0,
-                step=0.25,
-                format="%.2f",
-            )
-            st.caption(
-                "Benefit split: "
-                + ", ".join(
-                    f"{md(library.partners[b.partner].label)} {b.share:.0%} "
-                    f"({charts.VALUE_TYPE_LABELS[b.value_type].lower()})"
-                    for b in ratio.benefit_split
-                )
-            )
-        for outcome in intervention.outcomes:
-            unit = scenario.unit_costs[outcome.unit_cost]
-            st.markdown(
-                f"**Avoids: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} {md(unit.unit)}, "
-                f"{unit.price_year} prices)"
-            )
-            oc = {**base, "outcome": outcome.unit_cost}
-            name = f"{intervention.id}-{outcome.unit_cost}"
-            cols = st.columns(5)
-            with cols[0]:
-                field(
-                    "Quantity avoided per case",
-                    f"{name}-q",
-                    float(outcome.quantity_per_case),
-                    {**oc, "field": "quantity_per_case"},
-                    step=0.05,
-                    format="%.3f",
-                )
-            with cols[1]:
-                slider(
-                    "Deadweight",
-                    f"{name}-dw",
-                    float(outcome.deadweight),
-                    {**oc, "field": "deadweight"},
-                    min_value=0.0,
-                    max_value=1.0,
-                    step=0.05,
-                    help="Share that would have happened anyway.",
-                )
-            with cols[2]:
-                slider(
-                    "Attribution",
-                    f"{name}-at",
-                    float(outcome.attribution),
-                    {**oc, "field": "attribution"},
-                    min_value=0.0,
-                    max_value=1.0,
-                    step=0.05,
-                    help="Share of the change due to this intervention.",
-                )
-            with cols[3]:
-                field(
-                    "Lasts (years)",
-                    f"{name}-dur",
-                    outcome.duration_years,
-                    {**oc, "field": "duration_years"},
-                    min_value=1,
-                    max_value=60,
-                    step=1,
-                )
-            with cols[4]:
-                slider(
-                    "Drop-off a year",
-                    f"{name}-drop",
-                    float(outcome.drop_off),
-                    {**oc, "field": "drop_off"},
-                    min_value=0.0,
-                    max_value=1.0,
-                    step=0.05,
-                )
+        on_change="rerun",
+    )
+    if panel.open:
+        opened.add(intervention.id)
+        with panel:
+            inputs(intervention)
+    else:
+        opened.discard(intervention.id)
 
 # -- Appraisal settings -------------------------------------------------------------------------------
 st.subheader("Appraisal settings")

@@ -30,6 +30,14 @@ def scenario_from(data: dict[str, Any]) -> roi.Scenario:
     return roi.resolve(ScenarioSpec.model_validate(data))
 
 
+def open_panels(at: Any, *interventions: str) -> Any:
+    """Open intervention panels on Build the offer, as a person clicking them would (a closed panel's
+    inputs are not drawn), and rerun the page."""
+    for intervention in interventions:
+        at.session_state[f"panel-{intervention}"] = True
+    return at.run()
+
+
 @pytest.fixture(scope="session")
 def library() -> roi.Library:
     return roi.load_library()

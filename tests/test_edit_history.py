@@ -10,15 +10,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
+from tests.conftest import open_panels
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = "pages/1_Build_the_offer.py"
 
 
-def on_build_page() -> AppTest:
+def on_build_page(*opened: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page(BUILD).run()
+    open_panels(at, *(opened or ("dfg_adaptation",)))
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -32,10 +34,21 @@ def field_key(at: AppTest, name: str) -> str:
     return f"g{at.session_state['generation']}-{name}"
 
 
+def test_panels_start_closed_and_a_closed_panel_draws_no_inputs():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(BUILD).run()
+    assert not any(e.proto.expanded for e in at.expander)
+    assert not [w for w in at.number_input if "dfg_adaptation" in w.key]
+    open_panels(at, "dfg_adaptation")
+    assert panel(at, "Disabled facilities grant (DFG) adaptations").proto.expanded
+    assert [w for w in at.number_input if "dfg_adaptation" in w.key]
+    assert not [w for w in at.number_input if "handyperson" in w.key]
+
+
 def test_an_edit_keeps_its_panel_open_and_the_others_closed():
     at = on_build_page()
     dfg = "Disabled facilities grant (DFG) adaptations"
-    assert not panel(at, dfg).proto.expanded
+    assert panel(at, dfg).proto.expanded
     at.number_input(key=field_key(at, "dfg_adaptation-cases")).set_value(250).run()
     assert not at.exception
     assert panel(at, dfg).proto.expanded  # the NPV in its label changed, and it is still open
@@ -74,7 +87,7 @@ def test_cost_labels_name_the_scenario_price_year_that_a_typed_value_is_taken_in
 
 
 def test_undo_and_redo_step_back_and_forth_through_three_edits_exactly():
-    at = on_build_page()
+    at = on_build_page("dfg_adaptation", "handyperson")
     states = [at.session_state["spec"]]
     edits = [("dfg_adaptation-cases", 150), ("dfg_adaptation-cost", 5000), ("handyperson-cases", 700)]
     for name, value in edits:

@@ -14,7 +14,7 @@ from roi import edit, uncertainty
 from roi.evidence import parameter_table, provenance_counts, unit_cost_table
 from roi.export import workbook
 
-from .conftest import scenario_from
+from .conftest import open_panels, scenario_from
 
 NO_ADJUSTMENTS = {"deadweight": 0, "displacement": 0, "attribution": 1, "drop_off": 0}
 
@@ -209,7 +209,7 @@ def _app():  # noqa: ANN202
 
 def test_the_population_field_moves_every_volume_that_follows_a_published_rate():
     at = _app()
-    at.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
     at.number_input(key="g0-population").set_value(200_000).run()
     assert not at.exception
     spec = at.session_state["spec"]

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from roi import share
 from roi.schema import ScenarioSpec
+from tests.conftest import open_panels
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +74,7 @@ def test_overview_notes_escape_intervention_labels(linked):
 
 def test_build_the_offer_expander_labels_and_avoids_lines_escape_labels(linked):
     linked.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(linked, *(i.id for i in roi.resolve(hostile_spec()).interventions))  # every panel's inputs
     assert any(md(f"{EVIL} dfg_adaptation") in e.label for e in linked.expander)
     assert any(m.value.startswith(f"**Avoids: {md(EVIL)}**") for m in linked.markdown)
     assert_nothing_raw(linked)

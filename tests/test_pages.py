@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.edit import apply
+from tests.conftest import open_panels
 from ui.text import md  # error boxes show user text escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def test_overview_shows_the_model_figures_and_the_plain_sentence():
 
 def test_changing_cases_on_build_the_offer_moves_the_overview_npv_by_what_roi_gives():
     at = start()
-    at.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
     at.number_input(key="g0-dfg_adaptation-cases").set_value(250).run()
     assert not at.exception
     at.switch_page("app.py").run()
@@ -75,7 +76,7 @@ def test_changing_cases_on_build_the_offer_moves_the_overview_npv_by_what_roi_gi
 
 def test_a_deadweight_slider_moves_the_result():
     at = start()
-    at.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
     before = metric(at, "Net present value")
     at.slider(key="g0-dfg_adaptation-residential_care_week-dw").set_value(0.7).run()
     assert metric(at, "Net present value") != before
@@ -137,7 +138,7 @@ def test_valid_yaml_upload_replaces_the_scenario():
 
 def test_edits_in_one_session_do_not_appear_in_another():
     alice = start()
-    alice.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(alice.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
     alice.number_input(key="g0-dfg_adaptation-cases").set_value(999).run()
     bob = start()
     assert bob.session_state["spec"] == roi.load_scenario("district_offer").spec

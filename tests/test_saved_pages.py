@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from store import Store
+from tests.conftest import open_panels
 from ui.text import md  # messages quoting names and emails are shown escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ def start(query: dict[str, str] | None = None) -> AppTest:
 
 
 def set_cases(at: AppTest, cases: int) -> None:
-    at.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
     at.number_input(key=f"g{at.session_state['generation']}-dfg_adaptation-cases").set_value(cases).run()
     assert not at.exception, [e.value for e in at.exception]
 
