@@ -787,16 +787,18 @@ def _elements(data: Any) -> int:
     return 1
 
 
-def _texts(data: Any) -> Iterable[str]:
+def _texts(data: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every text in the data (keys included), with the path of the field that holds it."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield str(key)
-            yield from _texts(value)
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, str(key)
+            yield from _texts(value, inner)
     elif isinstance(data, list):
-        for value in data:
-            yield from _texts(value)
+        for index, value in enumerate(data):
+            yield from _texts(value, f"{path}[{index}]")
     elif isinstance(data, str):
-        yield data
+        yield path, data
 
 
 def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
@@ -823,9 +825,9 @@ def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
             file, "ranges", f"{ranged:,} ranged parameters; at most {limits.MAX_RANGED_PARAMETERS} in a scenario"
         )
     data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    longest = max((len(text) for text in _texts(data)), default=0)
+    where, longest = max(((path, len(text)) for path, text in _texts(data)), key=lambda t: t[1], default=("", 0))
     if longest > limits.MAX_TEXT_CHARS:
-        raise InputError(file, "", f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
+        raise InputError(file, where, f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
     elements = _elements(data)
     if elements > limits.MAX_YAML_ELEMENTS // 2:
         raise InputError(
