@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,8 @@ import pytest
 import roi
 from roi import compare
 from roi.edit import apply
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("other", ["dfg_single", "district_direct_pilot"])
@@ -45,3 +48,24 @@ def test_identical_scenarios_have_no_differences_and_no_note():
     offer = roi.load_scenario("district_offer")
     table = compare.differences(offer, offer, max_seconds=0.0)
     assert table.empty and compare.stopped_note(table) == ""
+
+
+def test_the_compare_page_says_which_differences_its_time_budget_left_unvalued(monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from roi import limits
+
+    monkeypatch.setattr(limits, "SENSITIVITY_SECONDS", 0.0)
+    st.cache_data.clear()  # comparisons are kept for every session: start from none
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page("pages/6_Compare_scenarios.py").run()
+        pilot = roi.load_scenario("district_direct_pilot").name
+        at.multiselect(key="compare-pick").set_value(["On screen now", pilot]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        effects = list(at.dataframe[-1].value["Moves NPV by"])
+        assert effects[1:] == ["not valued (time limit)"] * (len(effects) - 1)
+        assert any(f"1 of {len(effects):,} differences valued" in c.value for c in at.caption)
+    finally:
+        st.cache_data.clear()
