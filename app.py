@@ -4,10 +4,10 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts, deal
+from roi import deal
 from roi.schema import FISCAL_VALUE_TYPES
 from ui.text import md
-from ui.widgets import chart, export_buttons, local_example_note, partner_table, tiles
+from ui.widgets import export_buttons, local_example_note, partner_table, result_chart, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
@@ -26,7 +26,7 @@ st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
-chart(charts.savings_by_partner(result), key="overview-by-partner")
+result_chart(current.spec, "savings_by_partner", key="overview-by-partner")
 fiscal_only = st.toggle(
     "Fiscal savings only in the table below",
     value=True,
@@ -34,7 +34,7 @@ fiscal_only = st.toggle(
     help="Off: include economic and social value as well.",
 )
 value_types = FISCAL_VALUE_TYPES if fiscal_only else roi.schema.VALUE_TYPES
-chart(charts.who_pays_who_saves(result, value_types), key="overview-matrix")
+result_chart(current.spec, "who_pays_who_saves", tuple(value_types), key="overview-matrix")
 
 if result.warnings:
     with st.expander(f"Notes on this result ({len(result.warnings)})"):

@@ -3,10 +3,9 @@
 import streamlit as st
 
 import ui
-from roi import charts
 from roi.model import pounds
 from ui.text import md
-from ui.widgets import chart, export_buttons
+from ui.widgets import export_buttons, result_chart
 
 current = ui.frame("Savings by partner", ":material/handshake:")
 result = current.result
@@ -77,11 +76,14 @@ if partner is not None:
         width="stretch",
     )
 
-chart(
-    charts.waterfall(result.waterfall(partner), title=f"From gross benefit to net present value: {name}"),
+result_chart(
+    current.spec,
+    "partner_waterfall",
+    partner,
+    f"From gross benefit to net present value: {name}",
     key="partner-waterfall",
 )
-chart(charts.cash_flows_by_partner(result, partner=partner), key="partner-cashflows")
+result_chart(current.spec, "cash_flows_by_partner", partner=partner, key="partner-cashflows")
 
 st.subheader("Year by year")
 flows = result.by_partner_year()

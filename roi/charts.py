@@ -272,6 +272,11 @@ def waterfall(
     return finish(bars.properties(title=wrap(title, 34)))
 
 
+def partner_waterfall(result: Result, partner: str | None, title: str) -> alt.LayerChart:
+    """:func:`waterfall` of one partner's benefits (or everyone's, with ``partner`` None)."""
+    return waterfall(result.waterfall(partner), title=title)
+
+
 def cash_flows_by_partner(result: Result, width: int | str = "container", partner: str | None = None) -> alt.Chart:
     """Undiscounted net cash flow of each partner (or of one ``partner``) in each financial year
     (benefits less costs)."""

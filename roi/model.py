@@ -553,7 +553,12 @@ class Result:
 
     def by_partner(self) -> pd.DataFrame:
         """One row per partner: PV costs it funds, PV benefits it receives by value type, its NPV,
-        fiscal NPV and cash NPV, and its own paybacks (fiscal and cash-only) against its own costs."""
+        fiscal NPV and cash NPV, and its own paybacks (fiscal and cash-only) against its own costs.
+        Computed once per result; each caller gets its own copy."""
+        return self._by_partner.copy()
+
+    @cached_property
+    def _by_partner(self) -> pd.DataFrame:
         library = self.scenario.library
         e = self.evaluation
         received = self.benefits.pivot_table(index="partner", columns="value_type", values="pv", aggfunc="sum")

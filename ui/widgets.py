@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import streamlit as st
 
 import roi
+from roi import charts
 from roi.model import pounds
+from roi.schema import ScenarioSpec
 
 from .text import md
 
@@ -116,6 +119,23 @@ def partner_table(result: roi.Result) -> None:
 
 def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
     st.altair_chart(figure, width="stretch", theme=None, key=key)
+
+
+def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None = None, **options: Any) -> None:
+    """``roi.charts.<builder>(result, *args, **options)`` for the scenario ``spec``, drawn like
+    :func:`chart`. The chart's Vega-Lite is built once per scenario and arguments and kept for every
+    session: building an Altair chart (its schema checks) costs the server more than the rest of a
+    page, and a board's members all open the same scenario."""
+    figure = _chart_spec(builder, spec.model_dump_json(), args, tuple(sorted(options.items())))
+    st.vega_lite_chart(figure, width="stretch", theme=None, key=key)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _chart_spec(builder: str, spec_json: str, args: tuple, options: tuple) -> dict[str, Any]:
+    from .frame import compute  # the frame draws with these helpers
+
+    result = compute(ScenarioSpec.model_validate_json(spec_json))
+    return getattr(charts, builder)(result, *args, **dict(options)).to_dict()
 
 
 def local_example_note(result: roi.Result) -> None:
