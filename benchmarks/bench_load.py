@@ -6,7 +6,10 @@ pausing a moment between edits as a person would. Edit-to-result is the time fro
 change to the server's "script finished" for that run: the whole page recomputed and sent. No
 browser runs, so on a 2-core machine the figure is the server's, not the browsers' CPU.
 
-A second measure: one person runs the heaviest simulation the app allows (1,000,000 draws on the
+A second measure: the largest number of people click from page to page (Overview, Savings by
+partner, Build the offer, Assumptions, Compare) of the same scenario, as a board following a demo.
+
+A third: one person runs the heaviest simulation the app allows (1,000,000 draws on the
 Uncertainty page, repeated with new settings) while a bystander keeps editing.
 
 Run: python benchmarks/bench_load.py [--sessions 1,5,10,20] [--edits 8]   (prints a table; not a test)
@@ -151,6 +154,21 @@ async def editor(url: str, person: int, edits: int, times: list[float], errors: 
     await session.ws.close()
 
 
+BOARD_PAGES = ("app", "savings by partner", "build", "assumptions", "compare")
+
+
+async def browser(url: str, person: int, visits: int, times: list[float], errors: list[int]) -> None:
+    """A board member clicking from page to page of the same scenario (``visits`` page loads; "app" is
+    the Overview)."""
+    session = await open_session(url)
+    for visit in range(visits):
+        await asyncio.sleep(random.uniform(*THINK_SECONDS))
+        seconds, page = await session.rerun(session.page_hash(BOARD_PAGES[(person + visit) % len(BOARD_PAGES)]))
+        times.append(seconds)
+        errors.append(page.exceptions)
+    await session.ws.close()
+
+
 async def heavy_user(url: str, runs: int, times: list[float], errors: list[int], stop: asyncio.Event) -> None:
     """Run the largest simulation the app offers (1,000,000 draws), ``runs`` times with new seeds."""
     session = await open_session(url)
@@ -235,6 +253,29 @@ def main() -> None:
             rows.append(
                 (
                     f"{n} editing",
+                    len(times),
+                    statistics.median(times),
+                    percentile(times, 0.95),
+                    max(times),
+                    sum(errors),
+                    before,
+                    rss_mb(pid),
+                    wall,
+                )
+            )
+        for n in counts[-1:]:
+            before = rss_mb(pid)
+            times, errors = [], []
+            start = time.perf_counter()
+
+            async def board(n: int = n, times: list[float] = times, errors: list[int] = errors) -> None:
+                await asyncio.gather(*(browser(url, p, args.edits, times, errors) for p in range(n)))
+
+            asyncio.run(board())
+            wall = time.perf_counter() - start
+            rows.append(
+                (
+                    f"{n} switching pages",
                     len(times),
                     statistics.median(times),
                     percentile(times, 0.95),

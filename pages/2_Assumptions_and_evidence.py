@@ -6,12 +6,23 @@ import roi
 import ui
 from roi.evidence import effect_rows, load_convention, parameter_table, provenance_counts, unit_cost_table
 from roi.model import number, pounds
+from roi.schema import ScenarioSpec
 from ui.text import md
 from ui.widgets import read_upload
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def evidence_tables(spec_json: str) -> tuple:
+    """Who said each number, the unit costs and the parameters with their sources, built once per
+    scenario for every session (each table reads every source in the library)."""
+    scenario = ui.compute(ScenarioSpec.model_validate_json(spec_json)).scenario
+    return provenance_counts(scenario), unit_cost_table(scenario), parameter_table(scenario)
+
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
 scenario = current.scenario
 state = st.session_state
+counts, cost_table, parameters = evidence_tables(current.spec.model_dump_json())
 
 st.title("Assumptions and evidence")
 st.caption(
@@ -21,7 +32,6 @@ st.caption(
 )
 
 # -- Who said each number ------------------------------------------------------------------------------
-counts = provenance_counts(scenario)
 cols = st.columns(4)
 cols[0].metric("Published figures", f"{counts['published']:,}", help="Read in a named publication, with a quote.")
 cols[1].metric("Your figures", f"{counts['your figure']:,}", help="Figures you entered, with your note and date.")
@@ -39,7 +49,7 @@ st.text_input(
 )
 
 # -- Unit costs: editable ------------------------------------------------------------------------------
-table = unit_cost_table(scenario)
+table = cost_table.copy()
 state.setdefault("editor_version", 0)
 editor_key = ui.key(f"unit-cost-editor-{state.editor_version}")
 snapshot_key = f"{editor_key}-snapshot"
@@ -233,7 +243,6 @@ st.caption(
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
-parameters = parameter_table(scenario)
 readable = parameters.assign(
     **{c: parameters[c].map(lambda v: "" if v is None or v != v else number(v)) for c in ("value", "low", "high")}
 )

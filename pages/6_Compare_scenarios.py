@@ -6,8 +6,27 @@ import roi
 import ui
 from roi import charts, compare
 from roi.model import number, pounds
+from roi.schema import ScenarioSpec
 from ui.text import md
-from ui.widgets import chart
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def shipped_names() -> dict[str, str]:
+    """Each shipped example's name (as shown) -> its file's name."""
+    return {roi.load_scenario(n).name: n for n in roi.shipped_scenarios()}
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def comparison(names: tuple[str, ...], specs: tuple[str, ...]) -> tuple:
+    """The headline table, the by-partner chart's Vega-Lite and each input difference's NPV effect,
+    computed once for a set of scenarios and kept for every session (differences re-run the model
+    once per input that differs)."""
+    specs_by_name = dict(zip(names, specs, strict=True))
+    results = {name: ui.compute(ScenarioSpec.model_validate_json(spec)) for name, spec in specs_by_name.items()}
+    figure = charts.scenarios_by_partner(compare.by_partner(results), results[names[0]], list(names)).to_dict()
+    differences = [compare.differences(results[names[0]].scenario, results[other].scenario) for other in names[1:]]
+    return compare.headline_table(results), figure, differences
+
 
 current = ui.frame("Compare scenarios", ":material/compare:")
 state = st.session_state
@@ -20,7 +39,7 @@ if cols[1].button("Save", width="stretch"):
     st.success(f"Saved ‘{md(save_name)}’ for this session.")
 
 options = {"On screen now": current.spec}
-options.update({roi.load_scenario(n).name: ui.shipped_spec(n) for n in roi.shipped_scenarios()})
+options.update({name: ui.shipped_spec(file) for name, file in shipped_names().items()})
 options.update({f"{n} (saved)": spec for n, spec in state.saved.items()})
 chosen = st.multiselect(
     "Scenarios to compare (two to four)", list(options), max_selections=4, key="compare-pick", default=list(options)[:2]
@@ -29,8 +48,7 @@ if len(chosen) < 2:
     st.info("Choose at least two scenarios.")
     st.stop()
 
-results = {name: ui.compute(options[name]) for name in chosen}
-headline = compare.headline_table(results)
+headline, figure, differences = comparison(tuple(chosen), tuple(options[name].model_dump_json() for name in chosen))
 shown = headline.assign(
     pv_costs=headline["pv_costs"].map(pounds),
     pv_fiscal=headline["pv_fiscal"].map(pounds),
@@ -57,11 +75,11 @@ st.dataframe(shown.set_index("Scenario").T, width="stretch")
 if headline["price_year"].nunique() > 1:
     st.warning("These scenarios are in different price years: compare their pounds with care.")
 
-chart(charts.scenarios_by_partner(compare.by_partner(results), results[chosen[0]], chosen), key="compare-by-partner")
+st.vega_lite_chart(figure, width="stretch", theme=None, key="compare-by-partner")
 
 st.subheader(f"What differs from ‘{md(chosen[0])}’")
-for other in chosen[1:]:
-    table = compare.differences(results[chosen[0]].scenario, results[other].scenario)
+for other, table in zip(chosen[1:], differences, strict=True):
+    table = table.copy()
     st.markdown(f"**{md(other)}**: each difference applied alone to ‘{md(chosen[0])}’, and how far it moves its NPV")
     if table.empty:
         st.caption("No input differs.")

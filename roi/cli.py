@@ -7,7 +7,9 @@ A problem with the input prints one line on stderr and exits with code 2, never 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import json
 import math
 import os
@@ -289,6 +291,53 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRA_VERBS: list[Callable[[Any], None]] = []
 
 
+class _Printable(io.TextIOBase):
+    """A text stream that shows control characters as escapes (``\\x1b``), line by line: an ANSI
+    code or line separator in a scenario's name, a claim's label or a path stays text on the
+    terminal, whichever verb prints it. JSON output has none to change (json escapes them)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write("\n".join(printable(line, sys.maxsize) for line in text.split("\n")))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+
+def write_output(target: str, data: bytes) -> str:
+    """Write ``data`` to the file a user named on the command line and return the name to show.
+
+    The path is checked like an input path (no control characters, not too long), and a named pipe
+    that nothing reads is refused at once rather than waited on. Any problem is an InputError."""
+    from .library import _checked_path
+
+    path = _checked_path(target)
+    shown = printable(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except OSError as exc:
+        problem = "a named pipe that nothing is reading" if exc.errno == errno.ENXIO else exc.strerror
+        raise InputError(shown, "", f"cannot write the file: {problem or type(exc).__name__}") from exc
+    try:
+        if getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "wb", closefd=False) as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InputError(shown, "", f"cannot write the file: {exc.strerror or type(exc).__name__}") from exc
+    finally:
+        os.close(descriptor)
+    return shown
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from . import verbs  # noqa: F401 - registers the verbs of the other modules
 
@@ -296,6 +345,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["store"]:
         # The store (a database) is loaded only for this verb: roi itself never imports a database.
         return importlib.import_module("store.cli").main(argv[1:])
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(streams[0]), _Printable(streams[1])
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

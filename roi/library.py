@@ -169,7 +169,8 @@ class _StrictSafeLoader(_Parser, yaml.composer.Composer, yaml.constructor.SafeCo
 
 
 def _expanded_size(root: yaml.Node) -> int:
-    """Nodes the document expands to, counting an aliased node (or a merged mapping) at every use."""
+    """Nodes the document expands to, counting an aliased node (or a merged mapping) at every use;
+    a ComposerError at the first part that passes ``limits.MAX_YAML_ELEMENTS``."""
     sizes: dict[int, int] = {}
     building: set[int] = set()
 
@@ -187,6 +188,14 @@ def _expanded_size(root: yaml.Node) -> int:
         else:
             total = 1
         building.discard(key)
+        if total > limits.MAX_YAML_ELEMENTS:  # the first part to pass the limit: its line is shown
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"this part expands to {total:,} elements through aliases or merge keys; "
+                f"the limit is {limits.MAX_YAML_ELEMENTS:,}",
+                node.start_mark,
+            )
         sizes[key] = total
         return total
 
@@ -199,15 +208,7 @@ def _load(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        expanded = _expanded_size(node)
-        if expanded > limits.MAX_YAML_ELEMENTS:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"expands to {expanded:,} elements through aliases or merge keys; "
-                f"the limit is {limits.MAX_YAML_ELEMENTS:,}",
-                node.start_mark,
-            )
+        _expanded_size(node)  # refuses an alias or merge-key bomb, at the line where it passes the limit
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -787,16 +788,18 @@ def _elements(data: Any) -> int:
     return 1
 
 
-def _texts(data: Any) -> Iterable[str]:
+def _texts(data: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every text in the data (keys included), with the path of the field that holds it."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield str(key)
-            yield from _texts(value)
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, str(key)
+            yield from _texts(value, inner)
     elif isinstance(data, list):
-        for value in data:
-            yield from _texts(value)
+        for index, value in enumerate(data):
+            yield from _texts(value, f"{path}[{index}]")
     elif isinstance(data, str):
-        yield data
+        yield path, data
 
 
 def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
@@ -823,9 +826,9 @@ def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
             file, "ranges", f"{ranged:,} ranged parameters; at most {limits.MAX_RANGED_PARAMETERS} in a scenario"
         )
     data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    longest = max((len(text) for text in _texts(data)), default=0)
+    where, longest = max(((path, len(text)) for path, text in _texts(data)), key=lambda t: t[1], default=("", 0))
     if longest > limits.MAX_TEXT_CHARS:
-        raise InputError(file, "", f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
+        raise InputError(file, where, f"a text of {longest:,} characters; at most {limits.MAX_TEXT_CHARS:,} in any one")
     elements = _elements(data)
     if elements > limits.MAX_YAML_ELEMENTS // 2:
         raise InputError(

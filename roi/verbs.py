@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from . import deal_verb, uncertainty  # noqa: F401 - deal_verb registers `deal`
-from .cli import EXTRA_VERBS, _clean, _ratio, _table
+from .cli import EXTRA_VERBS, _clean, _ratio, _table, write_output
+from .library import _checked_path as checked_path
 from .library import load_scenario
 from .model import number, pounds
 
@@ -174,19 +175,16 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
     scenario = load_scenario(args.scenario) if args.scenario else None
     check = claims.check_claim(claim, file=claims.find(args.file).name, scenario=scenario)
     if args.pdf or args.xlsx:
-        from pathlib import Path
-
         from . import claim_report
-        from .errors import InputError
 
         written = []
-        for target, make in ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook)):
+        outputs = ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook))
+        for target, _ in outputs:  # every name checked before anything is written
             if target:
-                try:
-                    Path(target).write_bytes(make(check))
-                except OSError as exc:
-                    raise InputError(target, "", f"cannot write the file: {exc.strerror or exc}") from exc
-                written.append(target)
+                checked_path(target)
+        for target, make in outputs:
+            if target:
+                written.append(write_output(target, make(check)))
         print("Wrote " + ", ".join(written), file=sys.stderr if args.json else sys.stdout)
         if not args.json:
             return
@@ -245,7 +243,6 @@ def _register_claims(verbs: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from pathlib import Path
 
     from . import export
     from .errors import InputError
@@ -263,13 +260,12 @@ def cmd_export(args: argparse.Namespace) -> None:
         "csv": lambda: export.results_csv(result).encode(),
         "yaml": lambda: dump_spec(result.scenario.spec).encode(),
     }
+    for target in targets.values():  # every name checked before anything is written
+        if target:
+            checked_path(target)
     for kind, target in targets.items():
         if target:
-            try:
-                Path(target).write_bytes(makers[kind]())
-            except OSError as exc:
-                raise InputError(target, "", f"cannot write the file: {exc.strerror or exc}") from exc
-            written.append(target)
+            written.append(write_output(target, makers[kind]()))
     print("Wrote " + ", ".join(written))
 
 

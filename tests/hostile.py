@@ -72,6 +72,17 @@ SCENARIOS: dict[str, bytes] = {
         "text_too_long": "name: x\ndescription: " + "y" * 5_000 + "\n" + ONE,
         "unknown_field": "name: x\ncolour: red\n" + ONE,
         "ansi_in_value": 'name: "\\e[31mred\\e[0m"\ninterventions: [{id: "\\e[2J"}]\n',
+        # Long non-decimal numbers in other fields, and as a key: read as text, so refused by the field.
+        "long_binary_horizon": "name: x\nsettings: {horizon_years: 0b" + "1" * 5_000 + "}\n" + ONE,
+        "sexagesimal_price_year": "name: x\nsettings: {price_year: " + ":".join(["59"] * 3_000) + "}\n" + ONE,
+        "long_hex_unit_cost": "name: x\nunit_costs: {bed_day: {value: 0x" + "F" * 5_000 + "}}\n" + ONE,
+        "long_hex_in_range": "name: x\ninterventions: [{id: dfg_adaptation, ranges: {cases_per_year: [0x"
+        + "F" * 5_000
+        + ", 1]}}]\n",
+        "long_hex_name": "name: 0x" + "F" * 5_000 + "\n" + ONE,
+        "long_hex_key": "name: x\n0x" + "F" * 5_000 + ": 1\n" + ONE,
+        "tag_bool_on_key": "name: x\n!!bool yes: 1\n" + ONE,
+        "tag_verbatim": "name: !<tag:yaml.org,2002:bool> yes\n" + ONE,
     }.items()
 }
 
@@ -90,10 +101,46 @@ CLAIMS: dict[str, bytes] = {
         "sexagesimal_quantity": "claim: x\nclaimed_saving: 1\nsavings: [{unit_cost: bed_day, quantity: "
         + ":".join(["59"] * 3_000)
         + "}]\n",
+        "hex_period": CLAIM + "period_weeks: 0x" + "F" * 5_000 + "\n",
+        "sexagesimal_period": CLAIM + "period_weeks: " + ":".join(["59"] * 3_000) + "\n",
+        "long_binary_saving": "claim: x\nclaimed_saving: 0b"
+        + "1" * 5_000
+        + "\nsavings: [{unit_cost: bed_day, quantity: 1}]\n",
+        "period_tiniest": CLAIM + "period_weeks: 4.9e-324\n",
+        "list_200001_claim": CLAIM + "extra: [" + ",".join(["0"] * 200_001) + "]\n",
+        "block_list_200001_claim": CLAIM + "extra:\n" + "- 0\n" * 200_001,
+        "alias_bomb_claim": _laughs().replace(ONE, CLAIM),
+        "tag_python_claim": "claim: !!python/name:os.system x\nclaimed_saving: 1\n"
+        "savings: [{unit_cost: bed_day, quantity: 1}]\n",
+        "over_1_mb_claim": CLAIM + "note: " + "n" * 1_000_001 + "\n",
     }.items()
 }
-# Accepted cleanly: a hexadecimal-looking note is text, not a number to convert.
-CLAIMS_ACCEPTED: dict[str, bytes] = {"hex_in_note": (CLAIM + "note: 0xFFFFFFFFFF\n").encode()}
+# Accepted cleanly: hexadecimal-looking text is text, not a number to convert; a tiny but valid
+# figure never overflows later (the claim is divided by the period, and shares of it by the claim).
+CLAIMS_ACCEPTED: dict[str, bytes] = {
+    name: text.encode("utf-8")
+    for name, text in {
+        "hex_in_note": CLAIM + "note: 0xFFFFFFFFFF\n",
+        "long_hex_in_note": CLAIM + "note: 0x" + "F" * 1_500 + "\n",
+        "hex_claim_name": "claim: 0xFFFFFFFFFF\nclaimed_saving: 1000\nsavings: [{unit_cost: bed_day, quantity: 1}]\n",
+        "tiny_claimed_saving": "claim: x\nclaimed_saving: 1e-320\nsavings: [{unit_cost: bed_day, quantity: 1}]\n",
+        "tiny_quantity": "claim: x\nclaimed_saving: 1000\nsavings: [{unit_cost: bed_day, quantity: 1e-320}]\n",
+        "ansi_in_claim_name": 'claim: "red\\e[31mclaim"\nclaimed_saving: 1000\n'
+        'savings: [{unit_cost: bed_day, quantity: 1, label: "\\e[2Jlabel"}]\n',
+    }.items()
+}
+# Accepted cleanly too: text that looks like a number, tiny figures, and names with escape codes
+# or line separators (shown as escapes on a terminal, kept exactly in files).
+SCENARIOS_ACCEPTED: dict[str, bytes] = {
+    name: text.encode("utf-8")
+    for name, text in {
+        "hex_in_description": "name: x\ndescription: 0x" + "F" * 1_500 + "\n" + ONE,
+        "tiny_cases": _cases("1e-320"),
+        "tiny_deadweight": "name: x\ninterventions: [{id: dfg_adaptation, outcomes: "
+        "[{unit_cost: residential_care_week, deadweight: 1e-320}]}]\n",
+        "ansi_and_nel_in_name": 'name: "red\\e[31m North\\NEast\\L\\P"\n' + ONE,
+    }.items()
+}
 
 
 def write_cases(folder: Path, cases: dict[str, bytes]) -> dict[str, Path]:
