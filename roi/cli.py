@@ -342,12 +342,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import verbs  # noqa: F401 - registers the verbs of the other modules
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["store"]:
-        # The store (a database) is loaded only for this verb: roi itself never imports a database.
-        return importlib.import_module("store.cli").main(argv[1:])
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(streams[0]), _Printable(streams[1])
     try:
+        if argv[:1] == ["store"]:
+            # The store (a database) is loaded only for this verb: roi itself never imports a database.
+            return importlib.import_module("store.cli").main(argv[1:])
         return _main(argv)
     finally:
         sys.stdout, sys.stderr = streams
