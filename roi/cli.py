@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import InputError, printable
 from .library import load_library, load_scenario, shipped_scenarios
-from .model import Result, financial_year, pounds, run
+from .model import Result, financial_year, per_pound, pounds, run
 from .summary import range_sentence, reconciliation
 
 EXIT_INPUT_ERROR = 2
@@ -151,8 +151,8 @@ def _print_run(result: Result) -> None:
         ("Net present value (all value types)", pounds(totals["npv"])),
         ("Cash NPV (cash savings less costs)", pounds(totals["cash_npv"])),
         ("Benefit-cost ratio", _ratio(totals["bcr"])),
-        ("Fiscal savings per £1 spent (cash and capacity)", _pounds_per_pound(totals["fiscal_roi"])),
-        ("Cash savings per £1 spent", _pounds_per_pound(totals["cash_roi"])),
+        ("Fiscal savings per £1 spent (cash and capacity)", per_pound(totals["fiscal_roi"])),
+        ("Cash savings per £1 spent", per_pound(totals["cash_roi"])),
         ("Payback on fiscal savings", _year(result, totals["payback_year"])),
         ("Payback on cash savings alone", _year(result, totals["cash_payback_year"])),
     ]
@@ -201,10 +201,6 @@ def _print_run(result: Result) -> None:
     )
     for warning in result.warnings:
         print(f"Note: {warning}")
-
-
-def _pounds_per_pound(value: float | None) -> str:
-    return "no cost" if value is None else f"£{value:,.2f}"
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -342,12 +338,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import verbs  # noqa: F401 - registers the verbs of the other modules
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["store"]:
-        # The store (a database) is loaded only for this verb: roi itself never imports a database.
-        return importlib.import_module("store.cli").main(argv[1:])
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(streams[0]), _Printable(streams[1])
     try:
+        if argv[:1] == ["store"]:
+            # The store (a database) is loaded only for this verb: roi itself never imports a database.
+            return importlib.import_module("store.cli").main(argv[1:])
         return _main(argv)
     finally:
         sys.stdout, sys.stderr = streams

@@ -157,7 +157,7 @@ def differences(a: Scenario, b: Scenario, max_seconds: float | None = None) -> p
 
 
 def stopped_note(table: pd.DataFrame) -> str:
-    """"Stopped after 5.0 s: 120 of 2,400 differences valued ..." for a table cut short, else ""."""
+    """The words for a table cut short ("Stopped after 5.0 s: 120 of 2,400 differences valued ..."), else ""."""
     valued, total = table.attrs.get("valued", len(table)), table.attrs.get("total", len(table))
     if valued >= total:
         return ""

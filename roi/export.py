@@ -30,7 +30,7 @@ from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, plain, plain_citation, unit_cost_table
 from .library import dump_spec
 from .model import Result, financial_year, number, pounds
-from .summary import partner_positions
+from .summary import partner_positions, year_label  # noqa: F401 - year_label: export's wording
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -43,14 +43,6 @@ def chart_svg(chart) -> str:  # noqa: ANN001 - an Altair chart
 
 
 # -- Shared wording -------------------------------------------------------------------------------
-
-
-def year_label(result: Result, year: int | None) -> str:
-    """'Year 3 (2027/28)': appraisal year 1 is the first financial year, as on the dashboard's tiles."""
-    settings = result.scenario.settings
-    if year is None or (isinstance(year, float) and np.isnan(year)) or year <= 0:
-        return f"Not within {settings.horizon_years} years"
-    return f"Year {int(year)} ({financial_year(settings.first_year + int(year) - 1)})"
 
 
 def offer_table(result: Result) -> pd.DataFrame:

@@ -832,6 +832,11 @@ def pounds(value: float | None, pence: bool = False) -> str:
     return f"-{text}" if value < 0 and text not in ("£0", "£0.00") else text
 
 
+def per_pound(value: float | None) -> str:
+    """£0.31 back per £1, or 'no cost' when nothing is spent: the one formatter of returns per £1."""
+    return "no cost" if value is None else f"£{value:,.2f}"
+
+
 def number(value: float | None) -> str:
     """A plain number for tables: 29,000 or 0.75 (never scientific notation); None as '-'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

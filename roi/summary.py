@@ -5,9 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import Result, position_in, pounds
+from .model import Result, financial_year, position_in, pounds
 
 NHS_GROUP = "NHS (ICB)"
+
+
+def year_label(result: Result, year: int | None) -> str:
+    """'Year 3 (2027/28)': appraisal year 1 is the first financial year, as on the dashboard's tiles."""
+    settings = result.scenario.settings
+    if year is None or (isinstance(year, float) and np.isnan(year)) or year <= 0:
+        return f"Not within {settings.horizon_years} years"
+    return f"Year {int(year)} ({financial_year(settings.first_year + int(year) - 1)})"
 
 
 def _name(label: str) -> str:

@@ -38,6 +38,20 @@ def open_panels(at: Any, *interventions: str) -> Any:
     return at.run()
 
 
+def workbook_texts(book: Any) -> list[str]:
+    """Every text cell of an openpyxl workbook, after asserting that no cell is a formula and no text
+    starts as one would (=, +, @ or a tab): user text is always written as text."""
+    seen = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@", "\t")), (sheet.title, cell.coordinate)
+                    seen.append(cell.value)
+    return seen
+
+
 @pytest.fixture(scope="session")
 def library() -> roi.Library:
     return roi.load_library()

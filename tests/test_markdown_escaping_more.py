@@ -25,6 +25,7 @@ import roi
 from roi import claim_report, claims, deal, export, share
 from roi.schema import ClaimSpec
 from store import LOCAL_WORKSPACE, Store
+from tests.conftest import workbook_texts
 from ui.text import md
 
 from .test_markdown_escaping import APP, EVIL, RAW, hostile_spec
@@ -189,14 +190,7 @@ def test_the_claim_workbook_writes_hostile_text_as_text_never_formulas():
     data["savings"][0]["intervention"] = "=1+1"
     check = claims.check_claim(claims.validate_claim(data, "hostile.yaml"))
     book = openpyxl.load_workbook(io.BytesIO(claim_report.workbook(check)))
-    seen = []
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "@", "\t")), (sheet.title, cell.coordinate)
-                    seen.append(cell.value)
+    seen = workbook_texts(book)
     assert "'+1+cmd|' /C calc'!A0" in seen and "'@SUM(1,1)" in seen and "'-2+3" in seen
     assert book["Claim as stated"]["A1"].value.startswith("'" + FORMULA)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(claim_report.pdf(check))).pages)
@@ -257,14 +251,7 @@ def test_the_deal_workbook_writes_the_deal_label_as_text_never_a_formula():
     result = roi.run(roi.resolve(spec.model_copy(update={"name": "@" + FORMULA[1:]})))
     book = openpyxl.load_workbook(io.BytesIO(export.workbook(result)))
     assert "Heads of terms" in book.sheetnames
-    seen = []
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "@", "\t")), (sheet.title, cell.coordinate)
-                    seen.append(cell.value)
+    workbook_texts(book)  # asserts no formula anywhere
     terms = book["Heads of terms"]["A1"]  # the label is quoted in the terms, written as text
     assert terms.data_type == "s" and f"'{FORMULA}'" in terms.value
     assert book["Headline"]["A1"].value.startswith("'@HYPERLINK")  # the scenario's name, neutralised

@@ -106,3 +106,12 @@ def test_the_model_never_imports_a_database():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_names_and_messages_with_escape_codes_print_as_text(database, capsys):
+    run_json(capsys, "save", str(OFFER), "--name", "Offer \x1b[2J\x1b[31mred", "--message", "why\x1b]8;;evil\x07")
+    assert main(["store", "list"]) == 0
+    assert main(["store", "history", "Offer \x1b[2J\x1b[31mred"]) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\x07" not in shown  # nothing reaches the terminal as a control code
+    assert "\\x1b[31mred" in shown and "\\x07" in shown  # the same characters, written out as text

@@ -10,7 +10,7 @@ import streamlit as st
 
 import roi
 from roi import charts
-from roi.model import pounds
+from roi.model import per_pound, pounds
 from roi.schema import ScenarioSpec
 
 from .text import md
@@ -24,15 +24,9 @@ def page_style() -> None:
     st.html(f"<style>{STYLE}</style>")
 
 
-def per_pound(value: float | None) -> str:
-    return "no cost" if value is None else f"£{value:,.2f}"
-
-
 def payback_text(result: roi.Result, year: int | None) -> str:
     """'Year 3 (2027/28)', or 'Not within 10 years': the same words as the board pack and workbook."""
-    from roi.export import year_label
-
-    return year_label(result, year)
+    return roi.summary.year_label(result, year)
 
 
 def tiles(result: roi.Result) -> None:
