@@ -4,10 +4,11 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts, compare
+from roi import charts, compare, limits
 from roi.model import number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
+from ui.widgets import npv_effects
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -20,11 +21,13 @@ def shipped_names() -> dict[str, str]:
 def comparison(names: tuple[str, ...], specs: tuple[str, ...]) -> tuple:
     """The headline table, the by-partner chart's Vega-Lite and each input difference's NPV effect,
     computed once for a set of scenarios and kept for every session (differences re-run the model
-    once per input that differs)."""
+    once per input that differs, within the server's time budget)."""
     specs_by_name = dict(zip(names, specs, strict=True))
     results = {name: ui.compute(ScenarioSpec.model_validate_json(spec)) for name, spec in specs_by_name.items()}
     figure = charts.scenarios_by_partner(compare.by_partner(results), results[names[0]], list(names)).to_dict()
-    differences = [compare.differences(results[names[0]].scenario, results[other].scenario) for other in names[1:]]
+    first = results[names[0]].scenario
+    budget = limits.SENSITIVITY_SECONDS
+    differences = [compare.differences(first, results[other].scenario, budget) for other in names[1:]]
     return compare.headline_table(results), figure, differences
 
 
@@ -84,7 +87,7 @@ for other, table in zip(chosen[1:], differences, strict=True):
     if table.empty:
         st.caption("No input differs.")
         continue
-    table["npv_effect"] = table["npv_effect"].map(lambda v: "cannot be applied alone" if v is None else pounds(v))
+    table["npv_effect"] = npv_effects(table)
     for column in ("first", "second"):  # 100 cases, not 100.0; 4,400, not 4400.0
         table[column] = [
             number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in table[column]
@@ -94,3 +97,5 @@ for other, table in zip(chosen[1:], differences, strict=True):
         hide_index=True,
         width="stretch",
     )
+    if compare.stopped_note(table):
+        st.caption(compare.stopped_note(table))

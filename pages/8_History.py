@@ -7,9 +7,11 @@ import streamlit as st
 
 import store
 import ui
+from roi import compare
 from roi.model import pounds
 from ui import saved
 from ui.text import md
+from ui.widgets import npv_effects
 
 ui.frame("History", ":material/history:")
 state = st.session_state
@@ -109,9 +111,7 @@ if len(numbers) > 1:
             if table.empty:
                 st.caption("No model input differs between these versions.")
             else:
-                table["npv_effect"] = table["npv_effect"].map(
-                    lambda v: "cannot be applied alone" if v is None else pounds(v)
-                )
+                table["npv_effect"] = npv_effects(table)
                 st.dataframe(
                     table.rename(
                         columns={
@@ -124,6 +124,8 @@ if len(numbers) > 1:
                     hide_index=True,
                     width="stretch",
                 )
+                if compare.stopped_note(table):
+                    st.caption(compare.stopped_note(table))
         else:
             lines = difflib.unified_diff(
                 first.text.splitlines(), second.text.splitlines(), f"version {older}", f"version {newer}", lineterm=""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pandas as pd
@@ -123,15 +124,44 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
     return changes
 
 
-def differences(a: Scenario, b: Scenario) -> pd.DataFrame:
-    """Each input that differs between two scenarios, with how far it alone moves the first's NPV."""
-    base = run(a).totals["npv"]
+def _npv(result: Result) -> float:
+    """The central NPV, exactly as ``totals["npv"]``, without the 2,000-draw simulation that places it."""
+    evaluation = result.evaluation
+    return float(evaluation.pv_benefits[0]) - float(evaluation.pv_costs[0])
+
+
+def differences(a: Scenario, b: Scenario, max_seconds: float | None = None) -> pd.DataFrame:
+    """Each input that differs between two scenarios, with how far it alone moves the first's NPV.
+
+    With ``max_seconds``, inputs are valued until that budget is spent (the first always is); the rest
+    are listed with no effect, and the table's ``attrs`` say how many were valued (``valued``, of
+    ``total``) so a page can say so: two large scenarios can differ in thousands of inputs."""
+    started = time.perf_counter()
+    base = _npv(run(a))
+    changes = _changes(a, b)
     rows = []
-    for change, left, right, edit in _changes(a, b):
-        try:
-            _, moved = apply(a.spec, edit, a.library)
-            effect: float | None = run(moved).totals["npv"] - base
-        except InputError:
-            effect = None
+    valued = 0
+    for change, left, right, edit in changes:
+        effect: float | None = None
+        if max_seconds is None or valued == 0 or time.perf_counter() - started <= max_seconds:
+            valued += 1
+            try:
+                _, moved = apply(a.spec, edit, a.library)
+                effect = _npv(run(moved)) - base
+            except InputError:
+                effect = None
         rows.append({"input": change, "first": str(left), "second": str(right), "npv_effect": effect})
-    return pd.DataFrame(rows, columns=["input", "first", "second", "npv_effect"])
+    table = pd.DataFrame(rows, columns=["input", "first", "second", "npv_effect"])
+    table.attrs.update({"valued": valued, "total": len(changes), "seconds": time.perf_counter() - started})
+    return table
+
+
+def stopped_note(table: pd.DataFrame) -> str:
+    """"Stopped after 5.0 s: 120 of 2,400 differences valued ..." for a table cut short, else ""."""
+    valued, total = table.attrs.get("valued", len(table)), table.attrs.get("total", len(table))
+    if valued >= total:
+        return ""
+    return (
+        f"Stopped after {table.attrs['seconds']:,.1f} s: {valued:,} of {total:,} differences valued, in the "
+        "order listed. The rest are shown without their effect."
+    )

@@ -169,7 +169,8 @@ class _StrictSafeLoader(_Parser, yaml.composer.Composer, yaml.constructor.SafeCo
 
 
 def _expanded_size(root: yaml.Node) -> int:
-    """Nodes the document expands to, counting an aliased node (or a merged mapping) at every use."""
+    """Nodes the document expands to, counting an aliased node (or a merged mapping) at every use;
+    a ComposerError at the first part that passes ``limits.MAX_YAML_ELEMENTS``."""
     sizes: dict[int, int] = {}
     building: set[int] = set()
 
@@ -187,6 +188,14 @@ def _expanded_size(root: yaml.Node) -> int:
         else:
             total = 1
         building.discard(key)
+        if total > limits.MAX_YAML_ELEMENTS:  # the first part to pass the limit: its line is shown
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"this part expands to {total:,} elements through aliases or merge keys; "
+                f"the limit is {limits.MAX_YAML_ELEMENTS:,}",
+                node.start_mark,
+            )
         sizes[key] = total
         return total
 
@@ -199,15 +208,7 @@ def _load(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        expanded = _expanded_size(node)
-        if expanded > limits.MAX_YAML_ELEMENTS:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"expands to {expanded:,} elements through aliases or merge keys; "
-                f"the limit is {limits.MAX_YAML_ELEMENTS:,}",
-                node.start_mark,
-            )
+        _expanded_size(node)  # refuses an alias or merge-key bomb, at the line where it passes the limit
         return loader.construct_document(node)
     finally:
         loader.dispose()

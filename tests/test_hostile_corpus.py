@@ -62,8 +62,8 @@ FORK = multiprocessing.get_context("fork")
 WHERE = {
     "list_200001": "line 1, column",
     "block_list_200001": "line 49",
-    "merge_bomb_22": "line 1, column 1",
-    "alias_bomb": "line 1, column 1",
+    "merge_bomb_22": "line 14",
+    "alias_bomb": "line 5",
     "self_alias": "line 1, column 7",
     "deep_nesting": "line 1, column",
     "tag_bool_on_text": "line 1, column 7",
@@ -99,7 +99,7 @@ WHERE = {
     "long_hex_key": "line 2",
     "tag_bool_on_key": "line 2, column 1",
     "tag_verbatim": "line 1, column 7",
-    "merge_bomb_21": "line 1, column 1",
+    "merge_bomb_21": "line 14",
     "period_1e-320": "period_weeks",
     "period_1e-305": "period_weeks",
     "period_tiniest": "period_weeks",
@@ -112,7 +112,7 @@ WHERE = {
     "long_binary_saving": "claimed_saving",
     "list_200001_claim": "line 4, column",
     "block_list_200001_claim": "line 49",
-    "alias_bomb_claim": "line 1, column 1",
+    "alias_bomb_claim": "line 5",
     "tag_python_claim": "line 1, column 8",
     "over_1_mb_claim": "1 MB",
 }

@@ -14,10 +14,11 @@ import streamlit as st
 
 import roi
 import store
-from roi import compare
+from roi import compare, limits
 from roi.schema import ScenarioSpec
 from store import LOCAL_USER, Store, StoreError, UserStore
 from ui.text import md
+from ui.widgets import npv_effects
 
 FAILURE_RECHECK_SECONDS = 30
 
@@ -124,7 +125,7 @@ class OpenDocument:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _differences(first_json: str, second_json: str) -> Any:
     first, second = (roi.resolve(ScenarioSpec.model_validate_json(j)) for j in (first_json, second_json))
-    return compare.differences(first, second)
+    return compare.differences(first, second, limits.SENSITIVITY_SECONDS)
 
 
 def differences(first: Any, second: Any) -> Any:
@@ -421,7 +422,6 @@ def page_banner() -> None:
 
 
 def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
-    from roi.model import pounds
 
     st.warning(md(conflict["text"]), icon=":material/sync_problem:")
     person = user()
@@ -435,7 +435,7 @@ def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
             f"**Your version against version {conflict['head']}**: each of your differences applied alone, "
             "and how far it moves the net present value"
         )
-        table["npv_effect"] = table["npv_effect"].map(lambda v: "cannot be applied alone" if v is None else pounds(v))
+        table["npv_effect"] = npv_effects(table)
         st.dataframe(
             table.rename(
                 columns={

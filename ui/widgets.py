@@ -185,6 +185,16 @@ def export_buttons(result: roi.Result, name: str) -> None:
     )
 
 
+def npv_effects(table: Any) -> list[str]:
+    """The words for ``roi.compare.differences``' effects: pounds, "cannot be applied alone", or, past
+    its time budget, "not valued (time limit)"."""
+    valued = table.attrs.get("valued", len(table))
+    return [
+        "not valued (time limit)" if row >= valued else "cannot be applied alone" if v is None or v != v else pounds(v)
+        for row, v in enumerate(table["npv_effect"])
+    ]
+
+
 def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an UploadedFile and a roi parser
     """Parse an uploaded file with ``parse(bytes, name)``: refuse files over 1 MB, and show an InputError
     (file, field, allowed range) with what stays ``unchanged``. Returns the parsed object or None."""
