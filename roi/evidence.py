@@ -218,13 +218,14 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                         e.share_source,
                         *(e.share_range or (None, None)),
                     )
-            add(
-                i.label,
-                f"{unit}: quantity per case",
-                o.quantity_per_case,
-                o.source,
-                *o.ranges.get("quantity_per_case", (None, None)),
-            )
+            what, span = f"{unit}: quantity per case", o.ranges.get("quantity_per_case", (None, None))
+            lead = next((x for x in i.outcomes if x.unit_cost == o.quantity_follows), None)
+            if lead is not None:  # the same people: it moves with the lead's quantity, in proportion
+                what += f" (moves with {scenario.unit_costs[lead.unit_cost].label.lower()})"
+                scale = o.quantity_per_case / lead.quantity_per_case
+                low, high = lead.ranges.get("quantity_per_case", (None, None))
+                span = (None, None) if low is None else (low * scale, high * scale)
+            add(i.label, what, o.quantity_per_case, o.source, *span)
             for name in ("deadweight", "displacement", "attribution", "drop_off"):
                 add(
                     i.label,

@@ -560,6 +560,8 @@ def _merge_outcomes(
         if "rate_effect" in changes:  # recomputed from the new rate effect (schema.Outcome)
             outcome.pop("quantity_per_case", None)
             ranges.pop("quantity_per_case", None)
+        if "quantity_follows" in changes and "ranges" not in changes:
+            ranges.pop("quantity_per_case", None)  # a follower's range is the one it follows (schema.Outcome)
         adjusted = {"deadweight", "displacement", "attribution", "duration_years", "drop_off"} & changes.keys()
         if adjusted and "adjustments_source" not in changes:
             changes["adjustments_source"] = _scenario_note(spec_name, "Adjustments changed").model_dump()

@@ -9,6 +9,9 @@ at, drop-off d, duration D, appraisal year t = 0..H-1 and cohort age a = t - p -
     cost_it     = (n_i cost_per_case_i + fixed_i)(1 + COB_i)      for t < P, shared across funders
     PV(x)       = sum_t x_t DF_t,   DF_0 = 1,  DF_t = DF_{t-1} / (1 + r_t)
 
+An outcome whose quantity follows another's (``quantity_follows``: the same people) has, in every
+draw, q_k = q_lead x (central q_k / central q_lead).
+
 :func:`build` computes every stream as numpy arrays over (draws x years), one line per
 intervention x outcome; :func:`evaluate` reduces them to present values by draw and partner;
 :func:`run` is the same engine with a single draw at the central values, laid out as tidy tables.
@@ -237,11 +240,20 @@ def build(
                     ob,
                 )
             )
+        position = {o.unit_cost: k for k, o in enumerate(intervention.outcomes)}
         for k, outcome in enumerate(intervention.outcomes):
             unit = scenario.unit_costs[outcome.unit_cost]
 
             def draw(name: str, central: float, k: int = k, iid: str = iid) -> np.ndarray:
                 return get(("outcome", iid, str(k), name), central)
+
+            if outcome.quantity_follows is None:
+                quantity = draw("quantity_per_case", outcome.quantity_per_case)
+            else:  # q_k = q_lead x (q_k central / q_lead central): the lead's draw over its central, times
+                # this central (at the central values lead / central is exactly 1, so run is unchanged)
+                j = position[outcome.quantity_follows]
+                lead = intervention.outcomes[j].quantity_per_case
+                quantity = outcome.quantity_per_case * (draw("quantity_per_case", lead, k=j) / lead)
 
             value = get(("unit_cost", outcome.unit_cost, "value"), unit.value) * scenario.uprating_factor(
                 unit.price_year
@@ -261,7 +273,7 @@ def build(
                     outcome.effect,
                     unit.health_effect,
                     cash_split(unit.bearers(), outcome.cashable_share),
-                    sign * cases * draw("quantity_per_case", outcome.quantity_per_case) * value,
+                    sign * cases * quantity * value,
                     counts.sum(axis=0)[:, None],
                     persisting,
                     draw("deadweight", outcome.deadweight),

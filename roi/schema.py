@@ -262,6 +262,12 @@ class Outcome(Frozen):
     rate_effect: RateEffect | None = Field(
         default=None, description="where given, quantity_per_case and its range are computed from it"
     )
+    quantity_follows: Identifier | None = Field(
+        default=None,
+        description="the unit cost of another outcome of the same intervention whose quantity this one "
+        "moves with: in every draw, its quantity is that outcome's scaled by the ratio of their central "
+        "values (so it has no quantity range of its own)",
+    )
     deadweight: Fraction = 0.0
     displacement: Fraction = 0.0
     attribution: Fraction = 1.0
@@ -290,7 +296,46 @@ class Outcome(Frozen):
     @model_validator(mode="after")
     def _ranges(self) -> Outcome:
         _check_ranges(self, self.ranges, OUTCOME_RANGED)
+        if self.quantity_follows is not None:
+            if self.quantity_follows == self.unit_cost:
+                raise ValueError(
+                    f"quantity_follows: an outcome cannot follow itself ('{self.unit_cost}'); "
+                    "allowed: the unit cost of another outcome of the same intervention"
+                )
+            if "quantity_per_case" in self.ranges:
+                whence = " (here from its rate_effect's ranges)" if self.rate_effect is not None else ""
+                raise ValueError(
+                    f"ranges.quantity_per_case: this quantity follows '{self.quantity_follows}', so its range "
+                    f"comes from the one it follows; remove this range{whence} (allowed: no quantity_per_case "
+                    "range on an outcome with quantity_follows)"
+                )
         return self
+
+
+def _check_follows(outcomes: tuple[Outcome, ...]) -> None:
+    """An outcome's quantity_follows names another outcome of the same intervention, one that follows
+    none itself and whose central quantity is above 0 (the ratio of central values scales it)."""
+    by_cost = {o.unit_cost: o for o in outcomes}
+    for k, outcome in enumerate(outcomes):
+        lead_id = outcome.quantity_follows
+        if lead_id is None:
+            continue
+        where = f"outcomes[{k}].quantity_follows ('{outcome.unit_cost}')"
+        others = [o.unit_cost for o in outcomes if o.unit_cost != outcome.unit_cost and o.quantity_follows is None]
+        allowed = ", ".join(others) if others else "none (this intervention has no other outcome to follow)"
+        lead = by_cost.get(lead_id)
+        if lead is None:
+            raise ValueError(f"{where}: '{lead_id}' is not an outcome of this intervention; allowed: {allowed}")
+        if lead.quantity_follows is not None:
+            raise ValueError(
+                f"{where}: '{lead_id}' itself follows '{lead.quantity_follows}'; an outcome may follow only one "
+                f"that follows none; allowed: {allowed}"
+            )
+        if lead.quantity_per_case <= 0:
+            raise ValueError(
+                f"{where}: '{lead_id}' has a quantity per case of 0, so nothing can move in proportion to it; "
+                "allowed: an outcome whose quantity per case is above 0"
+            )
 
 
 class RatioEvidence(Frozen):
@@ -374,6 +419,7 @@ class Intervention(Frozen):
                     "(add their quantities), or use a separate unit cost"
                 )
             seen.add(outcome.unit_cost)
+        _check_follows(self.outcomes)
         _check_ranges(self, self.ranges, INTERVENTION_RANGED)
         return self
 
@@ -509,6 +555,7 @@ class OutcomeOverride(Frozen):
     source: Source | None = None
     adjustments_source: Source | None = None
     rate_effect: RateEffect | None = None
+    quantity_follows: Identifier | None = None
 
 
 class InterventionChoice(Frozen):

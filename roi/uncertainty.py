@@ -80,11 +80,19 @@ def parameters(scenario: Scenario) -> list[Parameter]:
             if outcome.unit_cost not in used:
                 used.append(outcome.unit_cost)
             unit_label = scenario.unit_costs[outcome.unit_cost].label
+            # An outcome whose quantity follows this one's has no range of its own: this one's range
+            # moves both (roi.model.build), and the label says so.
+            followers = [
+                short(scenario.unit_costs[o.unit_cost].label)
+                for o in intervention.outcomes
+                if o.quantity_follows == outcome.unit_cost
+            ]
             for name, (low, high) in outcome.ranges.items():
+                moves = f" (with {' and '.join(followers)})" if followers and name == "quantity_per_case" else ""
                 found.append(
                     Parameter(
                         ("outcome", intervention.id, str(k), name),
-                        f"{short(intervention.label)}, {short(unit_label)}: {name.replace('_', ' ')}",
+                        f"{short(intervention.label)}, {short(unit_label)}: {name.replace('_', ' ')}{moves}",
                         getattr(outcome, name),
                         low,
                         high,

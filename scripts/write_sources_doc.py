@@ -84,8 +84,10 @@ def render() -> str:
             ]
         for outcome in intervention.outcomes:
             adjustments = outcome.adjustments_source.citation() if outcome.adjustments_source else "-"
+            follows = f" (moves with `{outcome.quantity_follows}`)" if outcome.quantity_follows else ""
+            avoids = f"- Avoids `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case{follows}"
             lines += [
-                f"- Avoids `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case: {outcome.source.citation()}",
+                f"{avoids}: {outcome.source.citation()}",
                 f"  - Adjustments: {adjustments}",
             ]
         lines.append("")
