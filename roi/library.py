@@ -728,9 +728,17 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     return scenario
 
 
+_shipped: tuple[int, dict[str, Path]] | None = None
+
+
 def shipped_scenarios() -> dict[str, Path]:
-    """Shipped scenario names (file stems) and their paths."""
-    return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+    """Shipped scenario names (file stems) and their paths. The folder is listed again only when it
+    changes (its modification time), as every page asks for this several times a rerun."""
+    global _shipped
+    stamp = SCENARIOS_DIR.stat().st_mtime_ns
+    if _shipped is None or _shipped[0] != stamp:
+        _shipped = (stamp, {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))})
+    return dict(_shipped[1])
 
 
 def _find(path_or_name: str | Path, folder: Path, kind: str) -> Path:
