@@ -64,7 +64,6 @@ def _compute(spec_json: str) -> roi.Result:
     spec = ScenarioSpec.model_validate_json(spec_json)
     result = roi.run(roi.resolve(spec))
     result.totals  # noqa: B018 - computed here (with its 2,000-draw position) so the cache keeps it
-    result.by_partner()  # kept with it too: the Overview, Savings by partner and the deal read it
     return result
 
 
