@@ -12,7 +12,7 @@ partner, Build the offer, Assumptions, Compare) of the same scenario, as a board
 A third: one person runs the heaviest simulation the app allows (1,000,000 draws on the
 Uncertainty page, repeated with new settings) while a bystander keeps editing.
 
-Run: python benchmarks/bench_load.py [--sessions 1,5,10,20] [--edits 8]   (prints a table; not a test)
+Run: python benchmarks/bench_load.py [--sessions 1,5,10,20] [--edits 8] [--pin]   (prints a table; not a test)
 """
 
 from __future__ import annotations
@@ -232,12 +232,22 @@ def main() -> None:
     parser.add_argument("--sessions", default="1,5,10,20")
     parser.add_argument("--edits", type=int, default=8)
     parser.add_argument("--heavy-runs", type=int, default=3)
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="server on the first core, these simulated people on the others (needs 2 or more cores)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.sessions.split(",")]
     rows = []
-    after_leaving = load = float("nan")
+    after_leaving = load = settled = float("nan")
     with running_server() as url:
         pid = server_pid(url)
+        cores = sorted(os.sched_getaffinity(0))
+        if args.pin and len(cores) > 1:  # the clients' own CPU then cannot slow the server
+            for task in Path(f"/proc/{pid}/task").iterdir():  # every thread the server has started
+                os.sched_setaffinity(int(task.name), cores[:1])
+            os.sched_setaffinity(0, cores[1:])
         asyncio.run(editor(url, 999, 2, [], [], None))  # warm the server (imports, first compute)
         for n in counts:
             before = rss_mb(pid)
@@ -331,8 +341,11 @@ def main() -> None:
         left = cpu_seconds(pid)
         time.sleep(10)
         after_leaving = cpu_seconds(pid) - left
+        settled = rss_mb(pid)
         load = os.getloadavg()[0]
     print(f"Load average while measuring (other work on the machine): {load:.1f} on {os.cpu_count()} cores")
+    if args.pin:
+        print("Server pinned to one core, the simulated people to the other(s)")
     print(f"Edit to result at the server: {args.edits} edits per person, {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s apart")
     print()
     header = f"{'sessions':<28}{'edits':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'errors':>8}"
@@ -340,6 +353,7 @@ def main() -> None:
     for name, count, p50, p95, worst, errs, rss0, rss1, wall in rows:
         print(f"{name:<28}{count:>6}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}{errs:>8}{rss0:>15.0f}{rss1:>14.0f}{wall:>8.1f}")
     print(f"\nServer CPU in the 10 s after a person left mid-way through 1,000,000 draws: {after_leaving:.2f} s")
+    print(f"Server memory (RSS) at the end, 10 s after the last person left: {settled:.0f} MB")
     print("Aim: p95 under 1 s at 20 people; a bystander's p95 under 1 s beside the heaviest job.")
 
 

@@ -8,6 +8,8 @@ which is also where Streamlit stops a script whose user pressed Stop, changed a 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import pickle
 import threading
@@ -20,6 +22,27 @@ import streamlit as st
 from roi import limits
 
 WAIT_SECONDS = 0.5
+COLLECT_AFTER_SECONDS = 2.0
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where there is no glibc."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Free a large run's arrays (a collection: some sit in reference cycles) and hand the freed memory
+    back to the system: glibc keeps what a thread freed for reuse, so a 1,000,000-draw run otherwise
+    leaves the server about 400 MB larger."""
+    gc.collect()
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 class _Summaries:
@@ -88,8 +111,13 @@ def run(key: Hashable, heavy: bool, work: Callable[[Callable[[float], None]], An
         finally:
             slot.release()
             # Streamlit's collection after every script run is turned off (it cost every edit ~130 ms);
-            # a large run's arrays caught in a reference cycle are freed here instead, once.
-            gc.collect()
+            # a large run's memory is released here instead, once, and again a moment later: a run
+            # stopped part-way (Stop, a new setting, the person left) is still held by its
+            # exception's traceback until the script has ended.
+            release_memory()
+            later = threading.Timer(COLLECT_AFTER_SECONDS, release_memory)
+            later.daemon = True
+            later.start()
     finally:
         bar.empty()
     _summaries().put(key, summary)
