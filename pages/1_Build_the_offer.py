@@ -135,16 +135,23 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
         )
     for outcome in intervention.outcomes:
         unit = scenario.unit_costs[outcome.unit_cost]
+        incurs = outcome.effect == "incurs"  # a cost the intervention brings (home care replacing a care home)
         st.markdown(
-            f"**Avoids: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} {md(unit.unit)}, "
-            f"{unit.price_year} prices)"
+            f"**{'Incurs' if incurs else 'Avoids'}: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} "
+            f"{md(unit.unit)}, {unit.price_year} prices)"
         )
+        if outcome.quantity_follows:
+            lead = scenario.unit_costs[outcome.quantity_follows].label
+            st.caption(
+                f"The same people as in *{md(lead)}*, so in the simulation this quantity moves with that one, "
+                "in proportion."
+            )
         oc = {**base, "outcome": outcome.unit_cost}
         name = f"{intervention.id}-{outcome.unit_cost}"
         cols = st.columns(5)
         with cols[0]:
             field(
-                "Quantity avoided per case",
+                f"Quantity {'incurred' if incurs else 'avoided'} per case",
                 f"{name}-q",
                 float(outcome.quantity_per_case),
                 {**oc, "field": "quantity_per_case"},

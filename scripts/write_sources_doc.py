@@ -85,7 +85,8 @@ def render() -> str:
         for outcome in intervention.outcomes:
             adjustments = outcome.adjustments_source.citation() if outcome.adjustments_source else "-"
             follows = f" (moves with `{outcome.quantity_follows}`)" if outcome.quantity_follows else ""
-            avoids = f"- Avoids `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case{follows}"
+            verb = "Incurs" if outcome.effect == "incurs" else "Avoids"
+            avoids = f"- {verb} `{outcome.unit_cost}`, {outcome.quantity_per_case:g} per case{follows}"
             lines += [
                 f"{avoids}: {outcome.source.citation()}",
                 f"  - Adjustments: {adjustments}",

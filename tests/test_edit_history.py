@@ -137,3 +137,13 @@ def test_a_negative_unit_cost_in_the_table_is_refused_with_a_message_and_never_f
     assert "bed_day" not in at.session_state["spec"].unit_costs
     assert any("not applied" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["editor_version"] == 1  # a fresh grid shows the last good values
+
+
+def test_an_incurred_cost_is_labelled_incurs_and_says_what_it_moves_with():
+    at = on_build_page()
+    headings = [m.value for m in at.markdown if m.value.startswith(("**Avoids:", "**Incurs:"))]
+    assert any(h.startswith("**Avoids: Residential care for an older person") for h in headings), headings
+    assert any(h.startswith("**Incurs: Home care package for an older person") for h in headings), headings
+    assert not any(h.startswith("**Avoids: Home care") for h in headings)
+    assert any("moves with that one" in c.value and "Residential care" in c.value for c in at.caption)
+    assert any(w.label == "Quantity incurred per case" for w in at.number_input)
