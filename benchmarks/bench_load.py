@@ -24,8 +24,10 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -227,6 +229,22 @@ def server_pid(url: str) -> int:
     raise RuntimeError("server process not found")
 
 
+async def together(*people: Coroutine[Any, Any, None]) -> None:
+    await asyncio.gather(*people)
+
+
+def measure(name: str, pid: int, crowd: Callable[[list[float], list[int]], Coroutine[Any, Any, None]]) -> tuple:
+    """Run ``crowd(times, errors)`` to the end; its table row: response times, errors, server memory."""
+    before = rss_mb(pid)
+    times: list[float] = []
+    errors: list[int] = []
+    start = time.perf_counter()
+    asyncio.run(crowd(times, errors))
+    wall = time.perf_counter() - start
+    p95 = percentile(times, 0.95)
+    return (name, len(times), statistics.median(times), p95, max(times), sum(errors), before, rss_mb(pid), wall)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", default="1,5,10,20")
@@ -250,50 +268,23 @@ def main() -> None:
             os.sched_setaffinity(0, cores[1:])
         asyncio.run(editor(url, 999, 2, [], [], None))  # warm the server (imports, first compute)
         for n in counts:
-            before = rss_mb(pid)
-            times: list[float] = []
-            errors: list[int] = []
-            start = time.perf_counter()
-
-            async def crowd(n: int = n, times: list[float] = times, errors: list[int] = errors) -> None:
-                await asyncio.gather(*(editor(url, p, args.edits, times, errors, None) for p in range(n)))
-
-            asyncio.run(crowd())
-            wall = time.perf_counter() - start
             rows.append(
-                (
+                measure(
                     f"{n} editing",
-                    len(times),
-                    statistics.median(times),
-                    percentile(times, 0.95),
-                    max(times),
-                    sum(errors),
-                    before,
-                    rss_mb(pid),
-                    wall,
+                    pid,
+                    lambda times, errors, n=n: together(
+                        *(editor(url, p, args.edits, times, errors, None) for p in range(n))
+                    ),
                 )
             )
         for n in counts[-1:]:
-            before = rss_mb(pid)
-            times, errors = [], []
-            start = time.perf_counter()
-
-            async def board(n: int = n, times: list[float] = times, errors: list[int] = errors) -> None:
-                await asyncio.gather(*(browser(url, p, args.edits, times, errors) for p in range(n)))
-
-            asyncio.run(board())
-            wall = time.perf_counter() - start
             rows.append(
-                (
+                measure(
                     f"{n} switching pages",
-                    len(times),
-                    statistics.median(times),
-                    percentile(times, 0.95),
-                    max(times),
-                    sum(errors),
-                    before,
-                    rss_mb(pid),
-                    wall,
+                    pid,
+                    lambda times, errors, n=n: together(
+                        *(browser(url, p, args.edits, times, errors) for p in range(n))
+                    ),
                 )
             )
         before = rss_mb(pid)
