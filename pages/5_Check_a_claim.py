@@ -10,7 +10,7 @@ from roi import claim_report, claims
 from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
 from roi.schema import VALUE_TYPES
-from ui import claim_state
+from ui import claim_state, saved
 from ui.text import md
 
 current = ui.frame("Check a claim", ":material/fact_check:")
@@ -464,7 +464,7 @@ with st.expander("Sources of the unit costs"):
 
 st.markdown("**Send back the check**")
 stem = "".join(ch if ch.isalnum() else "-" for ch in claim.claim.lower()).strip("-")[:60] or "claim"
-cols = st.columns(3)
+cols = st.columns(4)
 cols[0].download_button(
     "Claim check report (PDF)",
     data=lambda: claim_report.pdf(check),
@@ -495,3 +495,5 @@ cols[2].download_button(
     width="stretch",
     key="claim-yaml",
 )
+with cols[3]:
+    saved.claim_save_panel()

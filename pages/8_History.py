@@ -40,7 +40,8 @@ except store.StoreError as error:
 if not documents:
     st.info(
         "Nothing is saved yet. Use **Save** in the sidebar to save the scenario on screen with a name and "
-        "a one-line message; every later save becomes a new version here.",
+        "a one-line message (or **Save to your workspace** on Check a claim for a claim); every later save "
+        "becomes a new version here.",
         icon=":material/save:",
     )
     st.stop()

@@ -479,3 +479,87 @@ def _offer_repair(unloadable: dict[str, Any]) -> None:
 
     cols[0].button("Open it with the failing fields reset", on_click=repair, key="repair-open")
     cols[1].button("Leave it", on_click=lambda: st.session_state.pop("unloadable", None), key="repair-dismiss")
+
+
+# --------------------------------------------------------------------------------------------
+# Check a claim: save the claim on screen as a new document of kind "claim"
+
+
+def _save_claim() -> None:
+    state = st.session_state
+    person = user()
+    if person is None:
+        _flash("error", "Not saved: saving is off. Sign in (in the sidebar) to save work.")
+        return
+    try:
+        workspaces = [w for w in person.workspaces() if w.role != "viewer"]
+        if not workspaces:
+            _flash("error", "Not saved: you can view your workspaces but not save to them.")
+            return
+        workspace = next((w for w in workspaces if w.id == state.get("claim-save-workspace")), workspaces[0])
+        version = person.create(
+            workspace.id,
+            "claim",
+            state.get("claim-save-name", ""),
+            roi.dump_spec(state.claim),
+            state.get("claim-save-message", ""),
+        )
+        name = person.document(version.document_id).name
+    except (StoreError, ValueError) as error:
+        _flash("error", f"Not saved: {error}")
+        state["claim-save-toast"] = f"Not saved: {error}"
+        return
+    state["claim-save-message"] = ""
+    _flash("success", f"Saved the claim as '{name}', version 1, in {workspace.name}. The History page lists it.")
+    state["claim-save-toast"] = f"Saved as '{name}' in {workspace.name}"
+
+
+def claim_save_panel() -> None:
+    """'Save to your workspace' for the claim on screen (Check a claim), or why saving is off."""
+    state = st.session_state
+    opened, reason = open_store()
+    if opened is None:
+        st.caption(f":material/cloud_off: Saving is off: {md(reason)}.")
+        return
+    person = user()
+    if person is None:
+        lost = state.get("store-lost")
+        st.caption(
+            f":material/cloud_off: Saving is off: {md(lost)}."
+            if lost
+            else ":material/login: Sign in (in the sidebar) to save this claim to your workspace."
+        )
+        return
+    try:
+        workspaces = [w for w in person.workspaces() if w.role != "viewer"]
+    except StoreError as error:
+        st.caption(f":material/cloud_off: Saving is off: {md(error)}.")
+        return
+    said = state.pop("claim-save-toast", None)
+    if said:  # the banner is at the top of the page, out of sight of this button on a long claim
+        st.toast(md(said), icon=":material/save:")
+    title = state.claim.claim
+    if state.get("claim-save-for") != title or "claim-save-name" not in state:  # it starts as the claim's title
+        state["claim-save-name"], state["claim-save-for"] = title, title
+    with st.popover("Save to your workspace", icon=":material/save:", width="stretch"):
+        st.markdown("**Save this claim to your workspace**")
+        st.text_input("Name", key="claim-save-name", max_chars=200)
+        st.text_input("What it is, and why (one line)", key="claim-save-message", max_chars=500)
+        if len(workspaces) > 1:
+            st.selectbox(
+                "Workspace",
+                [w.id for w in workspaces],
+                format_func={w.id: w.name for w in workspaces}.get,
+                key="claim-save-workspace",
+            )
+        elif not workspaces:
+            st.caption("You can view your workspaces but not save to them: ask an owner to make you an editor.")
+        st.button(
+            "Save",
+            on_click=_save_claim,
+            key="claim-save-button",
+            type="primary",
+            width="stretch",
+            disabled=not workspaces,
+        )
+        st.caption("Each save is a new document; the History page lists its versions.")
