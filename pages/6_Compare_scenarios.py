@@ -8,7 +8,7 @@ from roi import charts, compare, limits
 from roi.model import number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
-from ui.widgets import npv_effects
+from ui.widgets import differences_table
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -87,15 +87,8 @@ for other, table in zip(chosen[1:], differences, strict=True):
     if table.empty:
         st.caption("No input differs.")
         continue
-    table["npv_effect"] = npv_effects(table)
     for column in ("first", "second"):  # 100 cases, not 100.0; 4,400, not 4400.0
         table[column] = [
             number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in table[column]
         ]
-    st.dataframe(
-        table.rename(columns={"input": "Input", "first": chosen[0], "second": other, "npv_effect": "Moves NPV by"}),
-        hide_index=True,
-        width="stretch",
-    )
-    if compare.stopped_note(table):
-        st.caption(compare.stopped_note(table))
+    differences_table(table, chosen[0], other)

@@ -7,11 +7,10 @@ import streamlit as st
 
 import store
 import ui
-from roi import compare
 from roi.model import pounds
 from ui import saved
 from ui.text import md
-from ui.widgets import npv_effects
+from ui.widgets import differences_table
 
 ui.frame("History", ":material/history:")
 state = st.session_state
@@ -112,21 +111,7 @@ if len(numbers) > 1:
             if table.empty:
                 st.caption("No model input differs between these versions.")
             else:
-                table["npv_effect"] = npv_effects(table)
-                st.dataframe(
-                    table.rename(
-                        columns={
-                            "input": "Input",
-                            "first": f"Version {older}",
-                            "second": f"Version {newer}",
-                            "npv_effect": "Moves NPV by",
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-                if compare.stopped_note(table):
-                    st.caption(compare.stopped_note(table))
+                differences_table(table, f"Version {older}", f"Version {newer}")
         else:
             lines = difflib.unified_diff(
                 first.text.splitlines(), second.text.splitlines(), f"version {older}", f"version {newer}", lineterm=""

@@ -18,7 +18,7 @@ from roi import compare, limits
 from roi.schema import ScenarioSpec
 from store import LOCAL_USER, Store, StoreError, UserStore
 from ui.text import md
-from ui.widgets import npv_effects
+from ui.widgets import differences_table
 
 FAILURE_RECHECK_SECONDS = 30
 
@@ -435,19 +435,7 @@ def _conflict(conflict: dict[str, Any], doc: OpenDocument) -> None:
             f"**Your version against version {conflict['head']}**: each of your differences applied alone, "
             "and how far it moves the net present value"
         )
-        table["npv_effect"] = npv_effects(table)
-        st.dataframe(
-            table.rename(
-                columns={
-                    "input": "Input",
-                    "first": f"Version {conflict['head']}",
-                    "second": "Yours",
-                    "npv_effect": "Moves NPV by",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        differences_table(table, f"Version {conflict['head']}", "Yours")
     elif table is not None:
         st.caption(f"Your scenario has the same inputs as version {conflict['head']}.")
     cols = st.columns(3)

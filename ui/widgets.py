@@ -189,6 +189,18 @@ def npv_effects(table: Any) -> list[str]:
     ]
 
 
+def differences_table(table: Any, first: str, second: str) -> None:
+    """A ``roi.compare.differences`` table (Compare, History, a save conflict): each input, its value in
+    ``first`` and ``second``, the NPV it alone moves, and a note if the time budget cut it short."""
+    from roi.compare import stopped_note
+
+    shown = table.assign(npv_effect=npv_effects(table))
+    columns = {"input": "Input", "first": first, "second": second, "npv_effect": "Moves NPV by"}
+    st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch")
+    if stopped_note(table):
+        st.caption(stopped_note(table))
+
+
 def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an UploadedFile and a roi parser
     """Parse an uploaded file with ``parse(bytes, name)``: refuse files over 1 MB, and show an InputError
     (file, field, allowed range) with what stays ``unchanged``. Returns the parsed object or None."""
