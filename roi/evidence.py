@@ -11,7 +11,7 @@ import pandas as pd
 
 from .library import ASSUMPTIONS_DIR, Library, Scenario, read_yaml, validate
 from .model import optimism_bias
-from .schema import Intervention, JudgementConvention, Source, UnitCost
+from .schema import Intervention, JudgementConvention, Source, UnitCost, follow_target
 
 PROVENANCES = ("published", "your figure", "local judgement")
 
@@ -219,7 +219,8 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                         *(e.share_range or (None, None)),
                     )
             what, span = f"{unit}: quantity per case", o.ranges.get("quantity_per_case", (None, None))
-            lead = next((x for x in i.outcomes if x.unit_cost == o.quantity_follows), None)
+            j = None if o.quantity_follows is None else follow_target(i.outcomes, o.quantity_follows)
+            lead = None if j is None else i.outcomes[j]
             if lead is not None:  # the same people: it moves with the lead's quantity, in proportion
                 what += f" (moves with {scenario.unit_costs[lead.unit_cost].label.lower()})"
                 scale = o.quantity_per_case / lead.quantity_per_case

@@ -23,6 +23,7 @@ from . import limits
 from .errors import InputError, from_validation_error, printable
 from .schema import (
     FISCAL_VALUE_TYPES,
+    FRACTION_FIELDS,
     INTERVENTION_RANGED,
     OUTCOME_RANGED,
     Bearer,
@@ -31,6 +32,7 @@ from .schema import (
     DiscountSchedule,
     Intervention,
     InterventionChoice,
+    JudgementConvention,
     OptimismBiasTable,
     Partner,
     RatioBenchmarks,
@@ -318,6 +320,7 @@ class Library(BaseModel):
     optimism_bias: OptimismBiasTable
     ratio_benchmarks: RatioBenchmarks
     root: str
+    convention: JudgementConvention | None = None  # appraisal/judgement_convention.yaml, if the library has one
 
     def deflator_factor(self, from_year: int, to_year: int) -> float:
         """D[to_year] / D[from_year]; raises KeyError if either year is outside the index."""
@@ -418,6 +421,12 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
     }
     optimism = validate(OptimismBiasTable, read_yaml(appraisal / "optimism_bias.yaml"), "optimism_bias.yaml")
     benchmarks = validate(RatioBenchmarks, read_yaml(root / "ratio_benchmarks.yaml"), "ratio_benchmarks.yaml")
+    convention_file = appraisal / "judgement_convention.yaml"
+    convention = (
+        validate(JudgementConvention, read_yaml(convention_file), "judgement_convention.yaml")
+        if convention_file.exists()
+        else None
+    )
     library = Library(
         partners=partners,
         unit_costs=unit_costs,
@@ -427,6 +436,7 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
         optimism_bias=optimism,
         ratio_benchmarks=benchmarks,
         root=str(root),
+        convention=convention,
     )
     low, high = library.deflator_years()
     for i, cost in enumerate(unit_costs.values()):
@@ -485,11 +495,43 @@ def _scenario_note(spec_name: str, what: str) -> Source:
     return Source(user_figure=True, note=f"{what} in scenario '{spec_name}'.")
 
 
-def _widen(ranges: dict[str, list[float]], name: str, value: float) -> None:
-    """Keep a range valid after its central value is overridden: stretch it to include the value."""
-    if name in ranges:
-        low, high = ranges[name]
-        ranges[name] = [min(low, value), max(high, value)]
+def move_range(low: float, high: float, old: float, new: float, bounded: bool = False) -> list[float]:
+    """The range of an input whose central value changes from ``old`` to ``new``: it keeps its shape
+    around the new value. Low and high scale by new / old; a zero new value gives a zero range; where
+    the old value was zero (nothing to scale), the range moves by new - old instead. A share stays
+    within [0, 1]. (docs/method.md, "Your own figures and their ranges".)"""
+    if new == old:
+        return [low, high]
+    if old > 0:
+        moved = [low * new / old, high * new / old]
+    else:
+        moved = [max(0.0, low + new - old), high + new - old]
+    if bounded:
+        moved = [min(max(v, 0.0), 1.0) for v in moved]
+    return [min(moved[0], new), max(moved[1], new)]  # rounding never leaves the value outside its range
+
+
+def _move_ranges(
+    ranges: dict[str, list[float]],
+    old: dict[str, Any],
+    changes: dict[str, Any],
+    names: tuple[str, ...],
+) -> dict[str, list[float]]:
+    """Every range after an override: the user's own range for a field wins; a field whose value the
+    user changed without a range of their own has the library's range moved with it (:func:`move_range`)."""
+    own = {k: list(v) for k, v in (changes.get("ranges") or {}).items()}
+    out = {k: list(v) for k, v in ranges.items()}
+    basis = dict(changes.get("range_basis") or old.get("range_basis") or {})
+    for name in names:
+        if name in own:
+            out[name] = own[name]
+            basis[name] = "yours"
+        elif name in changes and name in out and name in old:
+            out[name] = move_range(*out[name], float(old[name]), float(changes[name]), name in FRACTION_FIELDS)
+            basis[name] = "moved"
+    out.update({k: v for k, v in own.items() if k not in names})  # an unknown field: the schema refuses it
+    changes["range_basis"] = {k: v for k, v in basis.items() if k in out}
+    return out
 
 
 def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: ScenarioSpec, file: str) -> UnitCost:
@@ -508,11 +550,14 @@ def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: Scen
         merged = base.model_dump(exclude_none=True)
         if "value" in changes and "price_year" not in changes:
             changes["price_year"] = price_year
-        if "value" in changes and base.value > 0:
-            scale = changes["value"] / base.value
-            for bound in ("low", "high"):
-                if bound not in changes and bound in merged:
-                    changes[bound] = merged[bound] * scale
+        if "value" in changes and ("low" in merged or "high" in merged):
+            # The documented range keeps its shape around the user's value (a bound the user gives wins).
+            # Scaling by new / old is the same whatever the two price years (uprating is a factor too).
+            low, high = move_range(
+                merged.get("low", base.value), merged.get("high", base.value), base.value, changes["value"]
+            )
+            changes.setdefault("low", low)
+            changes.setdefault("high", high)
         if {"partner", "value_type"} & changes.keys():
             merged.pop("split", None)
         if "split" in changes:
@@ -533,25 +578,42 @@ def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: Scen
 def _merge_outcomes(
     base: list[dict[str, Any]], overrides: tuple[Any, ...], spec_name: str
 ) -> tuple[list[dict[str, Any]], list[int | None]]:
-    """Merge outcome overrides onto the library's outcomes by unit cost; new ones are appended.
+    """Merge outcome overrides onto the library's outcomes; new ones are appended.
 
-    Returns the merged outcomes and, for each, the index of the override it came from (or None).
+    An override with an ``id`` changes the library outcome with that id. Without one, the n-th override
+    on a unit cost changes the n-th library outcome on that unit cost (of those not named by an id); any
+    beyond those are new outcomes. Returns the merged outcomes and, for each, the index of the override
+    it came from (or None).
     """
     merged = [dict(o) for o in base]
     origin: list[int | None] = [None] * len(merged)
+    taken: set[int] = set()
+    named = {o.id for o in overrides if o.id is not None}
     for j, override in enumerate(overrides):
         changes = override.model_dump(exclude_unset=True, exclude_none=True)
-        match = next((k for k, o in enumerate(merged) if o["unit_cost"] == override.unit_cost), None)
+        if override.id is not None:
+            match = next((k for k, o in enumerate(merged) if o.get("id") == override.id and k not in taken), None)
+        else:
+            match = next(
+                (
+                    k
+                    for k, o in enumerate(merged[: len(base)])
+                    if o["unit_cost"] == override.unit_cost and k not in taken and o.get("id") not in named
+                ),
+                None,
+            )
         if match is None:
             changes.setdefault("source", _scenario_note(spec_name, "Outcome added").model_dump())
+            changes["range_basis"] = {k: "yours" for k in changes.get("ranges") or {}}
             merged.append(changes)
             origin.append(j)
+            taken.add(len(merged) - 1)
             continue
+        taken.add(match)
         outcome = merged[match]
-        ranges = {k: list(v) for k, v in outcome.get("ranges", {}).items()}
-        for name in OUTCOME_RANGED:
-            if name in changes and "ranges" not in changes:
-                _widen(ranges, name, changes[name])
+        own_ranges = "ranges" in changes
+        ranges = _move_ranges(outcome.get("ranges", {}), outcome, changes, OUTCOME_RANGED)
+        changes.pop("ranges", None)
         outcome["ranges"] = ranges
         if "quantity_per_case" in changes and "source" not in changes:
             changes["source"] = _scenario_note(spec_name, "Quantity per case changed").model_dump()
@@ -560,7 +622,7 @@ def _merge_outcomes(
         if "rate_effect" in changes:  # recomputed from the new rate effect (schema.Outcome)
             outcome.pop("quantity_per_case", None)
             ranges.pop("quantity_per_case", None)
-        if "quantity_follows" in changes and "ranges" not in changes:
+        if "quantity_follows" in changes and not own_ranges:
             ranges.pop("quantity_per_case", None)  # a follower's range is the one it follows (schema.Outcome)
         adjusted = {"deadweight", "displacement", "attribution", "duration_years", "drop_off"} & changes.keys()
         if adjusted and "adjustments_source" not in changes:
@@ -612,12 +674,21 @@ def _resolve_intervention(
             "confidence": "low",
             "cost_source": _scenario_note(spec.name, "Costs set").model_dump(),
             "volume_source": _scenario_note(spec.name, "Cases per year set").model_dump(),
+            "range_basis": {k: "yours" for k in changes.get("ranges") or {}},
         }
         base_outcomes: list[dict[str, Any]] = []
     else:
         merged = base.model_dump(exclude_none=True)
         base_outcomes = merged.pop("outcomes", [])
         cost_fields = {"cost_per_case", "fixed_cost_per_year"} & changes.keys()
+        if "price_year" in changes and not cost_fields:
+            raise InputError(
+                file,
+                f"{prefix}.price_year",
+                "a price year applies to the costs given with it; give cost_per_case or fixed_cost_per_year "
+                "in the same override, or remove price_year (the library's costs keep their own price year, "
+                f"{base.price_year})",
+            )
         if cost_fields:
             # A typed cost is in its own price_year if given, else the scenario's. Bring the library's
             # costs (the field not typed, and the typed field's range) to that year, so that the
@@ -636,11 +707,12 @@ def _resolve_intervention(
             changes["volume_source"] = _scenario_note(spec.name, "Cases per year set").model_dump()
         if "cases_per_year" not in changes and base.cases_per_100k is not None:
             _scale_to_population(merged, base.cases_per_100k, spec.settings.population)
-        ranges = {k: list(v) for k, v in merged.get("ranges", {}).items()}
-        for name in INTERVENTION_RANGED:
-            if name in changes and "ranges" not in changes:
-                _widen(ranges, name, changes[name])
-        merged["ranges"] = ranges
+        # A typed cost is compared with the library's in the same prices (the library's was uprated above).
+        old = {name: merged[name] for name in INTERVENTION_RANGED}
+        for name in cost_fields:
+            old[name] = getattr(base, name) * factor
+        merged["ranges"] = _move_ranges(merged.get("ranges", {}), old, changes, INTERVENTION_RANGED)
+        changes.pop("ranges", None)
     merged.update(changes)
     merged["id"] = choice.id
     origin: list[int | None] = []

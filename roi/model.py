@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .library import Scenario
-from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention
+from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, follow_target
 
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
 STAGES = ("gross", "after_drop_off", "after_deadweight", "after_displacement", "after_attribution", "amount")
@@ -190,6 +190,47 @@ def cash_split(bearers: tuple[Bearer, ...], cashable_share: float | None) -> tup
     return tuple(out)
 
 
+JUDGEMENT_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
+JUDGEMENT_CLASSES = {
+    "controlled": "effects measured against a control group",
+    "uncontrolled": "effects measured without a control group",
+}
+
+
+def shared_judgements(scenario: Scenario) -> dict[tuple[str, int, str], tuple[str, ...]]:
+    """Judgements at the shipped convention, which are one uncertain input each, not one per outcome.
+
+    Maps (intervention, outcome position, field) to the shared key ("judgement", class, field) for
+    every outcome whose adjustments are marked as the library's convention and whose value and range
+    for that field are the convention's (appraisal/judgement_convention.yaml). An outcome whose
+    adjustments a user has changed is drawn on its own. Only ranged judgements are shared: a
+    judgement with no range does not vary."""
+    convention = scenario.library.convention
+    if convention is None:
+        return {}
+    classes = {name: getattr(convention, name) for name in JUDGEMENT_CLASSES}
+    out: dict[tuple[str, int, str], tuple[str, ...]] = {}
+    for intervention in scenario.interventions:
+        for k, outcome in enumerate(intervention.outcomes):
+            source = outcome.adjustments_source
+            if source is None or not source.convention:
+                continue
+            for name in JUDGEMENT_FIELDS:
+                if name not in outcome.ranges:
+                    continue
+                low, high = outcome.ranges[name]
+                for cls, values in classes.items():
+                    rule = values.get(name)
+                    if (
+                        rule is not None
+                        and rule.low is not None
+                        and (rule.central, rule.low, rule.high) == (getattr(outcome, name), low, high)
+                    ):
+                        out[(intervention.id, k, name)] = ("judgement", cls, name)
+                        break
+    return out
+
+
 def build(
     scenario: Scenario, values: Values, count: int, only: frozenset[str] | None = None
 ) -> tuple[list[CostLine], list[Line]]:
@@ -209,6 +250,7 @@ def build(
 
     cost_lines: list[CostLine] = []
     lines: list[Line] = []
+    shared = shared_judgements(scenario) if values else {}
     for intervention in scenario.interventions:
         iid = intervention.id
         if only is not None and iid not in only:
@@ -240,18 +282,17 @@ def build(
                     ob,
                 )
             )
-        position = {o.unit_cost: k for k, o in enumerate(intervention.outcomes)}
         for k, outcome in enumerate(intervention.outcomes):
             unit = scenario.unit_costs[outcome.unit_cost]
 
             def draw(name: str, central: float, k: int = k, iid: str = iid) -> np.ndarray:
-                return get(("outcome", iid, str(k), name), central)
+                return get(shared.get((iid, k, name), ("outcome", iid, str(k), name)), central)
 
             if outcome.quantity_follows is None:
                 quantity = draw("quantity_per_case", outcome.quantity_per_case)
             else:  # q_k = q_lead x (q_k central / q_lead central): the lead's draw over its central, times
                 # this central (at the central values lead / central is exactly 1, so run is unchanged)
-                j = position[outcome.quantity_follows]
+                j = follow_target(intervention.outcomes, outcome.quantity_follows)
                 lead = intervention.outcomes[j].quantity_per_case
                 quantity = outcome.quantity_per_case * (draw("quantity_per_case", lead, k=j) / lead)
 
@@ -260,7 +301,7 @@ def build(
             )
             sign = -1.0 if outcome.effect == "incurs" else 1.0
             counts = cohort_counts(horizon, programme, outcome.duration_years, outcome.lag_years)  # (D, H)
-            key = ("outcome", iid, str(k), "drop_off")
+            key = shared.get((iid, k, "drop_off"), ("outcome", iid, str(k), "drop_off"))
             if key in values:
                 keep = 1.0 - np.asarray(values[key], dtype=float)
                 persisting = counts.T @ (keep[None, :] ** np.arange(outcome.duration_years)[:, None])

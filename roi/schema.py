@@ -34,6 +34,7 @@ Duration = Annotated[int, Field(ge=1, le=60, description="years an effect lasts"
 Lag = Annotated[int, Field(ge=0, le=60, description="years after funding before an effect starts")]
 Effect = Literal["avoids", "incurs"]
 Range = tuple[float, float]
+RangeBasis = Literal["yours", "moved"]
 
 SHARE_TOLERANCE = 1e-6
 
@@ -254,6 +255,11 @@ class Outcome(Frozen):
 
     unit_cost: Identifier
     quantity_per_case: Quantity
+    id: Identifier | None = Field(
+        default=None,
+        description="an optional name for this outcome, unique within its intervention: needed only to tell "
+        "apart two outcomes on the same unit cost (a scenario's override names it to change that one)",
+    )
     effect: Effect = "avoids"
     lag_years: Lag = 0
     cashable_share: Fraction | None = Field(
@@ -264,9 +270,9 @@ class Outcome(Frozen):
     )
     quantity_follows: Identifier | None = Field(
         default=None,
-        description="the unit cost of another outcome of the same intervention whose quantity this one "
-        "moves with: in every draw, its quantity is that outcome's scaled by the ratio of their central "
-        "values (so it has no quantity range of its own)",
+        description="another outcome of the same intervention (its id, or its unit cost where only one outcome "
+        "uses that unit cost) whose quantity this one moves with: in every draw, its quantity is that "
+        "outcome's scaled by the ratio of their central values (so it has no quantity range of its own)",
     )
     deadweight: Fraction = 0.0
     displacement: Fraction = 0.0
@@ -274,6 +280,10 @@ class Outcome(Frozen):
     duration_years: Duration = 1
     drop_off: Fraction = 0.0
     ranges: dict[str, Range] = Field(default_factory=dict)
+    range_basis: dict[str, RangeBasis] = Field(
+        default_factory=dict, description="set on resolving a scenario: which ranges are the user's own ('yours') "
+        "or the library's moved with the user's value ('moved'); the rest are the library's"
+    )
     source: Source
     adjustments_source: Source | None = None
 
@@ -297,7 +307,7 @@ class Outcome(Frozen):
     def _ranges(self) -> Outcome:
         _check_ranges(self, self.ranges, OUTCOME_RANGED)
         if self.quantity_follows is not None:
-            if self.quantity_follows == self.unit_cost:
+            if self.quantity_follows in (self.unit_cost, self.id):
                 raise ValueError(
                     f"quantity_follows: an outcome cannot follow itself ('{self.unit_cost}'); "
                     "allowed: the unit cost of another outcome of the same intervention"
@@ -312,28 +322,58 @@ class Outcome(Frozen):
         return self
 
 
+def outcome_name(outcome: Outcome) -> str:
+    """How other fields refer to an outcome: its id if it has one, else its unit cost."""
+    return outcome.id or outcome.unit_cost
+
+
+def follow_target(outcomes: tuple[Outcome, ...], name: str) -> int | None:
+    """The position of the outcome ``name`` refers to: the outcome with that id, else the only outcome on
+    the unit cost of that name; None if there is no such outcome or more than one."""
+    by_id = [k for k, o in enumerate(outcomes) if o.id == name]
+    if by_id:
+        return by_id[0]
+    by_cost = [k for k, o in enumerate(outcomes) if o.unit_cost == name]
+    return by_cost[0] if len(by_cost) == 1 else None
+
+
+def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
+    """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
+    seen: set[str] = set()
+    for k, outcome in enumerate(outcomes):
+        if outcome.id is None:
+            continue
+        if outcome.id in seen:
+            raise ValueError(f"outcomes[{k}].id: '{outcome.id}' is used twice; allowed: an id unique to one outcome")
+        seen.add(outcome.id)
+
+
 def _check_follows(outcomes: tuple[Outcome, ...]) -> None:
     """An outcome's quantity_follows names another outcome of the same intervention, one that follows
     none itself and whose central quantity is above 0 (the ratio of central values scales it)."""
-    by_cost = {o.unit_cost: o for o in outcomes}
     for k, outcome in enumerate(outcomes):
-        lead_id = outcome.quantity_follows
-        if lead_id is None:
+        lead_name = outcome.quantity_follows
+        if lead_name is None:
             continue
-        where = f"outcomes[{k}].quantity_follows ('{outcome.unit_cost}')"
-        others = [o.unit_cost for o in outcomes if o.unit_cost != outcome.unit_cost and o.quantity_follows is None]
+        where = f"outcomes[{k}].quantity_follows ('{outcome_name(outcome)}')"
+        others = [outcome_name(o) for j, o in enumerate(outcomes) if j != k and o.quantity_follows is None]
         allowed = ", ".join(others) if others else "none (this intervention has no other outcome to follow)"
-        lead = by_cost.get(lead_id)
-        if lead is None:
-            raise ValueError(f"{where}: '{lead_id}' is not an outcome of this intervention; allowed: {allowed}")
+        j = follow_target(outcomes, lead_name)
+        if j is None and sum(o.unit_cost == lead_name for o in outcomes) > 1:
+            raise ValueError(
+                f"{where}: more than one outcome uses the unit cost '{lead_name}'; name the one to follow by its id"
+            )
+        if j is None or j == k:
+            raise ValueError(f"{where}: '{lead_name}' is not an outcome of this intervention; allowed: {allowed}")
+        lead = outcomes[j]
         if lead.quantity_follows is not None:
             raise ValueError(
-                f"{where}: '{lead_id}' itself follows '{lead.quantity_follows}'; an outcome may follow only one "
+                f"{where}: '{lead_name}' itself follows '{lead.quantity_follows}'; an outcome may follow only one "
                 f"that follows none; allowed: {allowed}"
             )
         if lead.quantity_per_case <= 0:
             raise ValueError(
-                f"{where}: '{lead_id}' has a quantity per case of 0, so nothing can move in proportion to it; "
+                f"{where}: '{lead_name}' has a quantity per case of 0, so nothing can move in proportion to it; "
                 "allowed: an outcome whose quantity per case is above 0"
             )
 
@@ -387,6 +427,9 @@ class Intervention(Frozen):
     )
     confidence: Confidence
     ranges: dict[str, Range] = Field(default_factory=dict)
+    range_basis: dict[str, RangeBasis] = Field(
+        default_factory=dict, description="set on resolving a scenario: see Outcome.range_basis"
+    )
     cost_source: Source
     volume_source: Source
     outcomes: tuple[Outcome, ...] = ()
@@ -411,14 +454,7 @@ class Intervention(Frozen):
     def _consistent(self) -> Intervention:
         if self.ratio is not None and self.outcomes:
             raise ValueError("an intervention is either ratio-based or has outcomes, not both")
-        seen: set[str] = set()
-        for outcome in self.outcomes:
-            if outcome.unit_cost in seen:
-                raise ValueError(
-                    f"two outcomes use the unit cost '{outcome.unit_cost}'; give one outcome per unit cost "
-                    "(add their quantities), or use a separate unit cost"
-                )
-            seen.add(outcome.unit_cost)
+        _check_outcome_ids(self.outcomes)
         _check_follows(self.outcomes)
         _check_ranges(self, self.ranges, INTERVENTION_RANGED)
         return self
@@ -541,7 +577,12 @@ class UnitCostOverride(Frozen):
 
 
 class OutcomeOverride(Frozen):
+    """A scenario's change to one of an intervention's outcomes, or a new outcome. It changes the library
+    outcome with the same ``id``; without an id, the n-th override on a unit cost changes the n-th library
+    outcome on that unit cost, and any beyond those are new outcomes."""
+
     unit_cost: Identifier
+    id: Identifier | None = None
     quantity_per_case: Quantity | None = None
     effect: Effect | None = None
     lag_years: Lag | None = None
@@ -579,15 +620,16 @@ class InterventionChoice(Frozen):
     ratio: RatioEvidence | None = None
 
     @model_validator(mode="after")
-    def _one_override_per_unit_cost(self) -> InterventionChoice:
+    def _one_override_per_id(self) -> InterventionChoice:
         seen: set[str] = set()
-        for outcome in self.outcomes or ():
-            if outcome.unit_cost in seen:
+        for k, outcome in enumerate(self.outcomes or ()):
+            if outcome.id is None:
+                continue
+            if outcome.id in seen:
                 raise ValueError(
-                    f"two outcomes use the unit cost '{outcome.unit_cost}'; give one outcome per unit cost "
-                    "(add their quantities), or use a separate unit cost"
+                    f"outcomes[{k}].id: '{outcome.id}' is used twice; allowed: an id unique to one outcome"
                 )
-            seen.add(outcome.unit_cost)
+            seen.add(outcome.id)
         return self
 
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .library import Scenario
-from .model import Evaluation, Values, evaluate
-from .schema import FRACTION_FIELDS
+from .model import JUDGEMENT_CLASSES, Evaluation, Values, evaluate, shared_judgements
+from .schema import FRACTION_FIELDS, follow_target
 
 Distribution = Literal["triangular", "pert"]
 DEFAULT_CHUNK = 50_000
@@ -27,9 +27,20 @@ CHUNK_BYTES = 256_000_000  # the most one chunk's by-partner-and-year arrays may
 DOMAIN_MULTIPLE = 20  # switching values are sought for money and quantities from 0 to 20 x central
 
 
+RANGE_BASIS = {
+    "library": "the library's",
+    "moved": "the library's, moved with your value",
+    "yours": "yours",
+    "convention": "the shipped convention, shared",
+}
+
+
 @dataclass(frozen=True)
 class Parameter:
-    """One uncertain input: where it lives, its central value and its low-high range."""
+    """One uncertain input: where it lives, its central value and its low-high range.
+
+    ``basis`` says whose range it is (a key of RANGE_BASIS); ``moves`` names what a shared input moves
+    (the outcomes that use one judgement convention), empty for an input of one line."""
 
     key: tuple[str, ...]
     label: str
@@ -37,31 +48,57 @@ class Parameter:
     low: float
     high: float
     bounded: bool = False  # a share that must stay within [0, 1]
+    basis: str = "library"
+    moves: tuple[str, ...] = ()
 
     @property
     def has_range(self) -> bool:
         return self.high > self.low
 
 
+def _short(label: str) -> str:  # "Homelessness prevention (housing options)" -> "Homelessness prevention"
+    return label.split(" (")[0]
+
+
+def _outcome_labels(scenario: Scenario, intervention) -> list[str]:  # noqa: ANN001 - Intervention
+    """'DFG adaptations, Bed-day' for each outcome; where two outcomes of one intervention share a unit
+    cost, each is told apart by its id (or its position and lag)."""
+    labels = []
+    for outcome in intervention.outcomes:
+        unit = _short(scenario.unit_costs[outcome.unit_cost].label)
+        twins = [o for o in intervention.outcomes if o.unit_cost == outcome.unit_cost]
+        if len(twins) > 1:
+            detail = outcome.id.replace("_", " ") if outcome.id else f"from year {outcome.lag_years + 1}"
+            unit += f" [{detail}]"
+        labels.append(f"{_short(intervention.label)}, {unit}")
+    return labels
+
+
 def parameters(scenario: Scenario) -> list[Parameter]:
-    """Every input of the scenario that has a low-high range, in a fixed order."""
+    """Every input of the scenario that has a low-high range, in a fixed order.
+
+    A unit cost is one input however many outcomes use it; a judgement at the shipped convention is
+    one input for every outcome that uses it (:func:`roi.model.shared_judgements`)."""
     found: list[Parameter] = []
     used = []
-
-    def short(label: str) -> str:  # "Homelessness prevention (housing options)" -> "Homelessness prevention"
-        return label.split(" (")[0]
+    shared = shared_judgements(scenario)
+    conventions: dict[tuple[str, ...], list[str]] = {}
+    spec_costs = scenario.spec.unit_costs
+    library_ids = scenario.library.interventions
 
     for intervention in scenario.interventions:
+        own = intervention.id not in library_ids
         for name in ("cases_per_year", "cost_per_case", "fixed_cost_per_year"):
             if name in intervention.ranges:
                 low, high = intervention.ranges[name]
                 found.append(
                     Parameter(
                         ("intervention", intervention.id, name),
-                        f"{short(intervention.label)}: {name.replace('_', ' ')}",
+                        f"{_short(intervention.label)}: {name.replace('_', ' ')}",
                         getattr(intervention, name),
                         low,
                         high,
+                        basis="yours" if own else intervention.range_basis.get(name, "library"),
                     )
                 )
         if intervention.ratio is not None:
@@ -70,38 +107,51 @@ def parameters(scenario: Scenario) -> list[Parameter]:
                 found.append(
                     Parameter(
                         ("ratio", intervention.id, "value_per_pound"),
-                        f"{short(intervention.label)}: £ per £1 ratio",
+                        f"{_short(intervention.label)}: £ per £1 ratio",
                         ratio.value_per_pound,
                         ratio.low or ratio.value_per_pound,
                         ratio.high or ratio.value_per_pound,
+                        basis="yours" if own else "library",
                     )
                 )
+        labels = _outcome_labels(scenario, intervention)
         for k, outcome in enumerate(intervention.outcomes):
             if outcome.unit_cost not in used:
                 used.append(outcome.unit_cost)
-            unit_label = scenario.unit_costs[outcome.unit_cost].label
             # An outcome whose quantity follows this one's has no range of its own: this one's range
             # moves both (roi.model.build), and the label says so.
             followers = [
-                short(scenario.unit_costs[o.unit_cost].label)
-                for o in intervention.outcomes
-                if o.quantity_follows == outcome.unit_cost
+                labels[j].split(", ", 1)[1]
+                for j, o in enumerate(intervention.outcomes)
+                if o.quantity_follows is not None and follow_target(intervention.outcomes, o.quantity_follows) == k
             ]
             for name, (low, high) in outcome.ranges.items():
+                key = shared.get((intervention.id, k, name))
+                if key is not None:
+                    conventions.setdefault(key, []).append(labels[k])
+                    continue
                 moves = f" (with {' and '.join(followers)})" if followers and name == "quantity_per_case" else ""
                 found.append(
                     Parameter(
                         ("outcome", intervention.id, str(k), name),
-                        f"{short(intervention.label)}, {short(unit_label)}: {name.replace('_', ' ')}{moves}",
+                        f"{labels[k]}: {name.replace('_', ' ')}{moves}",
                         getattr(outcome, name),
                         low,
                         high,
                         bounded=name in FRACTION_FIELDS,
+                        basis=outcome.range_basis.get(name, "library"),
                     )
                 )
     for cost_id in used:
         cost = scenario.unit_costs[cost_id]
         if cost.low is not None or cost.high is not None:
+            override = spec_costs.get(cost_id)
+            if cost_id not in scenario.library.unit_costs or (
+                override is not None and (override.low is not None or override.high is not None)
+            ):
+                basis = "yours"
+            else:
+                basis = "moved" if override is not None and override.value is not None else "library"
             found.append(
                 Parameter(
                     ("unit_cost", cost_id, "value"),
@@ -109,8 +159,26 @@ def parameters(scenario: Scenario) -> list[Parameter]:
                     cost.value,
                     cost.low if cost.low is not None else cost.value,
                     cost.high if cost.high is not None else cost.value,
+                    basis=basis,
                 )
             )
+    convention = scenario.library.convention
+    for key, outcomes in conventions.items():
+        _, cls, name = key
+        rule = getattr(convention, cls)[name]
+        found.append(
+            Parameter(
+                key,
+                f"{name.replace('_', '-').capitalize()} convention: {rule.central:.0%} "
+                f"({len(outcomes)} outcome{'s' if len(outcomes) != 1 else ''}, {JUDGEMENT_CLASSES[cls]})",
+                rule.central,
+                rule.low,
+                rule.high,
+                bounded=True,
+                basis="convention",
+                moves=tuple(outcomes),
+            )
+        )
     return found
 
 
@@ -323,6 +391,8 @@ def simulate(
 def _touches(scenario: Scenario, parameter: Parameter) -> frozenset[str]:
     """The interventions whose streams a parameter enters."""
     kind, owner = parameter.key[0], parameter.key[1]
+    if kind == "judgement":
+        return frozenset(iid for (iid, _, _), key in shared_judgements(scenario).items() if key == parameter.key)
     if kind == "unit_cost":
         return frozenset(i.id for i in scenario.interventions if any(o.unit_cost == owner for o in i.outcomes))
     return frozenset({owner})

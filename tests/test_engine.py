@@ -261,11 +261,12 @@ def test_an_override_without_a_price_year_moves_its_range_to_scenario_prices_too
             "interventions": [{"id": base.id, "cost_per_case": base.cost_per_case}],
         }
     )
-    factor = library.deflator_factor(base.price_year, 2024)
     low, high = scenario.interventions[0].ranges["cost_per_case"]
-    # The typed value is at 2024 prices; the library range, uprated to 2024, then stretched to include it.
-    assert low == pytest.approx(min(base.ranges["cost_per_case"][0] * factor, base.cost_per_case))
-    assert high == pytest.approx(max(base.ranges["cost_per_case"][1] * factor, base.cost_per_case))
+    # The typed value is at 2024 prices. The library's range, uprated to 2024, keeps its shape around
+    # it: scaled by typed / (library x deflator), which is the library's own range in nominal pounds.
+    assert low == pytest.approx(base.ranges["cost_per_case"][0])
+    assert high == pytest.approx(base.ranges["cost_per_case"][1])
+    assert scenario.interventions[0].range_basis == {"cost_per_case": "moved"}
 
 
 def parsed(data: dict) -> roi.Scenario:
@@ -273,23 +274,30 @@ def parsed(data: dict) -> roi.Scenario:
     return roi.parse_scenario(yaml.safe_dump(data), file="offer.yaml")
 
 
-def test_two_outcomes_on_one_unit_cost_are_refused_not_merged():
-    with pytest.raises(roi.InputError) as error:
-        parsed(
-            {
-                "name": "Twice",
-                "interventions": [
-                    {
-                        "id": "dfg_adaptation",
-                        "outcomes": [
-                            {"unit_cost": "bed_day", "quantity_per_case": 1},
-                            {"unit_cost": "bed_day", "quantity_per_case": 2},
-                        ],
-                    }
-                ],
-            }
-        )
-    assert "interventions[0]" in str(error.value) and "bed_day" in str(error.value)
+def test_two_outcomes_on_one_unit_cost_are_two_lines_with_their_own_lags():
+    scenario = parsed(
+        {
+            "name": "Twice",
+            "interventions": [
+                {
+                    "id": "hospital_discharge_housing",
+                    "outcomes": [
+                        {"unit_cost": "bed_day", "quantity_per_case": 1},
+                        {"unit_cost": "bed_day", "quantity_per_case": 2, "lag_years": 2, "id": "later"},
+                    ],
+                }
+            ],
+        }
+    )
+    outcomes = scenario.interventions[0].outcomes
+    # The first override changes the library's bed-day outcome; the second is a new outcome of its own.
+    assert [(o.unit_cost, o.quantity_per_case, o.lag_years, o.id) for o in outcomes] == [
+        ("bed_day", 1, 0, None),
+        ("bed_day", 2, 2, "later"),
+    ]
+    benefits = roi.run(scenario).benefits
+    years = benefits[benefits["outcome"] == "bed_day"].groupby("year")["gross"].sum()
+    assert years[0] > 0 and years[1] == 0 and years[2] > 0
 
 
 def test_a_fiscal_saving_to_individuals_is_refused():
