@@ -30,7 +30,17 @@ import pandas as pd
 from pydantic import Field, ValidationError
 
 from .errors import InputError, from_validation_error
-from .library import ASSUMPTIONS_DIR, CLAIMS_DIR, Library, Scenario, load_library, parse_yaml, read_yaml, validate
+from .library import (
+    ASSUMPTIONS_DIR,
+    CLAIMS_DIR,
+    Library,
+    Scenario,
+    load_library,
+    move_range,
+    parse_yaml,
+    read_yaml,
+    validate,
+)
 from .model import pounds
 from .schema import (
     FISCAL_VALUE_TYPES,
@@ -637,11 +647,12 @@ def _value_line(saving: ClaimSaving, library: Library, scenario_costs: dict[str,
     library_value = library_cost.value * library.deflator_factor(library_cost.price_year, price_year)
     cost = scenario_costs.get(saving.unit_cost, library_cost) if saving.cost_basis == "scenario" else library_cost
     bearers = [(b.partner, b.value_type, b.share) for b in cost.bearers()]
-    if own is not None:
-        return _Valued(own, own, own, library_value, "own", bearers, library_cost)
     factor = library.deflator_factor(cost.price_year, price_year)
     low = (cost.low if cost.low is not None else cost.value) * factor
     high = (cost.high if cost.high is not None else cost.value) * factor
+    if own is not None:  # the unit cost's range keeps its shape around your own value (docs/method.md)
+        low, high = move_range(low, high, cost.value * factor, own)
+        return _Valued(own, low, high, library_value, "own", bearers, library_cost)
     return _Valued(cost.value * factor, low, high, library_value, saving.cost_basis or "library", bearers, cost)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from .errors import InputError
-from .library import Library, Scenario, load_library, resolve, validate
+from .library import Library, Scenario, load_library, move_range, resolve, validate
 from .schema import ScenarioSpec
 
 
@@ -72,7 +72,9 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
             low, high = ratio.low or ratio.value_per_pound, ratio.high or ratio.value_per_pound
             value = change["value"]
             ratio_data = ratio.model_dump(mode="json", exclude_none=True)
-            ratio_data.update({"value_per_pound": value, "low": min(low, value), "high": max(high, value)})
+            # The range keeps its shape around the user's ratio (docs/method.md): scaled by new / old.
+            low, high = move_range(low, high, ratio.value_per_pound, value)
+            ratio_data.update({"value_per_pound": value, "low": low, "high": high})
             choice["ratio"] = ratio_data
         else:
             choice[change["field"]] = change["value"]
