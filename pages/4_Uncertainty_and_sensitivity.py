@@ -152,6 +152,7 @@ shown = pd.DataFrame(
         "Parameter": switching["parameter"],
         "Central value": switching["central"].map(number),
         "Range": [f"{number(lo)} to {number(hi)}" for lo, hi in zip(switching["low"], switching["high"], strict=True)],
+        "Whose range": switching["range_from"],
         "NPV is zero at": ["-" if v is None or pd.isna(v) else number(v) for v in switching["switching_value"]],
         "Against its range": switching["where"],
     }
@@ -163,6 +164,18 @@ st.markdown(
     "not just its range."
 )
 st.dataframe(shown, hide_index=True, width="stretch")
+shared = table[table["moves"] != ""]
+for _, row in shared.iterrows():
+    kind = roi.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
+    st.caption(
+        f"{row['parameter']}: one judgement for {kind}, drawn once in each simulation draw for every outcome "
+        f"that uses it: {row['moves']}."
+    )
+st.caption(
+    "Where you type your own value for an input that has a range, the range keeps its shape around your value: "
+    "its low and high are scaled by your value over the library's (a value of zero has no range). Give your own "
+    "low and high to use a range of your own instead; it is then shown as yours."
+)
 
 st.divider()
 st.markdown("**Take it to the board**")

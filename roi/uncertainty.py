@@ -170,7 +170,7 @@ def parameters(scenario: Scenario) -> list[Parameter]:
             Parameter(
                 key,
                 f"{name.replace('_', '-').capitalize()} convention: {rule.central:.0%} "
-                f"({len(outcomes)} outcome{'s' if len(outcomes) != 1 else ''}, {JUDGEMENT_CLASSES[cls]})",
+                f"({len(outcomes)} outcome{'s' if len(outcomes) != 1 else ''})",
                 rule.central,
                 rule.low,
                 rule.high,
@@ -446,7 +446,7 @@ def tornado(scenario: Scenario, max_seconds: float | None = None) -> pd.DataFram
     is spent (so it returns within the budget and one batch; the first batch always runs).
     ``attrs`` say how far it got: ``complete`` (every parameter tried), ``checked`` and ``total``
     parameters, and ``seconds`` taken; :func:`stopped_note` puts them in words."""
-    columns = ["parameter", "key", "central", "low", "high", "npv_low", "npv_high", "swing"]
+    columns = ["parameter", "key", "central", "low", "high", "range_from", "moves", "npv_low", "npv_high", "swing"]
     started = time.perf_counter()
     uncertain = parameters(scenario)
     if not uncertain:
@@ -468,6 +468,8 @@ def tornado(scenario: Scenario, max_seconds: float | None = None) -> pd.DataFram
             "central": [p.central for p, _ in done],
             "low": [p.low for p, _ in done],
             "high": [p.high for p, _ in done],
+            "range_from": [RANGE_BASIS[p.basis] for p, _ in done],
+            "moves": ["; ".join(p.moves) for p, _ in done],
             "npv_low": [float(n[0]) for _, n in done],
             "npv_high": [float(n[1]) for _, n in done],
         },
@@ -560,7 +562,7 @@ def switching_values(
     TORNADO_SHARE of it, and a parameter not reached is listed with no value and ``where`` saying
     so. ``attrs`` say how far it got, as on :func:`tornado` (``checked`` and ``total``: inputs the
     ranking tried; ``sought``: rows searched), and :func:`stopped_note` puts them in words."""
-    columns = ["parameter", "key", "central", "low", "high", "switching_value", "where"]
+    columns = ["parameter", "key", "central", "low", "high", "range_from", "switching_value", "where"]
     started = time.perf_counter()
     if ranked is None:
         ranked = tornado(scenario, None if max_seconds is None else max_seconds * TORNADO_SHARE)
@@ -614,6 +616,7 @@ def switching_values(
             "central": [p.central for p in chosen],
             "low": [p.low for p in chosen],
             "high": [p.high for p in chosen],
+            "range_from": [RANGE_BASIS[p.basis] for p in chosen],
             "switching_value": found,
             "where": where,
         },
