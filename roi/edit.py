@@ -56,11 +56,7 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     elif "intervention" in change:
         choice = _choice(data, change["intervention"])
         if "outcome" in change:
-            outcomes = choice.setdefault("outcomes", [])
-            outcome = next((o for o in outcomes if o["unit_cost"] == change["outcome"]), None)
-            if outcome is None:
-                outcome = {"unit_cost": change["outcome"]}
-                outcomes.append(outcome)
+            outcome = _outcome_override(choice, change)
             outcome[change["field"]] = change["value"]
             key = "source" if change["field"] == "quantity_per_case" else "adjustments_source"
             outcome[key] = stamp
@@ -116,6 +112,25 @@ def _user_source(change: dict[str, Any]) -> dict[str, Any]:
     note = str(change.get("note") or "").strip() or "Entered in the app."
     entered = change.get("entered_on") or date.today().isoformat()
     return {"user_figure": True, "note": note[:500], "entered_on": str(entered)}
+
+
+def _outcome_override(choice: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """The override of the outcome a change names: by ``outcome_id`` if given, else the ``occurrence``-th
+    (default the first) override without an id on the unit cost ``outcome`` (roi.library matches the
+    n-th such override to the n-th library outcome on that unit cost). Missing ones are added empty."""
+    outcomes = choice.setdefault("outcomes", [])
+    if change.get("outcome_id"):
+        found = next((o for o in outcomes if o.get("id") == change["outcome_id"]), None)
+        if found is None:
+            found = {"unit_cost": change["outcome"], "id": change["outcome_id"]}
+            outcomes.append(found)
+        return found
+    plain = [o for o in outcomes if o["unit_cost"] == change["outcome"] and not o.get("id")]
+    occurrence = int(change.get("occurrence") or 0)
+    while len(plain) <= occurrence:
+        plain.append({"unit_cost": change["outcome"]})
+        outcomes.append(plain[-1])
+    return plain[occurrence]
 
 
 def _choice(data: dict[str, Any], intervention_id: str) -> dict[str, Any]:

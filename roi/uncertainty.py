@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .library import Scenario
-from .model import JUDGEMENT_CLASSES, Evaluation, Values, evaluate, shared_judgements
+from .model import Evaluation, Values, evaluate, shared_judgements
 from .schema import FRACTION_FIELDS, follow_target
 
 Distribution = Literal["triangular", "pert"]

@@ -314,3 +314,17 @@ def test_with_every_range_collapsed_simulate_equals_run_for_every_partner():
     table = result.by_partner().set_index("partner")
     for partner, npv in simulation.partner_npv.items():
         assert np.allclose(npv, table.loc[partner, "npv"], rtol=0, atol=1e-6)
+
+
+def test_compare_tells_two_outcomes_on_one_unit_cost_apart_by_label_not_id():
+    from roi.compare import differences
+
+    first = _two_bed_day_lines()
+    data = first.spec.model_dump(mode="json", exclude_none=True)
+    data["interventions"][0]["outcomes"][1]["deadweight"] = 0.2
+    second = scenario_from(data)
+    table = differences(first, second)
+    label = "Housing support at hospital discharge (District Direct), Acute hospital bed-day (readmission avoided)"
+    assert list(table["input"]) == [f"{label}: deadweight"]
+    # Valued by changing that line alone, as the second scenario has it.
+    assert table["npv_effect"][0] == pytest.approx(roi.run(second).totals["npv"] - roi.run(first).totals["npv"])
