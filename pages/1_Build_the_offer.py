@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from roi import charts
 from roi.model import optimism_bias, pounds
+from roi.schema import follow_target, outcome_key
 from ui.text import md
 from ui.widgets import tiles
 
@@ -133,21 +134,27 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
                 for b in ratio.benefit_split
             )
         )
-    for outcome in intervention.outcomes:
+    for k, outcome in enumerate(intervention.outcomes):
         unit = scenario.unit_costs[outcome.unit_cost]
+        _, named, occurrence = outcome_key(intervention.outcomes, k)
         incurs = outcome.effect == "incurs"  # a cost the intervention brings (home care replacing a care home)
         st.markdown(
             f"**{'Incurs' if incurs else 'Avoids'}: {md(unit.label)}** ({md(pounds(unit.value, pence=True))} "
             f"{md(unit.unit)}, {unit.price_year} prices)"
         )
-        if outcome.quantity_follows:
-            lead = scenario.unit_costs[outcome.quantity_follows].label
+        follows = outcome.quantity_follows
+        lead_at = None if follows is None else follow_target(intervention.outcomes, follows)
+        if lead_at is not None:
+            lead = scenario.unit_costs[intervention.outcomes[lead_at].unit_cost].label
             st.caption(
                 f"The same people as in *{md(lead)}*, so in the simulation this quantity moves with that one, "
                 "in proportion."
             )
-        oc = {**base, "outcome": outcome.unit_cost}
-        name = f"{intervention.id}-{outcome.unit_cost}"
+        # Two outcomes may use one unit cost: each is named by its id, or by its order on that unit cost.
+        which = {"outcome_id": named} if named else {"occurrence": occurrence}
+        oc = {**base, "outcome": outcome.unit_cost, **which}
+        suffix = f"-{named}" if named else f"-{occurrence}" if occurrence else ""
+        name = f"{intervention.id}-{outcome.unit_cost}{suffix}"
         cols = st.columns(5)
         with cols[0]:
             field(

@@ -11,20 +11,12 @@ from .edit import apply
 from .errors import InputError
 from .library import Scenario
 from .model import Result, run
+from .schema import outcome_key
 
 INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
 OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attribution", "duration_years", "drop_off")
 
 
-
-def _outcome_key(outcomes: tuple, k: int) -> tuple[str, str, int]:  # noqa: ANN001 - tuple of Outcome
-    """How an outcome is matched between two scenarios: by its id, else as the n-th outcome (without an
-    id) on its unit cost, so two outcomes on one unit cost are compared one with one."""
-    outcome = outcomes[k]
-    if outcome.id:
-        return (outcome.unit_cost, outcome.id, 0)
-    n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
-    return (outcome.unit_cost, "", n)
 
 def headline_table(results: dict[str, Result]) -> pd.DataFrame:
     """One row per scenario: PV costs, fiscal savings, NPV, BCR, £ saved per £1, payback year."""
@@ -101,9 +93,9 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
                     {"intervention": iid, "field": "value_per_pound", "value": other.ratio.value_per_pound},
                 )
             )
-        theirs = {_outcome_key(other.outcomes, k): o for k, o in enumerate(other.outcomes)}
+        theirs = {outcome_key(other.outcomes, k): o for k, o in enumerate(other.outcomes)}
         for k, outcome in enumerate(intervention.outcomes):
-            key = _outcome_key(intervention.outcomes, k)
+            key = outcome_key(intervention.outcomes, k)
             match = theirs.get(key)
             unit_label = a.unit_costs[outcome.unit_cost].label
             if outcome.id:

@@ -337,6 +337,15 @@ def follow_target(outcomes: tuple[Outcome, ...], name: str) -> int | None:
     return by_cost[0] if len(by_cost) == 1 else None
 
 
+def outcome_key(outcomes: tuple[Outcome, ...], k: int) -> tuple[str, str, int]:
+    """How an outcome is matched between two scenarios: by its id, else as the n-th outcome (without an
+    id) on its unit cost, so two outcomes on one unit cost are compared one with one."""
+    outcome = outcomes[k]
+    if outcome.id:
+        return (outcome.unit_cost, outcome.id, 0)
+    n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
+    return (outcome.unit_cost, "", n)
+
 def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
     """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
     seen: set[str] = set()

@@ -328,3 +328,24 @@ def test_compare_tells_two_outcomes_on_one_unit_cost_apart_by_label_not_id():
     assert list(table["input"]) == [f"{label}: deadweight"]
     # Valued by changing that line alone, as the second scenario has it.
     assert table["npv_effect"][0] == pytest.approx(roi.run(second).totals["npv"] - roi.run(first).totals["npv"])
+
+
+def test_build_the_offer_edits_the_second_of_two_outcomes_on_one_unit_cost():
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT, open_panels
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    text = yaml.safe_dump(_two_bed_day_lines().spec.model_dump(mode="json", exclude_none=True))
+    at.file_uploader(key="upload-0").upload("two_lines.yaml", text.encode(), "application/x-yaml").run()
+    pages = ("pages/1_Build_the_offer.py", "pages/4_Uncertainty_and_sensitivity.py", "pages/6_Compare_scenarios.py")
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+    open_panels(at.switch_page("pages/1_Build_the_offer.py"), "hospital_discharge_housing")
+    assert not at.exception, [e.value for e in at.exception]
+    key = next(s.key for s in at.slider if s.key.endswith("-hospital_discharge_housing-bed_day-readmission_avoided-dw"))
+    at.slider(key=key).set_value(0.1).run()
+    outcomes = roi.resolve(at.session_state["spec"]).interventions[0].outcomes
+    assert [(o.id, o.deadweight) for o in outcomes] == [(None, 0.25), ("readmission_avoided", 0.1)]
