@@ -8,6 +8,7 @@ import ui
 from roi import charts, limits, uncertainty
 from roi.model import number, pounds
 from ui import jobs
+from ui.text import md
 from ui.widgets import chart, export_buttons
 
 current = ui.frame("Uncertainty and sensitivity", ":material/casino:")
@@ -168,8 +169,8 @@ shared = table[table["moves"] != ""]
 for _, row in shared.iterrows():
     kind = roi.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
     st.caption(
-        f"{row['parameter']}: one judgement for {kind}, drawn once in each simulation draw for every outcome "
-        f"that uses it: {row['moves']}."
+        f"{md(row['parameter'])}: one judgement for {kind}, drawn once in each simulation draw for every "
+        f"outcome that uses it: {md(row['moves'])}."
     )
 st.caption(
     "Where you type your own value for an input that has a range, the range keeps its shape around your value: "
