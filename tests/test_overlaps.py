@@ -32,6 +32,9 @@ def both(overlaps: str = "") -> roi.Scenario:
     return roi.parse_scenario(BOTH + overlaps, "offer.yaml")
 
 
+TWICE = "  - interventions: [adaptations_ratio, dfg_adaptation]\n    share: 0\n"  # the same pair, reversed
+
+
 def declared(share: float, first: str = "dfg_adaptation", second: str = "adaptations_ratio") -> str:
     return f"overlaps:\n  - interventions: [{first}, {second}]\n    share: {share}\n"
 
@@ -147,7 +150,7 @@ def test_worked_example_undeclared_says_the_smaller_value_on_the_shared_unit_cos
         (declared(1, "early", "reablement"), 4250.00, 3000.00),  # reablement's ward days go; its visits stay
         (declared(0.5, "early", "reablement"), 5750.00, 1500.00),
         (declared(1, "reablement", "early"), 3250.00, 4000.00),  # the second named is the one reduced
-        (declared(0.25, "early", "reablement") .replace("share", "unit_cost: ward_day\n    share"), 6500.00, 750.00),
+        (declared(0.25, "early", "reablement").replace("share", "unit_cost: ward_day\n    share"), 6500.00, 750.00),
     ],
 )
 def test_worked_example_a_declared_share_removes_the_second_named_value_once(overlap, pv_benefits, removed):
@@ -214,7 +217,7 @@ def test_an_outcome_that_follows_an_overlapping_one_is_reduced_with_it():
             "overlaps[0].unit_cost",
             "allowed: a unit cost it avoids: residential_care_week",
         ),
-        (declared(1) + "  - interventions: [adaptations_ratio, dfg_adaptation]\n    share: 0\n", "overlaps[1]", "allowed"),
+        (declared(1) + TWICE, "overlaps[1]", "allowed: one overlap per pair"),
     ],
 )
 def test_a_bad_overlap_is_one_line_naming_file_field_and_range(overlaps, field, allowed):
