@@ -36,6 +36,15 @@ fiscal_only = st.toggle(
 value_types = FISCAL_VALUE_TYPES if fiscal_only else roi.schema.VALUE_TYPES
 result_chart(current.spec, "who_pays_who_saves", tuple(value_types), key="overview-matrix")
 
+undeclared = [item for item in result.overlaps if item.share is None]
+if undeclared:  # possible double counting: said here as well as in the notes, never only in a closed panel
+    at_stake = sum(item.at_stake for item in undeclared)
+    pairs = "1 pair of interventions" if len(undeclared) == 1 else f"{len(undeclared)} pairs of interventions"
+    st.warning(
+        f"Possible double counting: {pairs} may count up to {md(roi.pounds(at_stake))} of benefits twice "
+        "(see the notes below). Say how many people they have in common on Build the offer.",
+        icon=":material/warning:",
+    )
 if result.warnings:
     with st.expander(f"Notes on this result ({len(result.warnings)})"):
         for warning in result.warnings:

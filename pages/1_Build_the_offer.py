@@ -43,6 +43,52 @@ ui.bound(
     help="Ratio-based interventions are valued by a published £-per-£1 ratio rather than by outcomes.",
 )
 
+
+# -- Double counting between interventions (roi.overlaps): shown where interventions are added ----------
+def overlap_inputs() -> None:
+    """Each pair that may count the same value twice, with the share of people in common to declare."""
+    if not result.overlaps:
+        return
+    labels_in = {i.id: i.label for i in scenario.interventions}
+    st.markdown("**Possible double counting between interventions**")
+    for item in result.overlaps:
+        first, second = labels_in[item.first], labels_in[item.second]
+        if item.text is None:
+            st.caption(f"{md(first)} and {md(second)}: you said they serve different people; nothing is removed.")
+        elif item.share is None:
+            st.warning(md(item.text), icon=":material/warning:")
+        else:
+            st.info(md(item.text), icon=":material/check:")
+        if item.unit_cost is not None:
+            continue  # declared for one unit cost in the scenario file: edited there
+        name = ui.key(f"overlap-{item.first}-{item.second}")
+        shown = None if item.share is None else round(item.share * 100)
+        if name not in st.session_state:
+            st.session_state[name] = shown
+
+        def declare(name: str = name, pair: tuple[str, str] = (item.first, item.second), shown=shown) -> None:  # noqa: ANN001
+            value = st.session_state[name]
+            ui.change({"overlap": list(pair), "value": None if value is None else value / 100}, name, shown)
+
+        with st.columns([1, 2])[0]:
+            st.number_input(
+                f"People in common (%): {first} and {second}",
+                min_value=0,
+                max_value=100,
+                step=5,
+                key=name,
+                on_change=declare,
+                placeholder="not said",
+                help=(
+                    f"The share of the people {second} serves who are also served by {first}. That share of "
+                    f"the benefits of {second} is taken out, so it is counted once. 0 means different people: "
+                    "nothing is removed and the warning goes. Leave empty if you do not know."
+                ),
+            )
+
+
+overlap_inputs()
+
 with st.columns([1, 3])[0]:
     ui.bound(
         st.number_input,

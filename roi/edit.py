@@ -34,7 +34,9 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
     ``{"unit_cost": id, "alternative": k}`` to use the library's k-th other dated figure for it;
     ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
-    choose which interventions the offer runs.
+    choose which interventions the offer runs (an overlap naming one taken out goes with it);
+    ``{"overlap": [first, second], "value": share}`` to declare the share of people two interventions
+    have in common (roi.overlaps; the second-named one's benefits are reduced), or None to withdraw it.
 
     A changed figure is the user's own: it is recorded with the user's ``"note"`` (if given) and
     today's date, and credited to the user, never to the publication behind the value it replaced.
@@ -53,6 +55,14 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
         if not chosen:
             raise InputError("scenario", "interventions", "choose at least one intervention")
         data["interventions"] = [existing.get(i, {"id": i}) for i in chosen]
+        if data.get("overlaps"):  # an overlap with an intervention no longer in the offer has no meaning
+            data["overlaps"] = [o for o in data["overlaps"] if set(o["interventions"]) <= set(chosen)]
+    elif "overlap" in change:
+        pair = list(change["overlap"])
+        kept = [o for o in data.get("overlaps", []) if set(o["interventions"]) != set(pair) or o.get("unit_cost")]
+        if change["value"] is not None:
+            kept.append({"interventions": pair, "share": change["value"]})
+        data["overlaps"] = kept
     elif "intervention" in change:
         choice = _choice(data, change["intervention"])
         if "outcome" in change:

@@ -74,6 +74,9 @@ _ALLOWED = {
     "period_weeks": "weeks, from 1 to 520",
 }
 
+# The same field name with another range where it sits: (top-level field, field name).
+_ALLOWED_IN = {("overlaps", "share"): "a share from 0 (different people) to 1 (the same people)"}
+
 
 def from_validation_error(err: ValidationError, file: str, prefix: str = "", limit: int = 3) -> InputError:
     """Turn a pydantic error into an InputError naming the field path and the allowed range."""
@@ -90,7 +93,7 @@ def from_validation_error(err: ValidationError, file: str, prefix: str = "", lim
         message = str(detail.get("msg", "invalid value"))
         message = message.removeprefix("Value error, ")
         last = next((p for p in reversed(loc) if isinstance(p, str)), "")
-        allowed = _ALLOWED.get(last)
+        allowed = _ALLOWED_IN.get((str(loc[0]) if loc else "", last)) or _ALLOWED.get(last)
         if allowed and detail.get("type") not in ("extra_forbidden", "missing"):
             message += f"; allowed: {allowed}"
         if (

@@ -797,6 +797,10 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
         from .deal import check_deal
 
         check_deal(scenario, file)
+    if spec.overlaps:  # people two interventions have in common (roi.overlaps)
+        from .overlaps import check_overlaps
+
+        check_overlaps(scenario, file)
     return scenario
 
 

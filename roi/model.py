@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .library import Scenario
+from .overlaps import DoubleCount, find, notes, remove_overlaps
 from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, follow_target
 
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
@@ -324,6 +325,7 @@ def build(
                     value,
                 )
             )
+    lines = remove_overlaps(scenario, lines)  # double counting the user declared, removed once (roi.overlaps)
     return cost_lines, lines
 
 
@@ -536,6 +538,7 @@ class Result:
     discount_factors: np.ndarray
     evaluation: Evaluation
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    overlaps: tuple[DoubleCount, ...] = field(default_factory=tuple)  # possible double counting (roi.overlaps)
 
     # -- headline figures --------------------------------------------------------------------------
 
@@ -802,6 +805,7 @@ def run(scenario: Scenario) -> Result:
     years = np.arange(horizon)
     cost_lines, lines = build(scenario, {}, 1)
     evaluation = evaluate_lines(scenario, cost_lines, lines, 1)
+    double_counts = find(scenario, lines)
     cost_parts: list[dict[str, np.ndarray]] = []
     benefit_parts: list[dict[str, np.ndarray]] = []
     for cost in cost_lines:
@@ -858,7 +862,8 @@ def run(scenario: Scenario) -> Result:
         costs=costs,
         discount_factors=factors,
         evaluation=evaluation,
-        warnings=_warnings(scenario),
+        warnings=_warnings(scenario) + notes(double_counts),
+        overlaps=double_counts,
     )
 
 

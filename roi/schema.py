@@ -422,6 +422,11 @@ class Intervention(Frozen):
     id: Identifier
     label: str = Field(min_length=1)
     description: str = ""
+    service: Identifier | None = Field(
+        default=None,
+        description="the service it values (e.g. home_adaptations): two interventions with the same tag "
+        "value the same service, so a scenario with both is warned of double counting (roi.overlaps)",
+    )
     cases_per_year: Cases
     cases_per_100k: float | None = Field(
         default=None, ge=0, le=1e5, description="cases a year per 100,000 people; volume_source gives its basis"
@@ -614,6 +619,7 @@ class InterventionChoice(Frozen):
     id: Identifier
     label: str | None = None
     description: str | None = None
+    service: Identifier | None = None
     cases_per_year: Cases | None = None
     cost_per_case: Money | None = None
     fixed_cost_per_year: Money | None = None
@@ -680,6 +686,19 @@ class AppliedDeal(Frozen):
         return self
 
 
+class Overlap(Frozen):
+    """Two interventions of a scenario that value the same people (roi.overlaps): ``share`` is the
+    share of the second-named intervention's people who are also the first's (0: different people,
+    nothing removed; 1: the same people). The engine scales the second-named intervention's benefit
+    lines on what they share (``unit_cost`` alone if given) by (1 - share)."""
+
+    interventions: tuple[Identifier, Identifier] = Field(
+        description="two interventions of the scenario; the second-named one's benefits are reduced"
+    )
+    share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
+    unit_cost: Identifier | None = Field(default=None, description="only this unit cost's lines overlap")
+
+
 class ScenarioSpec(Frozen):
     """A scenario file as written: name, settings, and overrides of the assumption library."""
 
@@ -689,6 +708,9 @@ class ScenarioSpec(Frozen):
     unit_costs: dict[Identifier, UnitCostOverride] = Field(default_factory=dict)
     interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
     deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
+    overlaps: tuple[Overlap, ...] = Field(
+        default=(), max_length=100, description="people two interventions have in common (roi.overlaps)"
+    )
 
     @model_validator(mode="after")
     def _unique_interventions(self) -> ScenarioSpec:
