@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .schema import follow_target
 
 if TYPE_CHECKING:  # roi.model imports this module; these are for type hints only
     from .library import Scenario
@@ -91,7 +92,9 @@ def overlapping(first: Intervention, second: Intervention, unit_cost: str | None
         if _same_service(first, second) is not None or not shared:
             return None
         keys = set(shared)
-    followers = {o.unit_cost for o in second.outcomes if o.quantity_follows in keys}
+    outcomes = second.outcomes
+    leads = [None if o.quantity_follows is None else follow_target(outcomes, o.quantity_follows) for o in outcomes]
+    followers = {o.unit_cost for o, j in zip(outcomes, leads, strict=True) if j is not None and outcomes[j].unit_cost in keys}
     return frozenset(keys | followers)
 
 
