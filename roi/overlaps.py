@@ -94,7 +94,9 @@ def overlapping(first: Intervention, second: Intervention, unit_cost: str | None
         keys = set(shared)
     outcomes = second.outcomes
     leads = [None if o.quantity_follows is None else follow_target(outcomes, o.quantity_follows) for o in outcomes]
-    followers = {o.unit_cost for o, j in zip(outcomes, leads, strict=True) if j is not None and outcomes[j].unit_cost in keys}
+    followers = {
+        o.unit_cost for o, j in zip(outcomes, leads, strict=True) if j is not None and outcomes[j].unit_cost in keys
+    }
     return frozenset(keys | followers)
 
 
