@@ -97,6 +97,22 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             format="%.0f",
             help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
         )
+    grade_key = ui.key(f"{intervention.id}-cost-confidence")
+    if st.session_state.get(grade_key) not in (None, intervention.cost_confidence):
+        st.session_state[grade_key] = intervention.cost_confidence  # a typed cost regraded it
+    with st.columns(3)[0]:
+        ui.bound(
+            st.selectbox,
+            "Cost confidence",
+            f"{intervention.id}-cost-confidence",
+            intervention.cost_confidence,
+            {**base, "field": "cost_confidence"},
+            options=["high", "medium", "low"],
+            format_func=str.capitalize,
+            help="How sure the cost is: high for an audited outturn or a contract price, medium for a published "
+            "unit cost or average, low for a local judgement. It sets optimism bias on costs, apart from the "
+            "confidence in the effect. A cost you type is graded low until you change this.",
+        )
     st.caption(
         f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
         f"{pounds(intervention.cost_per_case * factor)} a case"

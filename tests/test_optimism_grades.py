@@ -311,3 +311,28 @@ def test_a_weaker_cost_grade_never_costs_less(c1, c2):
     b = roi.run(scenario_from(_example(cost_confidence=c2))).totals["pv_costs"]
     if rank[c1] <= rank[c2]:
         assert a <= b
+
+
+def test_a_user_grades_the_cost_on_build_the_offer_and_a_typed_cost_is_regraded_low():
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import open_panels
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
+    grade = next(s for s in at.selectbox if s.label == "Cost confidence")
+    assert grade.value == "medium"
+    grade.select("high").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(c.value for c in at.caption)
+    assert "Cost confidence: high (optimism bias on costs 5%)" in text
+    assert "Effect confidence: low (optimism bias on benefits 40%)" in text
+    # A cost typed after grading keeps the user's grade; a fresh scenario's typed cost is low.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_panels(at.switch_page("pages/1_Build_the_offer.py"), "dfg_adaptation")
+    next(n for n in at.number_input if n.label.startswith("Cost per case")).set_value(9000).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert next(s for s in at.selectbox if s.label == "Cost confidence").value == "low"
+    text = " ".join(c.value for c in at.caption)
+    assert "Cost confidence: low (optimism bias on costs 20%)" in text
+    assert "graded low until you say how sure it is" in text
