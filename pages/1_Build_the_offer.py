@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from roi import charts
-from roi.model import optimism_bias, pounds
+from roi.model import cost_optimism_bias, optimism_bias, pounds
 from roi.schema import follow_target, outcome_key
 from ui.text import md
 from ui.widgets import tiles
@@ -144,6 +144,22 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             format="%.0f",
             help=f"Pounds at {settings.price_year} prices, the scenario's price year. A negative cost is refused.",
         )
+    grade_key = ui.key(f"{intervention.id}-cost-confidence")
+    if st.session_state.get(grade_key) not in (None, intervention.cost_confidence):
+        st.session_state[grade_key] = intervention.cost_confidence  # a typed cost regraded it
+    with st.columns(3)[0]:
+        ui.bound(
+            st.selectbox,
+            "Cost confidence",
+            f"{intervention.id}-cost-confidence",
+            intervention.cost_confidence,
+            {**base, "field": "cost_confidence"},
+            options=["high", "medium", "low"],
+            format_func=str.capitalize,
+            help="How sure the cost is: high for an audited outturn or a contract price, medium for a published "
+            "unit cost or average, low for a local judgement. It sets optimism bias on costs, apart from the "
+            "confidence in the effect. A cost you type is graded low until you change this.",
+        )
     st.caption(
         f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
         f"{pounds(intervention.cost_per_case * factor)} a case"
@@ -157,8 +173,11 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
     st.caption(
         "Funded by: "
         + ", ".join(f"{md(library.partners[p].label)} {s:.0%}" for p, s in intervention.funded_by.items())
-        + f" · evidence confidence: {intervention.confidence} · optimism bias on benefits "
-        f"{optimism_bias(scenario, intervention):.0%}"
+        + f" · Effect confidence: {intervention.confidence} (optimism bias on benefits "
+        f"{optimism_bias(scenario, intervention):.0%})"
+        + f" · Cost confidence: {intervention.cost_confidence} (optimism bias on costs "
+        f"{cost_optimism_bias(scenario, intervention):.0%})"
+        + (f": {md(intervention.cost_confidence_basis)}" if intervention.cost_confidence_basis else "")
     )
     if intervention.ratio is not None:
         ratio = intervention.ratio
@@ -361,16 +380,18 @@ with cols[1]:
     ob_key = ui.key("ob-mode")
     by_table = settings.optimism_bias is None
     if ob_key not in st.session_state:
-        st.session_state[ob_key] = "By evidence confidence" if by_table else "One rate for all"
+        st.session_state[ob_key] = "By effect confidence" if by_table else "One rate for all"
     st.radio(
         "Optimism bias on benefits",
-        ["By evidence confidence", "One rate for all"],
+        ["By effect confidence", "One rate for all"],
         key=ob_key,
         horizontal=True,
         on_change=lambda: ui.change(
-            {"setting": "optimism_bias", "value": None if st.session_state[ob_key] == "By evidence confidence" else 0.2}
+            {"setting": "optimism_bias", "value": None if st.session_state[ob_key] == "By effect confidence" else 0.2}
         ),
-        help="The table by confidence is a local assumption: no published table exists.",
+        help="Each benefit is reduced by the rate for the confidence in its effect. The table by confidence "
+        "is a local assumption: no published table could be read. Costs are uplifted by the rate for the "
+        "confidence in each cost, apart.",
     )
 with cols[2]:
     if settings.optimism_bias is not None:
@@ -385,4 +406,14 @@ with cols[2]:
         )
     else:
         table = settings.optimism_bias_by_confidence or library.optimism_bias.by_confidence
-        st.caption("Local assumption: " + ", ".join(f"{k} confidence {v:.0%}" for k, v in table.items()))
+        st.caption(
+            "Local assumption. On benefits, by effect confidence: "
+            + ", ".join(f"{k} {v:.0%}" for k, v in table.items())
+            + ". On costs, by cost confidence: "
+            + (
+                f"{settings.cost_optimism_bias:.0%} for every cost (this scenario's setting)"
+                if settings.cost_optimism_bias is not None
+                else ", ".join(f"{k} {v:.0%}" for k, v in library.optimism_bias.costs_by_confidence.items())
+            )
+            + "."
+        )

@@ -213,7 +213,8 @@ st.subheader("Effects: the study, its design and its grade")
 st.caption(
     "Green: a systematic review or randomised trial. Amber: an evaluation or costing without a control group. "
     "Red: a single small pilot, or a figure whose origin could not be found. Optimism bias on benefits "
-    "follows the weakest grade of an intervention's effects."
+    "follows the weakest grade of an intervention's effects (an effect with its own grade follows its own). "
+    "Optimism bias on costs follows the confidence in the cost, graded apart (see the parameters below)."
 )
 effects = effect_rows(scenario)
 st.dataframe(

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .library import ASSUMPTIONS_DIR, Library, Scenario, read_yaml, validate
-from .model import optimism_bias
+from .model import cost_optimism_bias, optimism_bias
 from .schema import Intervention, JudgementConvention, Source, UnitCost, follow_target
 
 PROVENANCES = ("published", "your figure", "local judgement")
@@ -170,12 +170,28 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
             i.cost_source,
             *r.get("fixed_cost_per_year", (None, None)),
         )
+        table = scenario.library.optimism_bias
         add(
             i.label,
-            "Optimism bias on benefits",
+            f"Optimism bias on benefits (effect confidence: {i.confidence})",
             optimism_bias(scenario, i),
-            i.cost_source if i.optimism_bias is not None else scenario.library.optimism_bias.source,
+            i.cost_source if i.optimism_bias is not None else table.source,
         )
+        add(
+            i.label,
+            f"Optimism bias on costs (cost confidence: {i.cost_confidence})",
+            cost_optimism_bias(scenario, i),
+            i.cost_source if i.cost_optimism_bias is not None else table.costs_source or table.source,
+        )
+        for o in i.outcomes:
+            if o.confidence is not None and o.confidence != i.confidence:
+                add(
+                    i.label,
+                    f"{scenario.unit_costs[o.unit_cost].label}: optimism bias on benefits "
+                    f"(effect confidence: {o.confidence})",
+                    optimism_bias(scenario, i, o),
+                    i.cost_source if i.optimism_bias is not None else table.source,
+                )
         if i.ratio is not None:
             add(
                 i.label,

@@ -46,7 +46,8 @@ def chart_svg(chart) -> str:  # noqa: ANN001 - an Altair chart
 
 
 def offer_table(result: Result) -> pd.DataFrame:
-    """One row per intervention in the offer: volume, costs, funders, evidence grade, PV of costs."""
+    """One row per intervention in the offer: volume, costs, funders, the grades of its effect and of its
+    cost (each sets its own optimism bias), PV of costs."""
     scenario = result.scenario
     partners = scenario.library.partners
     costs = result.costs.groupby("intervention")["pv"].sum()
@@ -61,7 +62,8 @@ def offer_table(result: Result) -> pd.DataFrame:
                 "funded_by": ", ".join(
                     partners[p].label + ("" if s == 1 else f" {s:.0%}") for p, s in i.funded_by.items()
                 ),
-                "evidence": i.confidence.capitalize() + (", published ratio" if i.ratio_based else ""),
+                "effect_confidence": i.confidence.capitalize() + (", published ratio" if i.ratio_based else ""),
+                "cost_confidence": i.cost_confidence.capitalize(),
                 "pv_costs": float(costs.get(i.id, 0.0)),
             }
         )
@@ -133,6 +135,8 @@ HEADERS = {
     "cash_roi": "Cash savings per £1 spent",
     "ratio_based": "Valued by a published ratio",
     "confidence": "Evidence confidence",
+    "effect_confidence": "Effect confidence (sets optimism bias on benefits)",
+    "cost_confidence": "Cost confidence (sets optimism bias on costs)",
     "cases_per_year": "Cases per year",
     "optimism_bias": "Optimism bias on benefits",
     "cost_optimism_bias": "Optimism bias on costs",
@@ -337,19 +341,21 @@ def settings_table(result: Result) -> pd.DataFrame:
         "health_discount_schedule": "Discount schedule for health effects",
         "discount_rate": "Constant discount rate",
         "optimism_bias": "Optimism bias on benefits",
-        "optimism_bias_by_confidence": "Optimism bias on benefits, by evidence confidence",
+        "optimism_bias_by_confidence": "Optimism bias on benefits, by effect confidence",
         "cost_optimism_bias": "Optimism bias on costs",
         "headline": "Headline figure",
     }
     defaults = {
         "start_year": financial_year(settings.first_year),
         "discount_rate": "Not used: the discount schedule applies",
-        "optimism_bias": "Set by evidence confidence (next row)",
+        "optimism_bias": "Set by the confidence in each effect (next row)",
         "optimism_bias_by_confidence": ", ".join(
             f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.by_confidence.items()
         )
         + " (the library's local assumption)",
-        "cost_optimism_bias": "Set by evidence confidence (the library's table)",
+        "cost_optimism_bias": "Set by the confidence in each cost: "
+        + ", ".join(f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.costs_by_confidence.items())
+        + " (the library's local assumption)",
     }
     rows = []
     for name, value in settings.model_dump().items():
@@ -502,7 +508,13 @@ def workbook(result: Result, document: str | None = None) -> bytes:
     )
     by_partner = result.by_partner().drop(columns=["partner"]).rename(columns={"label": "partner"})
     _sheet(book, "By partner", by_partner, formats, None, result)
-    by_intervention = result.by_intervention().drop(columns=["intervention"]).rename(columns={"label": "intervention"})
+    by_intervention = (
+        result.by_intervention()
+        .drop(columns=["intervention"])
+        .rename(columns={"label": "intervention", "confidence": "effect_confidence"})
+    )
+    for column in ("effect_confidence", "cost_confidence"):
+        by_intervention[column] = by_intervention[column].str.capitalize()
     _sheet(book, "By intervention", by_intervention, formats, None, result)
     _sheet(book, "By year", result.by_year(), formats, None, result)
     matrix = result.who_pays_who_saves()
@@ -779,7 +791,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
     pack.heading("The offer", 12)
     offer = offer_table(result)
     rows = [
-        ["Intervention", "Cases a year", "Cost per case", "Fixed cost a year", "Funded by", "Evidence", "Cost (PV)"]
+        ["Intervention", "Cases a year", "Cost per case", "Fixed cost a year", "Funded by", "Confidence", "Cost (PV)"]
     ]
     for r in offer.itertuples():
         rows.append(
@@ -789,7 +801,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
                 pounds(r.cost_per_case) if r.cost_per_case else "-",
                 pounds(r.fixed_cost_per_year) if r.fixed_cost_per_year else "-",
                 r.funded_by,
-                r.evidence,
+                f"Effect: {r.effect_confidence.lower()}; cost: {r.cost_confidence.lower()}",
                 pounds(r.pv_costs),
             ]
         )

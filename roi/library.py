@@ -402,12 +402,17 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
             field = f"unit_costs[{i}].partner" if not cost.split else f"unit_costs[{i}].split[{j}].partner"
             _check_partner(partners, bearer.partner, "unit_costs.yaml", field)
             _check_fiscal(partners, bearer, "unit_costs.yaml", field.replace(".partner", ".value_type"))
-    interventions = _by_id(
-        _sequence(read_yaml(root / "interventions.yaml"), "interventions.yaml", "interventions"),
-        Intervention,
-        "interventions.yaml",
-        "interventions",
-    )
+    raw_interventions = _sequence(read_yaml(root / "interventions.yaml"), "interventions.yaml", "interventions")
+    interventions = _by_id(raw_interventions, Intervention, "interventions.yaml", "interventions")
+    for i, raw in enumerate(raw_interventions):
+        # Every library cost carries its own grade (it sets optimism bias on costs); only a scenario's
+        # own cost may fall back to 'low' (see _resolve_intervention).
+        if "cost_confidence" not in raw:
+            raise InputError(
+                "interventions.yaml",
+                f"interventions[{i}].cost_confidence",
+                "missing: grade the cost figure high, medium or low (with cost_confidence_basis saying why)",
+            )
     for i, intervention in enumerate(interventions.values()):
         _check_intervention_refs(intervention, partners, unit_costs, "interventions.yaml", f"interventions[{i}]")
     appraisal = root / "appraisal"
@@ -488,6 +493,9 @@ def _check_deflator_year(library: Library, year: int, file: str, field: str) -> 
     if year not in library.deflator.index:
         low, high = library.deflator_years()
         raise InputError(file, field, f"{year} is outside the GDP deflator; allowed: {low} to {high}")
+
+
+OWN_COST_BASIS = "Your own cost, typed without a grade: graded low until you say how sure it is"
 
 
 def _scenario_note(spec_name: str, what: str) -> Source:
@@ -672,10 +680,13 @@ def _resolve_intervention(
         merged: dict[str, Any] = {
             "price_year": price_year,
             "confidence": "low",
+            "cost_confidence": "low",
             "cost_source": _scenario_note(spec.name, "Costs set").model_dump(),
             "volume_source": _scenario_note(spec.name, "Cases per year set").model_dump(),
             "range_basis": {k: "yours" for k in changes.get("ranges") or {}},
         }
+        if "cost_confidence" not in changes:
+            merged["cost_confidence_basis"] = OWN_COST_BASIS
         base_outcomes: list[dict[str, Any]] = []
     else:
         merged = base.model_dump(exclude_none=True)
@@ -703,6 +714,12 @@ def _resolve_intervention(
                     merged["ranges"][name] = [v * factor for v in merged["ranges"][name]]
         if cost_fields and "cost_source" not in changes:
             changes["cost_source"] = _scenario_note(spec.name, "Costs changed").model_dump()
+        if cost_fields and "cost_confidence" not in changes:
+            # The library's grade was for the library's cost; a cost typed here without a grade is low.
+            changes["cost_confidence"] = "low"
+            changes.setdefault("cost_confidence_basis", OWN_COST_BASIS)
+        elif "cost_confidence" in changes and "cost_confidence_basis" not in changes:
+            merged.pop("cost_confidence_basis", None)
         if "cases_per_year" in changes and "volume_source" not in changes:
             changes["volume_source"] = _scenario_note(spec.name, "Cases per year set").model_dump()
         if "cases_per_year" not in changes and base.cases_per_100k is not None:

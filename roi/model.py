@@ -32,7 +32,7 @@ import pandas as pd
 
 from .library import Scenario
 from .overlaps import DoubleCount, find, notes, remove_overlaps
-from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, follow_target
+from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, Outcome, follow_target
 
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
 STAGES = ("gross", "after_drop_off", "after_deadweight", "after_displacement", "after_attribution", "amount")
@@ -77,24 +77,34 @@ def discount_factors(scenario: Scenario, schedule: str | None = None, horizon: i
     return np.concatenate(([1.0], np.cumprod(1.0 / (1.0 + rates[1:]))))
 
 
-def optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
-    """OB_i on benefits: the intervention's own, else the scenario's, else the table by confidence."""
+def effect_confidence(intervention: Intervention, outcome: Outcome | None = None) -> str:
+    """The grade of an effect: the outcome's own ``confidence``, else the intervention's."""
+    if outcome is not None and outcome.confidence is not None:
+        return outcome.confidence
+    return intervention.confidence
+
+
+def optimism_bias(scenario: Scenario, intervention: Intervention, outcome: Outcome | None = None) -> float:
+    """OB on benefits: the intervention's own, else the scenario's, else the table by the grade of the
+    effect (``outcome``'s own grade where it has one, else the intervention's ``confidence``)."""
     if intervention.optimism_bias is not None:
         return intervention.optimism_bias
     settings = scenario.settings
     if settings.optimism_bias is not None:
         return settings.optimism_bias
+    grade = effect_confidence(intervention, outcome)
     table = settings.optimism_bias_by_confidence or scenario.library.optimism_bias.by_confidence
-    return table.get(intervention.confidence, scenario.library.optimism_bias.by_confidence[intervention.confidence])
+    return table.get(grade, scenario.library.optimism_bias.by_confidence[grade])
 
 
 def cost_optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
-    """COB_i, the uplift on costs: the intervention's own, else the scenario's, else the table."""
+    """COB_i, the uplift on costs: the intervention's own, else the scenario's, else the table by the
+    grade of the cost figure (``cost_confidence``), never by the grade of the effect."""
     if intervention.cost_optimism_bias is not None:
         return intervention.cost_optimism_bias
     if scenario.settings.cost_optimism_bias is not None:
         return scenario.settings.cost_optimism_bias
-    return scenario.library.optimism_bias.costs_by_confidence[intervention.confidence]
+    return scenario.library.optimism_bias.costs_by_confidence[intervention.cost_confidence]
 
 
 def cohort_counts(horizon: int, programme_years: int, duration: int, lag: int) -> np.ndarray:
@@ -321,7 +331,7 @@ def build(
                     draw("deadweight", outcome.deadweight),
                     draw("displacement", outcome.displacement),
                     draw("attribution", outcome.attribution),
-                    ob,
+                    optimism_bias(scenario, intervention, outcome),
                     value,
                 )
             )
@@ -665,6 +675,7 @@ class Result:
                     "label": intervention.label,
                     "ratio_based": intervention.ratio_based,
                     "confidence": intervention.confidence,
+                    "cost_confidence": intervention.cost_confidence,
                     "cases_per_year": intervention.cases_per_year,
                     "optimism_bias": optimism_bias(self.scenario, intervention),
                     "cost_optimism_bias": cost_optimism_bias(self.scenario, intervention),

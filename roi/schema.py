@@ -20,7 +20,10 @@ Confidence = Literal["high", "medium", "low"]
 Grade = Literal["green", "amber", "red"]
 # The GMCA Unit Cost Database grades its costs red / amber / green; effects are graded the same way
 # (review or RCT = green, evaluation without a control = amber, single small pilot or an unsourced
-# assertion = red). Optimism bias follows the grade through the intervention's confidence.
+# assertion = red). Optimism bias follows the grade of each figure (the 2014 HM Treasury / New Economy
+# guidance grades every cost and benefit figure apart): an intervention's ``confidence`` is the grade
+# of its effect (an outcome's own ``confidence`` overrides it for that outcome) and sets optimism bias
+# on benefits; its ``cost_confidence`` is the grade of its cost figure and sets optimism bias on costs.
 GRADE_CONFIDENCE: dict[str, str] = {"green": "high", "amber": "medium", "red": "low"}
 Provenance = Literal["published", "your figure", "local judgement"]
 
@@ -286,6 +289,9 @@ class Outcome(Frozen):
     )
     source: Source
     adjustments_source: Source | None = None
+    confidence: Confidence | None = Field(
+        default=None, description="grade of this outcome's effect; default: the intervention's confidence"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -439,7 +445,15 @@ class Intervention(Frozen):
     cost_optimism_bias: float | None = Field(
         default=None, ge=0, le=2, description="uplift on costs; overrides the table"
     )
-    confidence: Confidence
+    confidence: Confidence = Field(description="grade of the effect evidence: sets optimism bias on benefits")
+    cost_confidence: Confidence = Field(
+        default="low",
+        description="grade of the cost figure: sets optimism bias on costs; low unless the library or "
+        "scenario grades it (a cost nobody has graded is treated as the least certain)",
+    )
+    cost_confidence_basis: str | None = Field(
+        default=None, max_length=300, description="why the cost figure has its grade, in users' words"
+    )
     ranges: dict[str, Range] = Field(default_factory=dict)
     range_basis: dict[str, RangeBasis] = Field(
         default_factory=dict, description="set on resolving a scenario: see Outcome.range_basis"
@@ -509,14 +523,23 @@ class Deflator(Frozen):
 
 
 class OptimismBiasTable(Frozen):
-    """Optimism bias by the confidence grade of the evidence: benefits reduced, costs uplifted."""
+    """Optimism bias by the confidence grade of each figure: a benefit is reduced by the rate for its
+    effect's grade, a cost uplifted by the rate for the cost's own grade. Every grade must be given."""
 
     source: Source
-    by_confidence: dict[Confidence, Fraction] = Field(description="on benefits: they are reduced by it")
+    by_confidence: dict[Confidence, Fraction] = Field(description="on benefits, by the effect's grade")
     costs_by_confidence: dict[Confidence, Annotated[float, Field(ge=0, le=2)]] = Field(
-        description="on costs: they are uplifted by it"
+        description="on costs, by the cost's grade: they are uplifted by it"
     )
     costs_source: Source | None = None
+
+    @model_validator(mode="after")
+    def _every_grade(self) -> OptimismBiasTable:
+        for name in ("by_confidence", "costs_by_confidence"):
+            missing = [g for g in ("high", "medium", "low") if g not in getattr(self, name)]
+            if missing:
+                raise ValueError(f"{name}: give a rate for every grade; missing: {', '.join(missing)}")
+        return self
 
 
 class RatioBenchmark(Frozen):
@@ -611,6 +634,7 @@ class OutcomeOverride(Frozen):
     adjustments_source: Source | None = None
     rate_effect: RateEffect | None = None
     quantity_follows: Identifier | None = None
+    confidence: Confidence | None = None
 
 
 class InterventionChoice(Frozen):
@@ -628,6 +652,8 @@ class InterventionChoice(Frozen):
     optimism_bias: Fraction | None = None
     cost_optimism_bias: float | None = Field(default=None, ge=0, le=2)
     confidence: Confidence | None = None
+    cost_confidence: Confidence | None = None
+    cost_confidence_basis: str | None = Field(default=None, max_length=300)
     ranges: dict[str, Range] | None = None
     cost_source: Source | None = None
     volume_source: Source | None = None

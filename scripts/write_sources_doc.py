@@ -75,6 +75,9 @@ def render() -> str:
             f"### {intervention.label} (`{intervention.id}`, {kind})",
             "",
             f"- Costs: {intervention.cost_source.citation()}",
+            f"- Cost confidence: {intervention.cost_confidence}"
+            + (f" ({intervention.cost_confidence_basis})" if intervention.cost_confidence_basis else ""),
+            f"- Effect confidence: {intervention.confidence}",
             f"- Volume: {_volume(intervention)}: {intervention.volume_source.citation()}",
         ]
         if intervention.ratio is not None:
@@ -95,7 +98,9 @@ def render() -> str:
     lines += ["## Appraisal parameters", "", f"- GDP deflator: {library.deflator.source.citation()}"]
     lines += [f"- Discount schedule `{name}`: {s.source.citation()}" for name, s in library.discount_schedules.items()]
     lines += [
-        f"- Optimism bias by confidence: {library.optimism_bias.source.citation()}",
+        f"- Optimism bias on benefits, by the effect's confidence: {library.optimism_bias.source.citation()}",
+        "- Optimism bias on costs, by the cost's confidence: "
+        + (library.optimism_bias.costs_source or library.optimism_bias.source).citation(),
         "",
         "## Published ratios used as benchmarks",
         "",
