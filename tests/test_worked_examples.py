@@ -232,11 +232,39 @@ def test_green_book_health_schedule_compounds_across_bands():
         }
     )
     factors = discount_factors(scenario, "green_book_health", horizon=80)
+    # The health rate of each band is 1.5/3.5 of the standard rate: 3.0% x 1.5/3.5 = 1.2857% from
+    # year 31 and 2.5% x 1.5/3.5 = 1.0714% from year 76 (the tables print 1.29% and 1.07%).
+    r31, r76 = 0.030 * 1.5 / 3.5, 0.025 * 1.5 / 3.5
     assert factors[30] == pytest.approx(1 / 1.015**30)
-    assert factors[31] == pytest.approx(1 / (1.015**30 * 1.0129))
-    assert factors[75] == pytest.approx(1 / (1.015**30 * 1.0129**45))
-    assert factors[76] == pytest.approx(1 / (1.015**30 * 1.0129**45 * 1.0107))
-    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.6398, 0.6316, 0.3594, 0.3556]
+    assert factors[31] == pytest.approx(1 / (1.015**30 * (1 + r31)))
+    assert factors[75] == pytest.approx(1 / (1.015**30 * (1 + r31) ** 45))
+    assert factors[76] == pytest.approx(1 / (1.015**30 * (1 + r31) ** 45 * (1 + r76)))
+    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.6398, 0.6316, 0.3600, 0.3562]
+
+
+def test_green_book_health_rates_are_exact_not_rounded_df59_is_0_441694():
+    # DF_59 = 1 / (1.015^30 x (1 + 0.03 x 1.5/3.5)^29): thirty years at 1.5% (years 1-30), then
+    # twenty-nine at 1.2857% (years 31-59). With the rounded 1.29% it would be 0.441152.
+    scenario = scenario_from(
+        {
+            "name": "Long",
+            "settings": {"horizon_years": 10, "programme_years": 1},
+            "interventions": [{"id": "dfg_adaptation"}],
+        }
+    )
+    factors = discount_factors(scenario, "green_book_health", horizon=60)
+    expected = 1.0
+    for year in range(1, 60):
+        expected /= 1.015 if year <= 30 else 1 + 0.015 * 3.0 / 3.5
+    assert round(expected, 6) == 0.441694
+    assert round(float(factors[59]), 6) == 0.441694
+    # Every band's health rate is 1.5/3.5 of its standard rate, exactly.
+    library = scenario.library
+    standard = library.discount_schedules["green_book_standard"].bands
+    health = library.discount_schedules["green_book_health"].bands
+    assert [b.from_year for b in health] == [b.from_year for b in standard]
+    for s, h in zip(standard, health, strict=True):
+        assert h.rate == pytest.approx(s.rate * 1.5 / 3.5, rel=1e-12)
 
 
 def test_shipped_scenarios_run_and_balance():
