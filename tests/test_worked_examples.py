@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 
 import roi
+from roi import model
 from roi.model import discount_factors
 
-from .conftest import scenario_from
+from .conftest import ROOT, scenario_from
 
 
 def test_bed_day_is_derived_as_181250_over_725(library):
@@ -23,6 +27,40 @@ def test_district_direct_pilot_725_bed_days_is_181250():
     assert round(result.totals["pv_benefits"], 2) == 181_250.00
     assert result.totals["pv_non_cashable"] == pytest.approx(181_250.00, abs=0.005)
     assert result.totals["pv_cashable"] == 0
+
+
+def test_district_direct_pilot_costs_have_no_optimism_bias_79245_45():
+    # Its description says no optimism bias on benefits or costs. Costs: the £44,615.38 fixed cost
+    # (2017 prices) plus 184 patients x £242.42 (2024 prices) x 77.6367 / 100 (GDP deflator,
+    # 2024 = 100) = £34,630.07; £44,615.38 + £34,630.07 = £79,245.45, with no 20% uplift
+    # (£95,094.54 before).
+    per_case = 184 * 242.42 * 77.6367 / 100
+    assert round(44_615.38 + per_case, 2) == 79_245.45
+    totals = roi.run(roi.load_scenario("district_direct_pilot")).totals
+    assert round(totals["pv_costs"], 2) == 79_245.45
+    assert totals["pv_cost_optimism_bias"] == 0
+
+
+NO_OPTIMISM_BIAS = re.compile(r"\bno\b[^.;]*\boptimism bias", re.IGNORECASE)
+
+
+def test_every_shipped_scenario_that_says_no_optimism_bias_has_none_on_benefits_or_costs():
+    said = []
+    for name in roi.shipped_scenarios():
+        scenario = roi.load_scenario(name)
+        if not NO_OPTIMISM_BIAS.search(" ".join(scenario.spec.description.split())):
+            continue
+        said.append(name)
+        # Set in the file itself, so a change to the library's default cannot bring a bias back.
+        raw = yaml.safe_load((ROOT / "assumptions" / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert raw["settings"].get("optimism_bias") == 0, name
+        assert raw["settings"].get("cost_optimism_bias") == 0, name
+        for intervention in scenario.interventions:
+            assert model.optimism_bias(scenario, intervention) == 0, (name, intervention.id)
+            assert model.cost_optimism_bias(scenario, intervention) == 0, (name, intervention.id)
+        totals = roi.run(scenario).totals
+        assert totals["pv_cost_optimism_bias"] == 0, name
+    assert "district_direct_pilot" in said
 
 
 def test_district_direct_annualised_to_52_weeks_is_325000():
