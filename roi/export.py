@@ -323,6 +323,9 @@ def _sheet(
     sheet.freeze_panes(start + 1, 1)
 
 
+PERCENT_SETTINGS = ("discount_rate", "health_discount_rate", "optimism_bias", "cost_optimism_bias")
+
+
 def settings_table(result: Result) -> pd.DataFrame:
     """The appraisal settings in words: every one has a value, none shows 'None'."""
     scenario = result.scenario
@@ -336,6 +339,7 @@ def settings_table(result: Result) -> pd.DataFrame:
         "discount_schedule": "Discount schedule",
         "health_discount_schedule": "Discount schedule for health effects",
         "discount_rate": "Constant discount rate",
+        "health_discount_rate": "Constant discount rate for health effects",
         "optimism_bias": "Optimism bias on benefits",
         "optimism_bias_by_confidence": "Optimism bias on benefits, by evidence confidence",
         "cost_optimism_bias": "Optimism bias on costs",
@@ -344,6 +348,7 @@ def settings_table(result: Result) -> pd.DataFrame:
     defaults = {
         "start_year": financial_year(settings.first_year),
         "discount_rate": "Not used: the discount schedule applies",
+        "health_discount_rate": "Not used: the discount schedule for health effects applies",
         "optimism_bias": "Set by evidence confidence (next row)",
         "optimism_bias_by_confidence": ", ".join(
             f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.by_confidence.items()
@@ -361,7 +366,7 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown = library.discount_schedules[value].label
         elif isinstance(value, dict):
             shown = ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
-        elif isinstance(value, float) and name in ("discount_rate", "optimism_bias", "cost_optimism_bias"):
+        elif isinstance(value, float) and name in PERCENT_SETTINGS:
             shown = f"{value:.1%}"
         elif isinstance(value, int) and not isinstance(value, bool) and "year" not in name:
             shown = f"{value:,}"
