@@ -812,7 +812,8 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
     label, ranges = partner_ranges(ctx.simulation)
     positions = partner_positions(result)
     positions = positions[
-        (positions["pv_costs"].abs() > 0.5) | (positions["cash"].abs() + positions["capacity"].abs() > 0.5)
+        (positions["pv_costs"].abs() > 0.5)
+        | (positions["cash"].abs() + positions["capacity"].abs() + positions["other_value"].abs() > 0.5)
     ]
     rows = [
         [
@@ -820,6 +821,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
             "Pays (PV)",
             "Cash saved (PV)",
             "Capacity freed (PV)",
+            "Economic and social value (PV)",
             "Cash position",
             f"Range of {label}",
         ]
@@ -832,14 +834,18 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
                 pounds(r.pv_costs),
                 pounds(r.cash),
                 pounds(r.capacity),
+                pounds(r.other_value),
                 pounds(r.cash_npv),
                 "-" if low is None else f"P10 {pounds(low)} to P90 {pounds(high)}",
             ]
         )
-    pack.grid(rows, (38, 22, 24, 24, 24, 50), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    pack.grid(
+        rows, (32, 19, 21, 23, 25, 20, 42), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5
+    )
     pack.para(
         "Cash is spending a partner stops; capacity freed (bed-days, admissions, appointments avoided) is "
-        "non-cashable: it becomes cash only where beds close or planned spending stops. Cash position is "
+        "non-cashable: it becomes cash only where beds close or planned spending stops. Economic and social "
+        "value (to individuals and the wider economy) is not a saving to any public body. Cash position is "
         "cash saved less what the partner pays.",
         7.5,
         MUTED,
