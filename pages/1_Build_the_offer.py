@@ -375,6 +375,8 @@ with cols[0]:
             max_value=0.2,
             step=0.005,
             format="%.3f",
+            help="Costs and savings only: health effects (QALYs) keep the discount schedule for health effects "
+            "unless the scenario file sets a constant rate for them too.",
         )
 with cols[1]:
     ob_key = ui.key("ob-mode")

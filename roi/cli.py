@@ -83,6 +83,8 @@ def run_payload(result: Result) -> dict[str, Any]:
                     "fiscal_npv": row.fiscal_npv,
                     "pv_cashable": row.pv_fiscal_cashable,
                     "pv_capacity": row.pv_fiscal_non_cashable,
+                    "pv_economic": row.pv_economic,
+                    "pv_social": row.pv_social,
                     "cash_npv": row.cash_npv,
                     "payback_year": None if row.payback_year is pd.NA else row.payback_year,
                     "cash_payback_year": None if row.cash_payback_year is pd.NA else row.cash_payback_year,
@@ -109,16 +111,20 @@ def run_payload(result: Result) -> dict[str, Any]:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table: first column left-aligned, figures right-aligned."""
+    """A plain-text table: first column left-aligned, figures right-aligned. A header may break onto
+    a second line at a newline ("Capacity\nfreed"), to keep a wide table narrow."""
     rows = [[printable(cell, 200) for cell in row] for row in rows]  # a name's escape codes stay text
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    parts = [h.split("\n") for h in headers]
+    depth = max(len(p) for p in parts)
+    header_lines = [[p[k - (depth - len(p))] if k >= depth - len(p) else "" for p in parts] for k in range(depth)]
+    widths = [max([*(len(line) for line in p), *(len(r[i]) for r in rows)]) for i, p in enumerate(parts)]
 
     def render(cells: Sequence[str]) -> str:
         pairs = enumerate(zip(cells, widths, strict=True))
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
 
-    line = render(headers)
-    return "\n".join([line, "-" * len(line), *(render(row) for row in rows)])
+    lines = [render(cells) for cells in header_lines]
+    return "\n".join([*lines, "-" * len(lines[-1]), *(render(row) for row in rows)])
 
 
 def _ratio(value: float | None) -> str:
@@ -130,6 +136,13 @@ def _year(result: Result, year: int | None, none: str = "not within the horizon"
     if year is None or year is pd.NA:
         return none
     return f"year {year} ({financial_year(result.scenario.settings.first_year + int(year) - 1)})"
+
+
+def _financial_year(result: Result, year: int | None, none: str) -> str:
+    """'2027/28' for appraisal year 3 of a scenario starting in 2025/26, or what to say instead."""
+    if year is None or year is pd.NA:
+        return none
+    return financial_year(result.scenario.settings.first_year + int(year) - 1)
 
 
 def _print_run(result: Result) -> None:
@@ -167,16 +180,26 @@ def _print_run(result: Result) -> None:
     print("What each partner puts in and gets back (present values):")
     print(
         _table(
-            ["Partner", "Puts in", "Cash back", "Capacity freed", "Cash NPV", "Fiscal NPV", "Pays back (own)"],
+            [
+                "Partner",
+                "Puts in",
+                "Cash back",
+                "Capacity\nfreed",
+                "Economic\nand social",
+                "Cash NPV",
+                "Fiscal NPV",
+                "Pays back\n(own)",
+            ],
             [
                 (
                     r.label,
                     pounds(r.pv_costs),
                     pounds(r.pv_fiscal_cashable),
                     pounds(r.pv_fiscal_non_cashable),
+                    pounds(r.pv_economic + r.pv_social),
                     pounds(r.cash_npv),
-                    pounds(r.fiscal_npv) if r.fiscal_body else "not a public body",
-                    _year(result, r.payback_year, "never" if r.pv_costs > 0 else "funds nothing"),
+                    pounds(r.fiscal_npv) if r.fiscal_body else "not public",
+                    _financial_year(result, r.payback_year, "never" if r.pv_costs > 0 else "funds nothing"),
                 )
                 for r in partners.itertuples()
             ],

@@ -63,6 +63,7 @@ _ALLOWED = {
     "programme_years": "a whole number of years from 1 to 30",
     "duration_years": "a whole number of years from 1 to 60",
     "discount_rate": "a rate from 0 to 0.2",
+    "health_discount_rate": "a rate from 0 to 0.2",
     "price_year": "a calendar year such as 2024",
     "start_year": "a calendar year such as 2025",
     "value": "pounds, 0 or more",

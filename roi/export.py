@@ -327,6 +327,9 @@ def _sheet(
     sheet.freeze_panes(start + 1, 1)
 
 
+PERCENT_SETTINGS = ("discount_rate", "health_discount_rate", "optimism_bias", "cost_optimism_bias")
+
+
 def settings_table(result: Result) -> pd.DataFrame:
     """The appraisal settings in words: every one has a value, none shows 'None'."""
     scenario = result.scenario
@@ -340,6 +343,7 @@ def settings_table(result: Result) -> pd.DataFrame:
         "discount_schedule": "Discount schedule",
         "health_discount_schedule": "Discount schedule for health effects",
         "discount_rate": "Constant discount rate",
+        "health_discount_rate": "Constant discount rate for health effects",
         "optimism_bias": "Optimism bias on benefits",
         "optimism_bias_by_confidence": "Optimism bias on benefits, by effect confidence",
         "cost_optimism_bias": "Optimism bias on costs",
@@ -348,6 +352,7 @@ def settings_table(result: Result) -> pd.DataFrame:
     defaults = {
         "start_year": financial_year(settings.first_year),
         "discount_rate": "Not used: the discount schedule applies",
+        "health_discount_rate": "Not used: the discount schedule for health effects applies",
         "optimism_bias": "Set by the confidence in each effect (next row)",
         "optimism_bias_by_confidence": ", ".join(
             f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.by_confidence.items()
@@ -367,7 +372,7 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown = library.discount_schedules[value].label
         elif isinstance(value, dict):
             shown = ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
-        elif isinstance(value, float) and name in ("discount_rate", "optimism_bias", "cost_optimism_bias"):
+        elif isinstance(value, float) and name in PERCENT_SETTINGS:
             shown = f"{value:.1%}"
         elif isinstance(value, int) and not isinstance(value, bool) and "year" not in name:
             shown = f"{value:,}"
@@ -819,7 +824,8 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
     label, ranges = partner_ranges(ctx.simulation)
     positions = partner_positions(result)
     positions = positions[
-        (positions["pv_costs"].abs() > 0.5) | (positions["cash"].abs() + positions["capacity"].abs() > 0.5)
+        (positions["pv_costs"].abs() > 0.5)
+        | (positions["cash"].abs() + positions["capacity"].abs() + positions["other_value"].abs() > 0.5)
     ]
     rows = [
         [
@@ -827,6 +833,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
             "Pays (PV)",
             "Cash saved (PV)",
             "Capacity freed (PV)",
+            "Economic and social value (PV)",
             "Cash position",
             f"Range of {label}",
         ]
@@ -839,14 +846,18 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
                 pounds(r.pv_costs),
                 pounds(r.cash),
                 pounds(r.capacity),
+                pounds(r.other_value),
                 pounds(r.cash_npv),
                 "-" if low is None else f"P10 {pounds(low)} to P90 {pounds(high)}",
             ]
         )
-    pack.grid(rows, (38, 22, 24, 24, 24, 50), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
+    pack.grid(
+        rows, (32, 19, 21, 23, 25, 20, 42), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5
+    )
     pack.para(
         "Cash is spending a partner stops; capacity freed (bed-days, admissions, appointments avoided) is "
-        "non-cashable: it becomes cash only where beds close or planned spending stops. Cash position is "
+        "non-cashable: it becomes cash only where beds close or planned spending stops. Economic and social "
+        "value (to individuals and the wider economy) is not a saving to any public body. Cash position is "
         "cash saved less what the partner pays.",
         7.5,
         MUTED,

@@ -77,6 +77,17 @@ def discount_factors(scenario: Scenario, schedule: str | None = None, horizon: i
     return np.concatenate(([1.0], np.cumprod(1.0 / (1.0 + rates[1:]))))
 
 
+def health_discount_factors(scenario: Scenario, horizon: int | None = None) -> np.ndarray:
+    """DF_t for health effects (unit costs with ``health_effect``): a constant
+    ``health_discount_rate`` where one is set, else ``health_discount_schedule``. A constant
+    ``discount_rate`` never reaches health effects on its own; :func:`_discount_warnings` says so."""
+    settings = scenario.settings
+    if settings.health_discount_rate is None:
+        return discount_factors(scenario, settings.health_discount_schedule, horizon)
+    horizon = horizon or settings.horizon_years
+    return 1.0 / (1.0 + settings.health_discount_rate) ** np.arange(horizon)
+
+
 def effect_confidence(intervention: Intervention, outcome: Outcome | None = None) -> str:
     """The grade of an effect: the outcome's own ``confidence``, else the intervention's."""
     if outcome is not None and outcome.confidence is not None:
@@ -448,7 +459,7 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
     """Reduce built streams (see :func:`build`) to present values by draw, partner and year."""
     settings = scenario.settings
     factors = discount_factors(scenario)[:, None]
-    health = discount_factors(scenario, settings.health_discount_schedule)[:, None]
+    health = health_discount_factors(scenario)[:, None]
     moved = transfers(scenario, lines)
     involved = {f for line in cost_lines for f in line.funded_by} | {b.partner for line in lines for b in line.bearers}
     involved |= {partner for partner, _ in moved}
@@ -803,7 +814,31 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
             "Costs and fiscal savings are discounted at the health rate. The Green Book keeps that rate "
             "for health effects (QALYs); costs and savings normally use the standard 3.5%."
         )
+    notes.extend(_discount_warnings(scenario))
     return tuple(notes)
+
+
+def _discount_warnings(scenario: Scenario) -> list[str]:
+    """A constant ``discount_rate`` applies to costs and savings, not to health effects: where the
+    scenario values health effects and discounts them otherwise, say both rates in words."""
+    settings = scenario.settings
+    if settings.discount_rate is None or not any(
+        scenario.unit_costs[o.unit_cost].health_effect for i in scenario.interventions for o in i.outcomes
+    ):
+        return []
+    health = health_discount_factors(scenario)
+    if np.allclose(health, discount_factors(scenario), rtol=1e-12, atol=0.0):
+        return []
+    if settings.health_discount_rate is not None:
+        health_words = f"at a constant {percent(settings.health_discount_rate)}."
+    else:
+        label = scenario.library.discount_schedules[settings.health_discount_schedule].label
+        health_words = (
+            f"on the schedule {label}: the constant rate does not apply to them unless a constant rate "
+            "for health effects is set too."
+        )
+    rate = percent(settings.discount_rate)
+    return [f"Costs and savings are discounted at a constant {rate}, but health effects (QALYs) {health_words}"]
 
 
 def run(scenario: Scenario) -> Result:
@@ -812,7 +847,7 @@ def run(scenario: Scenario) -> Result:
     settings = scenario.settings
     horizon = settings.horizon_years
     factors = discount_factors(scenario)
-    health = discount_factors(scenario, settings.health_discount_schedule)
+    health = health_discount_factors(scenario)
     years = np.arange(horizon)
     cost_lines, lines = build(scenario, {}, 1)
     evaluation = evaluate_lines(scenario, cost_lines, lines, 1)
@@ -899,6 +934,11 @@ def pounds(value: float | None, pence: bool = False) -> str:
         return "-"
     text = f"£{abs(value):,.2f}" if pence else f"£{abs(round(value)):,.0f}"
     return f"-{text}" if value < 0 and text not in ("£0", "£0.00") else text
+
+
+def percent(rate: float) -> str:
+    """A rate in words: 0.035 is '3.5%', 0.1 is '10%', 0.0128571 is '1.286%'."""
+    return f"{rate * 100:.4g}%"
 
 
 def per_pound(value: float | None) -> str:

@@ -575,6 +575,9 @@ class Settings(Frozen):
     health_discount_schedule: Identifier = Field(
         default="green_book_health", description="schedule for health effects (unit costs with health_effect)"
     )
+    health_discount_rate: float | None = Field(
+        default=None, ge=0, le=0.2, description="a constant rate for health effects; default: the health schedule"
+    )
     headline: Literal["central", "median"] = Field(
         default="central", description="the NPV shown as the headline: the central estimate or the median draw"
     )

@@ -4,6 +4,7 @@ Every expected figure below is worked by hand in the comments, to the penny."""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -145,6 +146,87 @@ def test_green_book_1_5_percent_is_kept_for_health_effects_only():
     beds = benefits[benefits["outcome"] == "test_bed"]
     assert qaly["discount_factor"].round(6).tolist() == [1.0, round(1 / 1.015, 6), round(1 / 1.015**2, 6)]
     assert set(beds["discount_factor"].round(6)) == {1.0, round(1 / 1.1, 6), round(1 / 1.21, 6)}
+
+
+def _with_settings(**changes: object) -> dict:
+    return {**EVERY_NEW_ELEMENT, "settings": {**EVERY_NEW_ELEMENT["settings"], **changes}}
+
+
+def test_a_constant_discount_rate_warns_that_health_effects_stay_on_the_health_schedule():
+    # EVERY_NEW_ELEMENT sets a constant 10%; its QALYs are still discounted at 1.5% (above).
+    warnings = [w for w in roi.run(scenario_from(EVERY_NEW_ELEMENT)).warnings if "health effects" in w]
+    expected = (
+        "Costs and savings are discounted at a constant 10%, but health effects (QALYs) on the schedule "
+        "Green Book 2022, health (1.5% for years 0-30): the constant rate does not apply to them unless a "
+        "constant rate for health effects is set too."
+    )
+    assert warnings == [expected]
+
+
+def test_a_constant_health_discount_rate_reaches_health_effects_in_run_and_in_simulation():
+    scenario = scenario_from(_with_settings(health_discount_rate=0.1))
+    result = roi.run(scenario)
+    # QALYs: £800 in years 0 and 1, now at 10% as well: £800 + £800 / 1.1 = £1,527.27 (was £1,588.18).
+    assert round(result.totals["pv_social"], 2) == round(800 + 800 / 1.1, 2) == 1_527.27
+    # NPV: cash -£1,354.55 + capacity £1,090.91 + QALYs £1,527.27 - costs £2,100 = -£836.36.
+    cash = 400 / 1.1 - 2_400 - 2_400 / 1.1 + 1_500 + 1_500 / 1.1
+    by_hand = cash + 1_200 / 1.1 + 800 + 800 / 1.1 - 2_100
+    assert round(result.totals["npv"], 2) == round(by_hand, 2) == -836.36
+    qaly = result.benefits[result.benefits["outcome"] == "test_qaly"]
+    assert qaly["discount_factor"].round(6).tolist() == [1.0, round(1 / 1.1, 6), round(1 / 1.21, 6)]
+    # Both rates agree: nothing to warn about.
+    assert not [w for w in result.warnings if "health effects" in w]
+    # The simulation takes its factors from the same place: collapsed ranges give run's figures.
+    collapsed = uncertainty.collapse_ranges(scenario)
+    sim = uncertainty.simulate(collapsed, 50, seed=3)
+    assert np.all(np.abs(sim.npv - roi.run(collapsed).totals["npv"]) < 0.005)
+    assert np.all(np.abs(sim.npv - by_hand) < 0.005)
+
+
+def test_a_different_constant_health_rate_is_said_in_words():
+    warnings = roi.run(scenario_from(_with_settings(health_discount_rate=0.015))).warnings
+    assert (
+        "Costs and savings are discounted at a constant 10%, but health effects (QALYs) at a constant 1.5%."
+        in warnings
+    )
+
+
+def test_no_health_warning_without_a_constant_rate_or_without_health_effects():
+    default = {**EVERY_NEW_ELEMENT, "settings": {"horizon_years": 3, "programme_years": 1, "price_year": 2024}}
+    assert not [w for w in roi.run(scenario_from(default)).warnings if "health effects" in w]
+    no_qaly = copy.deepcopy(EVERY_NEW_ELEMENT)
+    no_qaly["interventions"][0]["outcomes"].pop()
+    assert not [w for w in roi.run(scenario_from(no_qaly)).warnings if "health effects" in w]
+
+
+def test_the_green_book_default_is_unchanged_3_5_standard_and_1_5_health():
+    default = {**EVERY_NEW_ELEMENT, "settings": {"horizon_years": 3, "programme_years": 1, "price_year": 2024}}
+    scenario = scenario_from(default)
+    assert scenario.settings.health_discount_rate is None
+    benefits = roi.run(scenario).benefits
+    qaly = benefits[benefits["outcome"] == "test_qaly"]
+    beds = benefits[benefits["outcome"] == "test_bed"]
+    assert qaly["discount_factor"].round(6).tolist() == [1.0, round(1 / 1.015, 6), round(1 / 1.015**2, 6)]
+    assert set(beds["discount_factor"].round(6)) == {1.0, round(1 / 1.035, 6), round(1 / 1.035**2, 6)}
+
+
+def test_a_health_discount_rate_out_of_range_names_file_field_and_range():
+    text = yaml.safe_dump(_with_settings(health_discount_rate=0.5))
+    with pytest.raises(roi.InputError) as caught:
+        roi.parse_scenario(text, "offer.yaml")
+    assert caught.value.file == "offer.yaml"
+    assert caught.value.field == "settings.health_discount_rate"
+    assert "a rate from 0 to 0.2" in str(caught.value) and "0.5" in str(caught.value)
+
+
+@PROFILE
+@given(rate=st.floats(min_value=0, max_value=0.2, allow_nan=False))
+def test_a_constant_health_rate_discounts_qalys_as_hand_computed_and_run_equals_simulate(rate):
+    scenario = scenario_from(_with_settings(health_discount_rate=rate))
+    result = roi.run(scenario)
+    assert result.totals["pv_social"] == pytest.approx(800 + 800 / (1 + rate), abs=1e-6)
+    sim = uncertainty.simulate(uncertainty.collapse_ranges(scenario), 5, seed=1)
+    assert np.all(np.abs(sim.npv - result.totals["npv"]) < 0.005)
 
 
 # -- properties ------------------------------------------------------------------------------------
@@ -402,4 +484,5 @@ def test_run_json_gives_each_partner_its_cash_and_the_central_position():
     text = subprocess.run(
         [sys.executable, "-m", "roi", "run", "district_offer"], capture_output=True, text=True, cwd=ROOT, timeout=120
     ).stdout
-    assert "Cash back" in text and "Capacity freed" in text and "percentile" in text
+    # "Capacity freed" is a two-line header ("Capacity" over "freed"), to keep the table 120 wide.
+    assert "Cash back" in text and "Capacity" in text and " freed " in text and "percentile" in text

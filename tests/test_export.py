@@ -253,3 +253,17 @@ def test_export_without_a_target_is_an_input_error():
         [sys.executable, "-m", "roi", "export", "district_offer"], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert done.returncode == 2 and "--xlsx" in done.stderr
+
+
+def test_settings_table_says_the_constant_rate_for_health_effects():
+    from .conftest import scenario_from
+    from .test_engine import EVERY_NEW_ELEMENT
+
+    data = {**EVERY_NEW_ELEMENT, "settings": {**EVERY_NEW_ELEMENT["settings"], "health_discount_rate": 0.015}}
+    rows = export.settings_table(roi.run(scenario_from(data))).set_index("setting")["value"]
+    assert rows["Constant discount rate"] == "10.0%"
+    assert rows["Constant discount rate for health effects"] == "1.5%"
+    plain = export.settings_table(roi.run(scenario_from(EVERY_NEW_ELEMENT))).set_index("setting")["value"]
+    assert plain["Constant discount rate for health effects"] == (
+        "Not used: the discount schedule for health effects applies"
+    )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 
 import roi
+from roi import model
 from roi.model import discount_factors
 
-from .conftest import scenario_from
+from .conftest import ROOT, scenario_from
 
 
 def test_bed_day_is_derived_as_181250_over_725(library):
@@ -23,6 +27,40 @@ def test_district_direct_pilot_725_bed_days_is_181250():
     assert round(result.totals["pv_benefits"], 2) == 181_250.00
     assert result.totals["pv_non_cashable"] == pytest.approx(181_250.00, abs=0.005)
     assert result.totals["pv_cashable"] == 0
+
+
+def test_district_direct_pilot_costs_have_no_optimism_bias_79245_45():
+    # Its description says no optimism bias on benefits or costs. Costs: the £44,615.38 fixed cost
+    # (2017 prices) plus 184 patients x £242.42 (2024 prices) x 77.6367 / 100 (GDP deflator,
+    # 2024 = 100) = £34,630.07; £44,615.38 + £34,630.07 = £79,245.45, with no 20% uplift
+    # (£95,094.54 before).
+    per_case = 184 * 242.42 * 77.6367 / 100
+    assert round(44_615.38 + per_case, 2) == 79_245.45
+    totals = roi.run(roi.load_scenario("district_direct_pilot")).totals
+    assert round(totals["pv_costs"], 2) == 79_245.45
+    assert totals["pv_cost_optimism_bias"] == 0
+
+
+NO_OPTIMISM_BIAS = re.compile(r"\bno\b[^.;]*\boptimism bias", re.IGNORECASE)
+
+
+def test_every_shipped_scenario_that_says_no_optimism_bias_has_none_on_benefits_or_costs():
+    said = []
+    for name in roi.shipped_scenarios():
+        scenario = roi.load_scenario(name)
+        if not NO_OPTIMISM_BIAS.search(" ".join(scenario.spec.description.split())):
+            continue
+        said.append(name)
+        # Set in the file itself, so a change to the library's default cannot bring a bias back.
+        raw = yaml.safe_load((ROOT / "assumptions" / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert raw["settings"].get("optimism_bias") == 0, name
+        assert raw["settings"].get("cost_optimism_bias") == 0, name
+        for intervention in scenario.interventions:
+            assert model.optimism_bias(scenario, intervention) == 0, (name, intervention.id)
+            assert model.cost_optimism_bias(scenario, intervention) == 0, (name, intervention.id)
+        totals = roi.run(scenario).totals
+        assert totals["pv_cost_optimism_bias"] == 0, name
+    assert "district_direct_pilot" in said
 
 
 def test_district_direct_annualised_to_52_weeks_is_325000():
@@ -232,11 +270,39 @@ def test_green_book_health_schedule_compounds_across_bands():
         }
     )
     factors = discount_factors(scenario, "green_book_health", horizon=80)
+    # The health rate of each band is 1.5/3.5 of the standard rate: 3.0% x 1.5/3.5 = 1.2857% from
+    # year 31 and 2.5% x 1.5/3.5 = 1.0714% from year 76 (the tables print 1.29% and 1.07%).
+    r31, r76 = 0.030 * 1.5 / 3.5, 0.025 * 1.5 / 3.5
     assert factors[30] == pytest.approx(1 / 1.015**30)
-    assert factors[31] == pytest.approx(1 / (1.015**30 * 1.0129))
-    assert factors[75] == pytest.approx(1 / (1.015**30 * 1.0129**45))
-    assert factors[76] == pytest.approx(1 / (1.015**30 * 1.0129**45 * 1.0107))
-    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.6398, 0.6316, 0.3594, 0.3556]
+    assert factors[31] == pytest.approx(1 / (1.015**30 * (1 + r31)))
+    assert factors[75] == pytest.approx(1 / (1.015**30 * (1 + r31) ** 45))
+    assert factors[76] == pytest.approx(1 / (1.015**30 * (1 + r31) ** 45 * (1 + r76)))
+    assert [round(float(factors[t]), 4) for t in (30, 31, 75, 76)] == [0.6398, 0.6316, 0.3600, 0.3562]
+
+
+def test_green_book_health_rates_are_exact_not_rounded_df59_is_0_441694():
+    # DF_59 = 1 / (1.015^30 x (1 + 0.03 x 1.5/3.5)^29): thirty years at 1.5% (years 1-30), then
+    # twenty-nine at 1.2857% (years 31-59). With the rounded 1.29% it would be 0.441152.
+    scenario = scenario_from(
+        {
+            "name": "Long",
+            "settings": {"horizon_years": 10, "programme_years": 1},
+            "interventions": [{"id": "dfg_adaptation"}],
+        }
+    )
+    factors = discount_factors(scenario, "green_book_health", horizon=60)
+    expected = 1.0
+    for year in range(1, 60):
+        expected /= 1.015 if year <= 30 else 1 + 0.015 * 3.0 / 3.5
+    assert round(expected, 6) == 0.441694
+    assert round(float(factors[59]), 6) == 0.441694
+    # Every band's health rate is 1.5/3.5 of its standard rate, exactly.
+    library = scenario.library
+    standard = library.discount_schedules["green_book_standard"].bands
+    health = library.discount_schedules["green_book_health"].bands
+    assert [b.from_year for b in health] == [b.from_year for b in standard]
+    for s, h in zip(standard, health, strict=True):
+        assert h.rate == pytest.approx(s.rate * 1.5 / 3.5, rel=1e-12)
 
 
 def test_shipped_scenarios_run_and_balance():

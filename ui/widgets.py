@@ -86,7 +86,8 @@ def tiles(result: roi.Result) -> None:
 
 
 def partner_table(result: roi.Result) -> None:
-    """Each partner's position in a small table: puts in, cash back, capacity freed, cash position."""
+    """Each partner's position in a small table: puts in, cash back, capacity freed, economic and
+    social value (individuals' and the wider economy's, never a saving), cash position."""
     import pandas as pd
 
     rows = roi.summary.partner_positions(result)
@@ -101,6 +102,7 @@ def partner_table(result: roi.Result) -> None:
             "Capacity freed": [
                 pounds(v) if public else "-" for v, public in zip(rows["capacity"], rows["fiscal_body"], strict=True)
             ],
+            "Economic and social value": rows["other_value"].map(pounds),
             "Cash position": rows["cash_npv"].map(pounds),
             "Pays back (own)": [
                 payback_text(result, None if pd.isna(year) else int(year)) if paid > 0.5 else "Pays nothing"
