@@ -725,6 +725,10 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
         from .deal import check_deal
 
         check_deal(scenario, file)
+    if spec.correlations:  # names, pairs and a matrix that can hold (roi.correlation)
+        from .correlation import check_correlations
+
+        check_correlations(scenario, file)
     return scenario
 
 

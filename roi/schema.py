@@ -629,6 +629,26 @@ class AppliedDeal(Frozen):
         return self
 
 
+InputName = Annotated[
+    str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")
+]
+
+
+class Correlation(Frozen):
+    """Two uncertain inputs that move together: the rank (Spearman) correlation their draws are given
+    in the Monte Carlo (roi.correlation). The names are the dotted keys of the scenario's ranged
+    inputs (``unit_cost.bed_day.value``, ``outcome.dfg_adaptation.0.quantity_per_case``); they are
+    checked against the scenario by roi.correlation.check_correlations. A correlation is a
+    judgement: ``source`` says where it comes from (or marks it a local judgement)."""
+
+    inputs: tuple[InputName, InputName]
+    rank_correlation: float = Field(ge=-1, le=1, description="from -1 to 1")
+    source: Source | None = None
+
+
+MAX_CORRELATIONS = 100  # pairs in one scenario (a judgement: far more than anyone sets by hand)
+
+
 class ScenarioSpec(Frozen):
     """A scenario file as written: name, settings, and overrides of the assumption library."""
 
@@ -638,6 +658,9 @@ class ScenarioSpec(Frozen):
     unit_costs: dict[Identifier, UnitCostOverride] = Field(default_factory=dict)
     interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
     deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
+    correlations: tuple[Correlation, ...] = Field(
+        default=(), max_length=MAX_CORRELATIONS, description="rank correlations between uncertain inputs"
+    )
 
     @model_validator(mode="after")
     def _unique_interventions(self) -> ScenarioSpec:
