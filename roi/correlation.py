@@ -81,13 +81,18 @@ def _pearson_for_spearman(target: np.ndarray) -> np.ndarray:
     return repaired
 
 
-def _canonical_order(samples: np.ndarray) -> list[int]:
-    """The columns in an order set by their contents (a digest of each column's sorted values), so
-    that the result does not depend on the order the columns were given in. Columns with the same
-    values keep their given order."""
-    columns = range(samples.shape[1])
-    digests = [hashlib.blake2b(np.sort(samples[:, j]).tobytes(), digest_size=16).digest() for j in columns]
-    return sorted(columns, key=lambda j: (digests[j], j))
+def _digest(values: np.ndarray) -> bytes:
+    """A fingerprint of a sorted column: about a thousand of its values, evenly spaced, and its sum."""
+    sample = values[:: max(1, values.size // 1024)]
+    return hashlib.blake2b(sample.tobytes() + np.sum(values).tobytes(), digest_size=16).digest()
+
+
+def _canonical_order(ordered: dict[int, np.ndarray]) -> list[int]:
+    """The columns (given sorted, by index) in an order set by their contents (a digest of each
+    column's sorted values), so that the result does not depend on the order the columns were given
+    in. Columns with the same values keep their given order."""
+    digests = {j: _digest(values) for j, values in ordered.items()}
+    return sorted(ordered, key=lambda j: (digests[j], j))
 
 
 def iman_conover(samples: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -103,24 +108,26 @@ def iman_conover(samples: np.ndarray, target: np.ndarray, rng: np.random.Generat
     target = np.asarray(target, dtype=float)
     if samples.ndim != 2 or target.shape != (samples.shape[1], samples.shape[1]):
         raise ValueError("samples must be n x k and target k x k")
-    out = samples.copy()
+    out = np.array(samples, order="F")  # columns contiguous
     n, k = samples.shape
-    varying = [j for j in range(k) if n > 1 and np.ptp(samples[:, j]) > 0]
-    if len(varying) < 2:
+    ordered = {j: np.sort(out[:, j]) for j in range(k)} if n > 1 else {}
+    ordered = {j: values for j, values in ordered.items() if values[-1] > values[0]}  # constant: no ranks
+    if len(ordered) < 2:
         return out
-    order = [varying[j] for j in _canonical_order(samples[:, varying])]
+    order = _canonical_order(ordered)
     wanted = _pearson_for_spearman(target[np.ix_(order, order)])
     scores = _scores(n)
-    m = np.column_stack([scores[rng.permutation(n)] for _ in order])  # independent columns of scores
+    m = np.empty((len(order), n))  # M transposed: one row of scores per input, each in a random order
+    for position in range(len(order)):
+        m[position] = scores[rng.permutation(n)]
     # Remove the scores' own chance correlation E (E = Q Q^T), then impose the target (C = P P^T):
-    # T = M Q^-T P^T has correlation P Q^-1 E Q^-T P^T = C exactly.
-    own = np.corrcoef(m, rowvar=False)
+    # T = M Q^-T P^T has correlation P Q^-1 E Q^-T P^T = C exactly. Here T^T = P Q^-1 M^T.
+    own = np.atleast_2d(np.corrcoef(m))
     q = _factor(own)
     q_inverse = np.linalg.inv(q) if np.all(np.diag(q) > 0) else np.linalg.pinv(q)
-    t = m @ q_inverse.T @ _factor(wanted).T
-    for position, column in enumerate(order):
-        ranks = np.argsort(np.argsort(t[:, position], kind="stable"), kind="stable")
-        out[:, column] = np.sort(samples[:, column])[ranks]
+    t = (_factor(wanted) @ q_inverse) @ m
+    for position, column in enumerate(order):  # the i-th smallest draw goes where t has its i-th smallest
+        out[np.argsort(t[position]), column] = ordered[column]
     return out
 
 
@@ -278,7 +285,7 @@ def correlate(
     reordered = iman_conover(np.column_stack([values[key] for key in keys]), matrix, rng)
     out = dict(values)
     for j, key in enumerate(keys):
-        out[key] = reordered[:, j]
+        out[key] = np.ascontiguousarray(reordered[:, j])
     return out
 
 
