@@ -53,6 +53,8 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
         if not chosen:
             raise InputError("scenario", "interventions", "choose at least one intervention")
         data["interventions"] = [existing.get(i, {"id": i}) for i in chosen]
+        if data.get("correlations"):  # a correlation goes with the last intervention its inputs belong to
+            data["correlations"] = _kept_correlations(data, library)
     elif "intervention" in change:
         choice = _choice(data, change["intervention"])
         if "outcome" in change:
@@ -107,6 +109,16 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
 
 
 _COST_FIELDS = ("cost_per_case", "fixed_cost_per_year")
+
+
+def _kept_correlations(data: dict[str, Any], library: Library | None) -> list[dict[str, Any]]:
+    """The scenario's correlations whose two inputs are still ranged inputs of the offer as chosen
+    (dropping an intervention drops the correlations that name its inputs, as it drops its overrides)."""
+    from .uncertainty import parameters  # late: the engine imports the library
+
+    _, scenario = _check({**data, "correlations": []}, library)
+    known = {".".join(p.key) for p in parameters(scenario)}
+    return [pair for pair in data["correlations"] if set(pair["inputs"]) <= known]
 
 
 def _user_source(change: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import uncertainty
+from roi import edit, uncertainty
 from roi.correlation import check_matrix, correlate, iman_conover, spearman
 from roi.library import SCENARIOS_DIR, dump_spec
 from roi.schema import Correlation
@@ -295,3 +295,14 @@ def test_a_positive_correlation_of_two_benefit_unit_costs_widens_the_npv_band():
     assert together > independent * 1.05
     assert opposite < independent * 0.97
     assert round(independent) == 2_027_449 and round(together) == 2_175_023 and round(opposite) == 1_904_542
+
+
+def test_dropping_an_intervention_in_the_app_drops_the_correlations_naming_its_inputs():
+    scenario = roi.parse_scenario(
+        _offer((CARE, HOMELESS, 0.6), ("intervention.warm_homes.cost_per_case", BED, 0.3)), "offer.yaml"
+    )
+    kept = [i.id for i in scenario.interventions if i.id != "warm_homes"]
+    spec, _ = edit.apply(scenario.spec, {"interventions": kept})
+    assert spec.correlations == (Correlation(inputs=(CARE, HOMELESS), rank_correlation=0.6),)
+    spec, _ = edit.apply(spec, {"interventions": ["handyperson"]})  # neither unit cost is used any more
+    assert spec.correlations == ()
