@@ -57,6 +57,8 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
         data["interventions"] = [existing.get(i, {"id": i}) for i in chosen]
         if data.get("overlaps"):  # an overlap with an intervention no longer in the offer has no meaning
             data["overlaps"] = [o for o in data["overlaps"] if set(o["interventions"]) <= set(chosen)]
+        if data.get("correlations"):  # a correlation goes with the last intervention its inputs belong to
+            data["correlations"] = _kept_correlations(data, library)
     elif "overlap" in change:
         pair = list(change["overlap"])
         kept = [o for o in data.get("overlaps", []) if set(o["interventions"]) != set(pair) or o.get("unit_cost")]
@@ -115,6 +117,16 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
 
 
 _COST_FIELDS = ("cost_per_case", "fixed_cost_per_year")
+
+
+def _kept_correlations(data: dict[str, Any], library: Library | None) -> list[dict[str, Any]]:
+    """The scenario's correlations whose two inputs are still ranged inputs of the offer as chosen
+    (dropping an intervention drops the correlations that name its inputs, as it drops its overrides)."""
+    from .uncertainty import parameters  # late: the engine imports the library
+
+    _, scenario = _check({**data, "correlations": []}, library)
+    known = {".".join(p.key) for p in parameters(scenario)}
+    return [pair for pair in data["correlations"] if set(pair["inputs"]) <= known]
 
 
 def _user_source(change: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,7 @@ _ALLOWED = {
     "quantity_per_case": "a quantity, 0 to 1,000,000",
     "value_per_pound": "pounds per £1, above 0 and at most 1,000",
     "period_weeks": "weeks, from 1 to 520",
+    "rank_correlation": "a rank correlation from -1 to 1",
 }
 
 # The same field name with another range where it sits: (top-level field, field name).

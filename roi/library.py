@@ -818,6 +818,10 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
         from .overlaps import check_overlaps
 
         check_overlaps(scenario, file)
+    if spec.correlations:  # names, pairs and a matrix that can hold (roi.correlation)
+        from .correlation import check_correlations
+
+        check_correlations(scenario, file)
     return scenario
 
 

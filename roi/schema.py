@@ -727,6 +727,25 @@ class Overlap(Frozen):
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
     unit_cost: Identifier | None = Field(default=None, description="only this unit cost's lines overlap")
 
+InputName = Annotated[
+    str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")
+]
+
+
+class Correlation(Frozen):
+    """Two uncertain inputs that move together: the rank (Spearman) correlation their draws are given
+    in the Monte Carlo (roi.correlation). The names are the dotted keys of the scenario's ranged
+    inputs (``unit_cost.bed_day.value``, ``outcome.dfg_adaptation.0.quantity_per_case``); they are
+    checked against the scenario by roi.correlation.check_correlations. A correlation is a
+    judgement: ``source`` says where it comes from (or marks it a local judgement)."""
+
+    inputs: tuple[InputName, InputName]
+    rank_correlation: float = Field(ge=-1, le=1, description="from -1 to 1")
+    source: Source | None = None
+
+
+MAX_CORRELATIONS = 100  # pairs in one scenario (a judgement: far more than anyone sets by hand)
+
 
 class ScenarioSpec(Frozen):
     """A scenario file as written: name, settings, and overrides of the assumption library."""
@@ -739,6 +758,9 @@ class ScenarioSpec(Frozen):
     deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
     overlaps: tuple[Overlap, ...] = Field(
         default=(), max_length=100, description="people two interventions have in common (roi.overlaps)"
+    )
+    correlations: tuple[Correlation, ...] = Field(
+        default=(), max_length=MAX_CORRELATIONS, description="rank correlations between uncertain inputs"
     )
 
     @model_validator(mode="after")

@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .correlation import correlate
 from .library import Scenario
 from .model import Evaluation, Values, evaluate, shared_judgements
 from .schema import FRACTION_FIELDS, follow_target
@@ -357,6 +358,7 @@ def simulate(
         count = min(chunk, draws - start)
         rng = np.random.default_rng(sequence)
         values = {p.key: _draw(rng, p, count, distribution) for p in uncertain}
+        values = correlate(scenario, values, rng)  # the scenario's rank correlations, if any
         result = evaluate(scenario, values, count)
         stop = start + count
         for name in _PER_DRAW:
