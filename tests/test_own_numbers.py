@@ -349,3 +349,22 @@ def test_build_the_offer_edits_the_second_of_two_outcomes_on_one_unit_cost():
     at.slider(key=key).set_value(0.1).run()
     outcomes = roi.resolve(at.session_state["spec"]).interventions[0].outcomes
     assert [(o.id, o.deadweight) for o in outcomes] == [(None, 0.25), ("readmission_avoided", 0.1)]
+
+
+def test_a_shared_judgement_can_be_correlated_by_its_name():
+    data = roi.load_scenario("district_offer").spec.model_dump(mode="json", exclude_none=True)
+    data["correlations"] = [
+        {"inputs": ["judgement.uncontrolled.deadweight", "judgement.uncontrolled.attribution"], "rank_correlation": -0.5}
+    ]
+    scenario = roi.parse_scenario(yaml.safe_dump(data), "offer.yaml")
+    from roi.correlation import correlate, spearman
+
+    rng = np.random.default_rng(2)
+    values = {p.key: uncertainty._draw(rng, p, 4_000, "triangular") for p in uncertainty.parameters(scenario)}
+    out = correlate(scenario, values, rng)
+    pair = np.column_stack([out[("judgement", "uncontrolled", k)] for k in ("deadweight", "attribution")])
+    assert spearman(pair)[0, 1] == pytest.approx(-0.5, abs=0.03)
+    data["correlations"][0]["inputs"][0] = "judgement.uncontrolled.displacement"  # no range: not an input
+    with pytest.raises(roi.InputError) as caught:
+        roi.parse_scenario(yaml.safe_dump(data), "offer.yaml")
+    assert caught.value.file == "offer.yaml" and caught.value.field.startswith("correlations[0]")
