@@ -353,9 +353,8 @@ def test_build_the_offer_edits_the_second_of_two_outcomes_on_one_unit_cost():
 
 def test_a_shared_judgement_can_be_correlated_by_its_name():
     data = roi.load_scenario("district_offer").spec.model_dump(mode="json", exclude_none=True)
-    data["correlations"] = [
-        {"inputs": ["judgement.uncontrolled.deadweight", "judgement.uncontrolled.attribution"], "rank_correlation": -0.5}
-    ]
+    pair = ["judgement.uncontrolled.deadweight", "judgement.uncontrolled.attribution"]
+    data["correlations"] = [{"inputs": pair, "rank_correlation": -0.5}]
     scenario = roi.parse_scenario(yaml.safe_dump(data), "offer.yaml")
     from roi.correlation import correlate, spearman
 
