@@ -145,6 +145,12 @@ def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 
 
 table, switching, note = sensitivity(run_key[0])
+# Whose range it is, only where it is not simply the library's (kept short: the table must fit a projector).
+RANGE_NOTE = {
+    uncertainty.RANGE_BASIS["yours"]: " (yours)",
+    uncertainty.RANGE_BASIS["moved"]: " (moved with yours)",
+    uncertainty.RANGE_BASIS["convention"]: " (shared)",
+}
 chart(charts.tornado(table, result.totals["npv"]), key="mc-tornado")
 if note:
     st.caption(note)
@@ -152,8 +158,10 @@ shown = pd.DataFrame(
     {
         "Parameter": switching["parameter"],
         "Central value": switching["central"].map(number),
-        "Range": [f"{number(lo)} to {number(hi)}" for lo, hi in zip(switching["low"], switching["high"], strict=True)],
-        "Whose range": switching["range_from"],
+        "Range": [
+            f"{number(lo)} to {number(hi)}" + RANGE_NOTE.get(whose, "")
+            for lo, hi, whose in zip(switching["low"], switching["high"], switching["range_from"], strict=True)
+        ],
         "NPV is zero at": ["-" if v is None or pd.isna(v) else number(v) for v in switching["switching_value"]],
         "Against its range": switching["where"],
     }
@@ -174,8 +182,8 @@ for _, row in shared.iterrows():
     )
 st.caption(
     "Where you type your own value for an input that has a range, the range keeps its shape around your value: "
-    "its low and high are scaled by your value over the library's (a value of zero has no range). Give your own "
-    "low and high to use a range of your own instead; it is then shown as yours."
+    "its low and high are scaled by your value over the library's (a value of zero has no range), marked "
+    "*moved with yours*. Give your own low and high to use a range of your own instead; it is marked *yours*."
 )
 
 st.divider()

@@ -367,3 +367,24 @@ def test_a_shared_judgement_can_be_correlated_by_its_name():
     with pytest.raises(roi.InputError) as caught:
         roi.parse_scenario(yaml.safe_dump(data), "offer.yaml")
     assert caught.value.file == "offer.yaml" and caught.value.field.startswith("correlations[0]")
+
+
+def test_the_uncertainty_page_says_whose_range_and_what_a_shared_judgement_moves():
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT
+
+    data = roi.load_scenario("district_offer").spec.model_dump(mode="json", exclude_none=True)
+    data["unit_costs"] = {"homelessness_prevented_year": {"value": 12_000}}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    at.file_uploader(key="upload-0").upload("mine.yaml", yaml.safe_dump(data).encode(), "application/x-yaml").run()
+    at.switch_page("pages/4_Uncertainty_and_sensitivity.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    ranges = dict(zip(table["Parameter"], table["Range"], strict=True))
+    assert ranges["Deadweight convention: 25% (6 outcomes)"] == "0 to 0.5 (shared)"
+    homeless = next(v for k, v in ranges.items() if k.startswith("Public spending avoided by preventing"))
+    assert homeless.endswith("(moved with yours)")
+    captions = " ".join(c.value for c in at.caption)
+    assert "one judgement for effects measured without a control group" in captions
