@@ -29,8 +29,8 @@ from . import charts, summary, uncertainty
 from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, plain, plain_citation, unit_cost_table
 from .library import dump_spec
-from .model import Result, financial_year, number, pounds
-from .summary import partner_positions, year_label  # noqa: F401 - year_label: export's wording
+from .model import Result, financial_year, number, position_in, pounds
+from .summary import ordinal, partner_positions, year_label  # noqa: F401 - year_label: export's wording
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -898,11 +898,12 @@ def partners_page(pack: BoardPack, ctx: PackContext) -> None:
         f"In {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within "
         f"{result.scenario.settings.horizon_years} years. Net present value {pounds(result.totals['npv'])}, "
         f"{ctx.pounds_range('npv')} (median {pounds(float(np.median(sim.npv)))}). Every unit cost and effect "
-        "with a published or local range was drawn at once from triangular distributions."
+        "with a published or local range was drawn at once from triangular distributions; a judgement shared "
+        "by several outcomes (the convention for deadweight or attribution) was drawn once for all of them."
     )
-    central = result.totals.get("central_percentile")  # from the one engine, where it has landed
-    if central is not None:
-        sentence += f" The central estimate sits at the {central:.0f}th percentile of the simulations."
+    # The same simulation as the rest of the pack, so page 1 and this page give one percentile.
+    central = position_in(result.totals["npv"], sim.npv)["central_percentile"]
+    sentence += f" The central estimate sits at the {ordinal(round(central))} percentile of the simulations."
     fixed = pack.text_height(sentence, 9) + 6.5 * len(rows) + 16
     charts_room = pack.remaining() - leave - fixed
     funders = len(result.who_pays_who_saves().index)

@@ -388,3 +388,18 @@ def test_the_uncertainty_page_says_whose_range_and_what_a_shared_judgement_moves
     assert homeless.endswith("(moved with yours)")
     captions = " ".join(c.value for c in at.caption)
     assert "one judgement for effects measured without a control group" in captions
+
+
+def test_the_board_pack_gives_one_percentile_for_the_central_estimate():
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from roi.export import board_pack
+
+    pdf = PdfReader(io.BytesIO(board_pack(roi.run(roi.load_scenario("district_offer")))))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    # Page 1 and page 2 both place it: before, one used the pack's 10,000 draws and one 2,000 (51st and 53rd).
+    found = set(re.findall(r"central estimate sits at the (\d+)(?:st|nd|rd|th) percentile", text))
+    assert len(found) == 1, found
