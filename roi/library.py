@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from . import limits
 from .errors import InputError, from_validation_error, printable
@@ -474,6 +474,9 @@ class Scenario(BaseModel):
     library: Library
     unit_costs: dict[str, UnitCost]
     interventions: tuple[Intervention, ...]
+    # What the engine derives from the scenario alone (roi.model.shared_judgements), kept with it: a
+    # scenario never changes, and the tornado asks for it on every one of its many engine calls.
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
     file: str = "scenario"
 
     @property

@@ -22,6 +22,7 @@ All amounts are pounds at the scenario's price year.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -118,11 +119,15 @@ def cost_optimism_bias(scenario: Scenario, intervention: Intervention) -> float:
     return scenario.library.optimism_bias.costs_by_confidence[intervention.cost_confidence]
 
 
+@functools.lru_cache(maxsize=1024)
 def cohort_counts(horizon: int, programme_years: int, duration: int, lag: int) -> np.ndarray:
     """counts[a, t]: how many programme cohorts are aged a (0 <= a < D) in appraisal year t, where a
-    cohort funded in year p is aged t - p - lag."""
+    cohort funded in year p is aged t - p - lag. Read-only: kept for the next call with the same shape
+    (the tornado and switching values build the same outcomes hundreds of times)."""
     age = np.arange(horizon)[None, :] - np.arange(programme_years)[:, None] - lag
-    return np.stack([(age == a).sum(axis=0) for a in range(duration)]).astype(float)
+    counts = np.stack([(age == a).sum(axis=0) for a in range(duration)]).astype(float)
+    counts.flags.writeable = False
+    return counts
 
 
 def spread(costs: np.ndarray, years: int) -> np.ndarray:
@@ -227,6 +232,13 @@ def shared_judgements(scenario: Scenario) -> dict[tuple[str, int, str], tuple[st
     for that field are the convention's (appraisal/judgement_convention.yaml). An outcome whose
     adjustments a user has changed is drawn on its own. Only ranged judgements are shared: a
     judgement with no range does not vary."""
+    cached = scenario._derived.get("shared_judgements")
+    if cached is None:
+        cached = scenario._derived["shared_judgements"] = _shared_judgements(scenario)
+    return cached
+
+
+def _shared_judgements(scenario: Scenario) -> dict[tuple[str, int, str], tuple[str, ...]]:
     convention = scenario.library.convention
     if convention is None:
         return {}
@@ -455,11 +467,21 @@ def evaluate(scenario: Scenario, values: Values, count: int, only: frozenset[str
 TABLES = ("costs", "benefits", "fiscal", "cash")
 
 
+def _factors(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """The standard and health discount factors as columns (years, 1), kept with the scenario."""
+    cached = scenario._derived.get("factors")
+    if cached is None:
+        cached = (discount_factors(scenario)[:, None], health_discount_factors(scenario)[:, None])
+        for array in cached:
+            array.flags.writeable = False
+        scenario._derived["factors"] = cached
+    return cached
+
+
 def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[Line], count: int) -> Evaluation:
     """Reduce built streams (see :func:`build`) to present values by draw, partner and year."""
     settings = scenario.settings
-    factors = discount_factors(scenario)[:, None]
-    health = health_discount_factors(scenario)[:, None]
+    factors, health = _factors(scenario)
     moved = transfers(scenario, lines)
     involved = {f for line in cost_lines for f in line.funded_by} | {b.partner for line in lines for b in line.bearers}
     involved |= {partner for partner, _ in moved}
