@@ -209,6 +209,8 @@ def _check_ranges(model: BaseModel, ranges: dict[str, Range], allowed: tuple[str
                 if name in FRACTION_FIELDS
                 else f"ranges.{name}: must not be negative"
             )
+        if low > high:
+            raise ValueError(f"ranges.{name}: low {low:g} is above high {high:g}; give [low, high] with low <= high")
         central = getattr(model, name)
         if not low <= central <= high:
             raise ValueError(f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}")

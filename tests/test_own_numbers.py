@@ -403,3 +403,13 @@ def test_the_board_pack_gives_one_percentile_for_the_central_estimate():
     # Page 1 and page 2 both place it: before, one used the pack's 10,000 draws and one 2,000 (51st and 53rd).
     found = set(re.findall(r"central estimate sits at the (\d+)(?:st|nd|rd|th) percentile", text))
     assert len(found) == 1, found
+
+
+def test_a_range_given_high_first_is_refused_in_one_line():
+    text = yaml.safe_dump(
+        {"name": "x", "interventions": [{"id": "dfg_adaptation", "ranges": {"cost_per_case": [12_000, 9_000]}}]}
+    )
+    with pytest.raises(roi.InputError) as caught:
+        roi.parse_scenario(text, "offer.yaml")
+    assert caught.value.field == "interventions[0]"
+    assert "low 12000 is above high 9000" in caught.value.problem and "\n" not in str(caught.value)
