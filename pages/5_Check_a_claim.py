@@ -126,9 +126,12 @@ bound(
     library,
     lambda v: {"field": "price_year", "value": int(v) or None},
     min_value=0,
-    max_value=2100,
+    max_value=library.price_years(claim.price_uplift)[1],
     step=1,
+    help="Prices to the end of HM Treasury's GDP deflator table are outturn; later years use a forecast.",
 )
+if claim.price_year and library.year_status(claim.price_year, claim.price_uplift) != "outturn":
+    cols[3].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
 cols = st.columns(3)
 bound(
     cols[0].checkbox,
@@ -252,9 +255,9 @@ for i, saving in enumerate(claim.savings):
         row = st.columns([4, 2, 1])
         latest = library.deflator_years()[1]
         if saving.unit_cost:
-            start_own = round(mine.value * library.deflator_factor(mine.price_year, latest), 2)
+            start_own = round(mine.value * library.deflator_factor(mine.price_year, latest, claim.price_uplift), 2)
         else:
-            start_own = saving.value * library.deflator_factor(claim.price_year or latest, latest)
+            start_own = saving.value * library.deflator_factor(claim.price_year or latest, latest, claim.price_uplift)
         bound(
             row[0].radio,
             "Unit cost to use",
@@ -287,12 +290,12 @@ for i, saving in enumerate(claim.savings):
                 step=10.0,
                 format="%.2f",
             )
-            low_year, high_year = library.deflator_years()
+            low_year, high_year = library.price_years(claim.price_uplift)
             bound(
                 row[2].number_input,
                 "Its price year",
                 f"l{i}-own-year",
-                int(saving.own_price_year or claim.price_year or high_year),
+                int(saving.own_price_year or claim.price_year or latest),
                 library,
                 on_line(i, "own_price_year"),
                 min_value=low_year,

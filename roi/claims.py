@@ -35,10 +35,13 @@ from .library import (
     CLAIMS_DIR,
     Library,
     Scenario,
+    check_uplift,
     load_library,
     move_range,
+    outside_message,
     parse_yaml,
     read_yaml,
+    uprating_note,
     validate,
 )
 from .model import pounds
@@ -50,6 +53,7 @@ from .schema import (
     Frozen,
     Identifier,
     JudgementConvention,
+    PriceUplift,
     Range,
     Source,
     UnitCost,
@@ -635,19 +639,25 @@ class _Valued:
     cost: UnitCost | None
 
 
-def _value_line(saving: ClaimSaving, library: Library, scenario_costs: dict[str, UnitCost], price_year: int) -> _Valued:
+def _value_line(
+    saving: ClaimSaving,
+    library: Library,
+    scenario_costs: dict[str, UnitCost],
+    price_year: int,
+    uplift: PriceUplift | None = None,
+) -> _Valued:
     own = None
     if saving.cost_basis == "own":
-        own = saving.own_value * library.deflator_factor(saving.own_price_year or price_year, price_year)  # type: ignore[operator]
+        own = saving.own_value * library.deflator_factor(saving.own_price_year or price_year, price_year, uplift)  # type: ignore[operator]
     if saving.unit_cost is None:
         value = own if own is not None else saving.value
         bearers = [(saving.partner, saving.value_type or "fiscal_cashable", 1.0)]
         return _Valued(value, value, value, saving.value, "own" if own is not None else "claim", bearers, None)  # type: ignore[arg-type]
     library_cost = library.unit_costs[saving.unit_cost]
-    library_value = library_cost.value * library.deflator_factor(library_cost.price_year, price_year)
+    library_value = library_cost.value * library.deflator_factor(library_cost.price_year, price_year, uplift)
     cost = scenario_costs.get(saving.unit_cost, library_cost) if saving.cost_basis == "scenario" else library_cost
     bearers = [(b.partner, b.value_type, b.share) for b in cost.bearers()]
-    factor = library.deflator_factor(cost.price_year, price_year)
+    factor = library.deflator_factor(cost.price_year, price_year, uplift)
     low = (cost.low if cost.low is not None else cost.value) * factor
     high = (cost.high if cost.high is not None else cost.value) * factor
     if own is not None:  # the unit cost's range keeps its shape around your own value (docs/method.md)
@@ -685,21 +695,25 @@ def check_claim(
     library = library or (scenario.library if scenario is not None else load_library())
     defaults = load_claim_defaults(library)
     check_references(claim, library, file)
-    low_year, current = library.deflator_years()
+    uplift = claim.price_uplift
+    check_price_years(claim, library, file)
     scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs
     price_year = _price_year(claim, library, scenario_costs)
-    if price_year not in library.deflator.index:
-        raise InputError(
-            file, "price_year", f"{price_year} is outside the GDP deflator; allowed: {low_year} to {current}"
-        )
-    for i, saving in enumerate(claim.savings):
-        if saving.own_price_year is not None and saving.own_price_year not in library.deflator.index:
-            raise InputError(
-                file,
-                f"savings[{i}].own_price_year",
-                f"{saving.own_price_year} is outside the GDP deflator; allowed: {low_year} to {current}",
-            )
+    if price_year not in library.price_index(uplift):  # a scenario cost's own price year
+        raise InputError(file, "price_year", outside_message(library, price_year, uplift))
+    # Current prices: the GDP deflator table's last year, or the claim's own if later (a claim priced in
+    # a forecast year is never deflated back to the table's end).
+    current = max(library.deflator_years()[1], price_year)
     flags: list[Flag] = []
+    used = {price_year} | {s.own_price_year for s in claim.savings if s.own_price_year is not None}
+    used |= {
+        scenario_costs.get(s.unit_cost, library.unit_costs[s.unit_cost]).price_year
+        for s in claim.savings
+        if s.unit_cost is not None
+    }
+    forecast = uprating_note(library, used, uplift)
+    if forecast:
+        flags.append(Flag("forecast_prices", forecast))
     if claim.price_year is None:
         known = any(s.unit_cost for s in claim.savings)
         flags.append(
@@ -715,16 +729,16 @@ def check_claim(
                 "old_price_year",
                 f"The claim's prices are from {claim.price_year}, "
                 f"{current - claim.price_year} years before {current}; uprated by "
-                f"{library.deflator_factor(claim.price_year, current):.3f} with the GDP deflator.",
+                f"{library.deflator_factor(claim.price_year, current, uplift):.3f} with the GDP deflator.",
             )
         )
     weeks = claim.period_weeks or WEEKS_A_YEAR
     if claim.period_weeks is None:
         flags.append(Flag("no_period", "The claim states no period; it is taken to cover one year (52 weeks)."))
-    uprate = library.deflator_factor(price_year, current)
+    uprate = library.deflator_factor(price_year, current, uplift)
     rows: list[dict[str, Any]] = []
     for i, saving in enumerate(claim.savings):
-        valued = _value_line(saving, library, scenario_costs, price_year)
+        valued = _value_line(saving, library, scenario_costs, price_year, uplift)
         rule = convention(saving, library, defaults, claim)
         _line_flags(saving, valued, library, defaults, price_year, flags)
         rows.extend(_rows(i, saving, valued, rule, library, weeks, uprate))
@@ -1199,5 +1213,21 @@ def edit(
             else:
                 data[name] = value
     new = validate_claim(data, file)
-    check_references(new, library or load_library(), file)
+    library = library or load_library()
+    check_references(new, library, file)
+    check_price_years(new, library, file)
     return new
+
+
+def check_price_years(claim: ClaimSpec, library: Library, file: str = "claim") -> None:
+    """The claim's price_uplift, price year and each line's own price year must lie on the price index
+    (the GDP deflator table, then the claim's price_uplift or the library's proxy)."""
+    uplift = claim.price_uplift
+    check_uplift(library, uplift, file, "price_uplift")
+    index = library.price_index(uplift)
+    if claim.price_year is not None and claim.price_year not in index:
+        raise InputError(file, "price_year", outside_message(library, claim.price_year, uplift))
+    for i, saving in enumerate(claim.savings):
+        if saving.own_price_year is not None and saving.own_price_year not in index:
+            problem = outside_message(library, saving.own_price_year, uplift)
+            raise InputError(file, f"savings[{i}].own_price_year", problem)

@@ -35,6 +35,7 @@ from .schema import (
     JudgementConvention,
     OptimismBiasTable,
     Partner,
+    PriceUplift,
     RatioBenchmarks,
     ScenarioSpec,
     Source,
@@ -46,6 +47,8 @@ SCENARIOS_DIR = ASSUMPTIONS_DIR / "scenarios"
 CLAIMS_DIR = ASSUMPTIONS_DIR / "claims"
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 MAX_ELEMENTS = limits.MAX_YAML_ELEMENTS
+# A single price_uplift (per cent a year) extends the price index this many years past the table.
+MAX_UPLIFT_YEARS = 20
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,15 +324,57 @@ class Library(BaseModel):
     ratio_benchmarks: RatioBenchmarks
     root: str
     convention: JudgementConvention | None = None  # appraisal/judgement_convention.yaml, if the library has one
+    _price_index_cache: dict[str, dict[int, float]] = PrivateAttr(default_factory=dict)
 
-    def deflator_factor(self, from_year: int, to_year: int) -> float:
-        """D[to_year] / D[from_year]; raises KeyError if either year is outside the index."""
-        index = self.deflator.index
+    def deflator_factor(self, from_year: int, to_year: int, uplift: PriceUplift | None = None) -> float:
+        """D[to_year] / D[from_year] on the price index (the table, then ``uplift`` or the library's proxy
+        past it); raises KeyError if either year is outside it."""
+        index = self.price_index(uplift)
         return index[to_year] / index[from_year]
 
     def deflator_years(self) -> tuple[int, int]:
+        """First and last year of the GDP deflator table itself (outturn and any OBR forecast in it)."""
         years = sorted(self.deflator.index)
         return years[0], years[-1]
+
+    def price_years(self, uplift: PriceUplift | None = None) -> tuple[int, int]:
+        """First and last year a figure can be priced in: the table, then the years ``uplift`` (or the
+        library's proxy) covers."""
+        index = self.price_index(uplift)
+        return min(index), max(index)
+
+    def price_index(self, uplift: PriceUplift | None = None) -> dict[int, float]:
+        """The GDP deflator table extended past its last year by ``uplift`` (your own judgement, per
+        cent a year: one number for every year to MAX_UPLIFT_YEARS past the table, or one per year),
+        else by the library's proxy rates."""
+        key = repr(uplift)
+        cache = self._price_index_cache
+        if key in cache:
+            return cache[key]
+        index = dict(self.deflator.index)
+        last = max(index)
+        if uplift is None:
+            rates = dict(self.deflator.proxy.rates) if self.deflator.proxy is not None else {}
+        elif isinstance(uplift, dict):
+            rates = dict(uplift)
+        else:
+            rates = {last + k: float(uplift) for k in range(1, MAX_UPLIFT_YEARS + 1)}
+        year = last + 1
+        while year in rates:
+            index[year] = index[year - 1] * (1 + rates[year] / 100)
+            year += 1
+        cache[key] = index
+        return index
+
+    def year_status(self, year: int, uplift: PriceUplift | None = None) -> str:
+        """'outturn', 'forecast' (an OBR forecast in the table), 'proxy' (the library's labelled proxy
+        past the table) or 'judgement' (your own price_uplift)."""
+        last = max(self.deflator.index)
+        if year > last:
+            return "proxy" if uplift is None else "judgement"
+        if self.deflator.forecast_from is not None and year >= self.deflator.forecast_from:
+            return "forecast"
+        return "outturn"
 
 
 def _by_id(items: list[Any], model: type[BaseModel], file: str, key: str) -> dict[str, Any]:
@@ -443,21 +488,10 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
         root=str(root),
         convention=convention,
     )
-    low, high = library.deflator_years()
     for i, cost in enumerate(unit_costs.values()):
-        if cost.price_year not in deflator.index:
-            raise InputError(
-                "unit_costs.yaml",
-                f"unit_costs[{i}].price_year",
-                f"{cost.price_year} is outside the GDP deflator ({low}-{high})",
-            )
+        _check_deflator_year(library, cost.price_year, "unit_costs.yaml", f"unit_costs[{i}].price_year")
     for i, intervention in enumerate(interventions.values()):
-        if intervention.price_year not in deflator.index:
-            raise InputError(
-                "interventions.yaml",
-                f"interventions[{i}].price_year",
-                f"{intervention.price_year} is outside the GDP deflator ({low}-{high})",
-            )
+        _check_deflator_year(library, intervention.price_year, "interventions.yaml", f"interventions[{i}].price_year")
     return library
 
 
@@ -489,13 +523,68 @@ class Scenario(BaseModel):
 
     def uprating_factor(self, price_year: int) -> float:
         """Factor that takes pounds at ``price_year`` to the scenario's price year."""
-        return self.library.deflator_factor(price_year, self.settings.price_year)
+        return self.library.deflator_factor(price_year, self.settings.price_year, self.settings.price_uplift)
 
 
-def _check_deflator_year(library: Library, year: int, file: str, field: str) -> None:
-    if year not in library.deflator.index:
-        low, high = library.deflator_years()
-        raise InputError(file, field, f"{year} is outside the GDP deflator; allowed: {low} to {high}")
+def outside_message(library: Library, year: int, uplift: PriceUplift | None = None) -> str:
+    """'2031 is outside the prices the tool can uprate; allowed: 1990 to 2030 (...)', in one line."""
+    low, high = library.price_years(uplift)
+    table = library.deflator_years()[1]
+    if high == table:
+        why = "the GDP deflator table"
+    elif uplift is None:
+        why = f"the GDP deflator table to {table}, then {library.deflator.proxy.label} as a proxy"  # type: ignore[union-attr]
+    else:
+        why = f"the GDP deflator table to {table}, then your price_uplift"
+    return f"{year} is outside the GDP deflator; allowed: {low} to {high} ({why})"
+
+
+def _check_deflator_year(
+    library: Library, year: int, file: str, field: str, uplift: PriceUplift | None = None
+) -> None:
+    if year not in library.price_index(uplift):
+        raise InputError(file, field, outside_message(library, year, uplift))
+
+
+def check_uplift(library: Library, uplift: PriceUplift | None, file: str, field: str) -> None:
+    """A price_uplift by year must start the year after the table and leave no gap."""
+    if not isinstance(uplift, dict) or not uplift:
+        return
+    first = library.deflator_years()[1] + 1
+    years = sorted(uplift)
+    if years[0] != first:
+        raise InputError(file, f"{field}.{years[0]}", f"starts at {years[0]}; give every year from {first}")
+    gaps = sorted(set(range(first, years[-1] + 1)) - set(years))
+    if gaps:
+        raise InputError(file, f"{field}.{gaps[0]}", f"missing: give every year from {first} to {years[-1]}")
+
+
+def uprating_note(library: Library, years: Iterable[int], uplift: PriceUplift | None = None) -> str | None:
+    """One sentence saying that uprating to or from ``years`` uses a forecast, a proxy or your own
+    judgement (and which), or None if every year is outturn."""
+    table = library.deflator_years()[1]
+    status = {y: library.year_status(y, uplift) for y in sorted(set(years))}
+    later = [y for y, s in status.items() if s != "outturn"]
+    if not later:
+        return None
+    listed = ", ".join(str(y) for y in later)
+    parts = []
+    if any(s == "forecast" for s in status.values()):
+        parts.append(f"the OBR's forecast in the GDP deflator table (outturn to {library.deflator.last_outturn})")
+    if any(s == "proxy" for s in status.values()):
+        proxy = library.deflator.proxy
+        assert proxy is not None
+        rates = "; ".join(f"{y}: {proxy.rates[y]:g}%" for y in range(table + 1, max(later) + 1))
+        parts.append(
+            f"{proxy.label}, used as a proxy for the GDP deflator past {table} ({rates}), not the deflator itself"
+        )
+    if any(s == "judgement" for s in status.values()):
+        if isinstance(uplift, dict):
+            rates = "; ".join(f"{y}: {uplift[y]:g}%" for y in range(table + 1, max(later) + 1))
+        else:
+            rates = f"{uplift:g}% a year"
+        parts.append(f"your own judgement of price growth past {table} ({rates}), not a published figure")
+    return f"Uprating with prices of {listed} uses a forecast: " + "; ".join(parts) + "."
 
 
 OWN_COST_BASIS = "Your own cost, typed without a grade: graded low until you say how sure it is"
@@ -708,8 +797,9 @@ def _resolve_intervention(
             # costs (the field not typed, and the typed field's range) to that year, so that the
             # intervention's one price_year describes every cost and range it carries.
             target = changes.setdefault("price_year", price_year)
-            _check_deflator_year(library, target, file, f"{prefix}.price_year")
-            factor = library.deflator_factor(base.price_year, target)
+            uplift = spec.settings.price_uplift
+            _check_deflator_year(library, target, file, f"{prefix}.price_year", uplift)
+            factor = library.deflator_factor(base.price_year, target, uplift)
             for name in ("cost_per_case", "fixed_cost_per_year"):
                 if name not in cost_fields:
                     merged[name] = merged[name] * factor
@@ -757,11 +847,9 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     """Resolve a scenario spec against the library, checking every reference and price year."""
     library = library or load_library()
     settings = spec.settings
-    low, high = library.deflator_years()
-    if settings.price_year not in library.deflator.index:
-        raise InputError(
-            file, "settings.price_year", f"{settings.price_year} is outside the GDP deflator; allowed: {low} to {high}"
-        )
+    uplift = settings.price_uplift
+    check_uplift(library, uplift, file, "settings.price_uplift")
+    _check_deflator_year(library, settings.price_year, file, "settings.price_year", uplift)
     if settings.discount_rate is None and settings.discount_schedule not in library.discount_schedules:
         raise InputError(
             file,
@@ -779,12 +867,7 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     for cost_id, override in spec.unit_costs.items():
         unit_costs[cost_id] = _resolve_unit_cost(cost_id, override, library, spec, file)
     for cost_id, cost in unit_costs.items():
-        if cost.price_year not in library.deflator.index:
-            raise InputError(
-                file,
-                f"unit_costs.{cost_id}.price_year",
-                f"{cost.price_year} is outside the GDP deflator; allowed: {low} to {high}",
-            )
+        _check_deflator_year(library, cost.price_year, file, f"unit_costs.{cost_id}.price_year", uplift)
     interventions = []
     for i, choice in enumerate(spec.interventions):
         intervention = _resolve_intervention(i, choice, library, spec, file, unit_costs)
@@ -803,12 +886,7 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
                     f"{outcome.lag_years} years is beyond the {settings.horizon_years}-year horizon; "
                     f"allowed: 0 to {settings.horizon_years}",
                 )
-        if intervention.price_year not in library.deflator.index:
-            raise InputError(
-                file,
-                f"interventions[{i}].price_year",
-                f"{intervention.price_year} is outside the GDP deflator; allowed: {low} to {high}",
-            )
+        _check_deflator_year(library, intervention.price_year, file, f"interventions[{i}].price_year", uplift)
         interventions.append(intervention)
     scenario = Scenario(
         spec=spec, library=library, unit_costs=unit_costs, interventions=tuple(interventions), file=file

@@ -837,7 +837,20 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
             "for health effects (QALYs); costs and savings normally use the standard 3.5%."
         )
     notes.extend(_discount_warnings(scenario))
+    uprating = _uprating_warning(scenario)
+    if uprating:
+        notes.append(uprating)
     return tuple(notes)
+
+
+def _uprating_warning(scenario: Scenario) -> str | None:
+    """Prices past the GDP deflator's outturn (an OBR forecast, the library's proxy or the scenario's own
+    price_uplift) said in one sentence: the scenario's price year and the price year of every figure used."""
+    from .library import uprating_note
+
+    years = {scenario.settings.price_year} | {i.price_year for i in scenario.interventions}
+    years |= {scenario.unit_costs[o.unit_cost].price_year for i in scenario.interventions for o in i.outcomes}
+    return uprating_note(scenario.library, years, scenario.settings.price_uplift)
 
 
 def _discount_warnings(scenario: Scenario) -> list[str]:

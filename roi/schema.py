@@ -512,16 +512,66 @@ class DiscountSchedule(Frozen):
         return self
 
 
+# Per cent a year, for years past the GDP deflator table: a scalar (every year) or by year.
+UpliftRate = Annotated[float, Field(ge=-10, le=30, description="per cent a year")]
+PriceUplift = UpliftRate | dict[Year, UpliftRate]
+
+
+class PriceProxy(Frozen):
+    """A published inflation forecast offered as a stand-in for the GDP deflator past the table:
+    per cent a year, by year, with its source. Shown everywhere as a proxy, never as the deflator."""
+
+    label: str = Field(description="what the rates are, in words, e.g. 'OBR CPI forecast (November 2025)'")
+    rates: dict[Year, UpliftRate] = Field(min_length=1, description="per cent growth in each year over the one before")
+    source: Source
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> PriceProxy:
+        years = sorted(self.rates)
+        if years != list(range(years[0], years[-1] + 1)):
+            raise ValueError(f"rates: a gap in years ({years[0]} to {years[-1]}); give every year")
+        return self
+
+
 class Deflator(Frozen):
+    """The HM Treasury GDP deflator, calendar years, ``base_year`` = 100. ``forecast_from`` is the first
+    year of the table that is an OBR forecast rather than ONS outturn (none: every year is outturn).
+    ``proxy`` is the default uplift for years past the table (a scenario's ``price_uplift`` replaces it)."""
+
     source: Source
     base_year: Year
     index: dict[int, float] = Field(min_length=1)
+    forecast_from: Year | None = Field(default=None, description="first forecast year in index; earlier = outturn")
+    proxy: PriceProxy | None = None
 
     @model_validator(mode="after")
     def _positive(self) -> Deflator:
         if any(v <= 0 for v in self.index.values()):
             raise ValueError("deflator index values must be positive")
+        years = sorted(self.index)
+        missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+        if missing:
+            listed = ", ".join(map(str, missing))
+            raise ValueError(f"a gap in years: {listed} missing; give every year {years[0]} to {years[-1]}")
+        if self.base_year not in self.index or not math.isclose(self.index[self.base_year], 100.0, abs_tol=1e-9):
+            got = self.index.get(self.base_year)
+            raise ValueError(
+                f"base_year {self.base_year} must be in the index at 100"
+                + (f" (it is {got})" if got is not None else " (it is missing)")
+            )
+        if self.forecast_from is not None and not years[0] < self.forecast_from <= years[-1] + 1:
+            raise ValueError(
+                f"forecast_from {self.forecast_from} must follow at least one outturn year; allowed: "
+                f"{years[0] + 1} to {years[-1] + 1}"
+            )
+        if self.proxy is not None and min(self.proxy.rates) != years[-1] + 1:
+            raise ValueError(f"proxy.rates must start the year after the table ({years[-1] + 1})")
         return self
+
+    @property
+    def last_outturn(self) -> int:
+        years = sorted(self.index)
+        return years[-1] if self.forecast_from is None else self.forecast_from - 1
 
 
 class OptimismBiasTable(Frozen):
@@ -568,6 +618,11 @@ class Settings(Frozen):
     horizon_years: int = Field(default=10, ge=1, le=60, description="H, appraisal years")
     programme_years: int = Field(default=1, ge=1, le=30, description="P, years cases are funded")
     price_year: Year = Field(default=2024, description="every figure is uprated to this year's prices")
+    price_uplift: PriceUplift | None = Field(
+        default=None,
+        description="your own judgement of price growth, per cent a year, for years past the GDP deflator table "
+        "(one number for every year, or one per year); default: the library's labelled proxy",
+    )
     start_year: Year | None = Field(default=None, description="first financial year (2025 = 2025/26)")
     discount_schedule: Identifier = "green_book_standard"
     discount_rate: float | None = Field(default=None, ge=0, le=0.2, description="a constant rate")
@@ -833,6 +888,9 @@ class ClaimSpec(Frozen):
     claimed_saving: Money
     period_weeks: float | None = Field(default=None, ge=1, le=520, description="weeks the claim covers, 1 to 520")
     price_year: Year | None = None
+    price_uplift: PriceUplift | None = Field(
+        default=None, description="your own judgement, per cent a year past the GDP deflator table"
+    )
     deadweight_applied: bool = False
     attribution_applied: bool = False
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)

@@ -70,10 +70,17 @@ def change(
     try:
         claim = claims.edit(st.session_state.claim, change_, TYPED, library)
     except roi.InputError as error:
-        st.session_state.claim_error = f"That change was not applied: {error}"
         if widget_key is not None:
+            # Said beside the field (bound draws it there); the last good claim stays.
+            st.session_state.setdefault("claim_field_errors", {})[widget_key] = (
+                f"Not applied: {error.problem}. The check below still uses {previous_words(previous)}."
+            )
             st.session_state[widget_key] = previous
+        else:
+            st.session_state.claim_error = f"That change was not applied: {error}"
         return False
+    if widget_key is not None:
+        st.session_state.get("claim_field_errors", {}).pop(widget_key, None)
     if renew:
         set_claim(claim)
     else:
@@ -100,7 +107,19 @@ def bound(
     def on_change() -> None:
         change(to_change(st.session_state[widget_key]), library, widget_key, value, renew)
 
-    return widget(label, key=widget_key, on_change=on_change, **options)
+    drawn = widget(label, key=widget_key, on_change=on_change, **options)
+    problem = st.session_state.get("claim_field_errors", {}).get(widget_key)
+    if problem:
+        container = getattr(widget, "__self__", st)  # the column the widget sits in
+        container.error(problem, icon=":material/warning:")
+    return drawn
+
+
+def previous_words(value: Any) -> str:
+    """The value kept, in words: '2024', 'not stated' (0 or empty) or the value itself."""
+    if value in (None, 0, ""):
+        return "the value before (not stated)"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def update_link() -> None:
