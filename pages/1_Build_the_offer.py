@@ -298,7 +298,8 @@ for intervention in scenario.interventions:
 
 # -- Appraisal settings -------------------------------------------------------------------------------
 st.subheader("Appraisal settings")
-low_year, high_year = library.deflator_years()
+uplift = settings.price_uplift
+low_year, high_year = library.price_years(uplift)
 cols = st.columns([1, 1, 1, 1, 2])  # the discount schedule's name needs the room
 with cols[0]:
     ui.bound(
@@ -308,7 +309,9 @@ with cols[0]:
         settings.price_year,
         {"setting": "price_year"},
         options=list(range(high_year, low_year - 1, -1)),
-        help="Every figure is uprated to this year's prices with the GDP deflator.",
+        format_func=lambda y: f"{y}" if library.year_status(y, uplift) == "outturn" else f"{y} (forecast)",
+        help=f"Every figure is uprated to this year's prices with the GDP deflator (outturn to "
+        f"{library.deflator.last_outturn}). Later years use a forecast, said in the result's notes.",
     )
 with cols[1]:
     field(

@@ -348,6 +348,7 @@ def settings_table(result: Result) -> pd.DataFrame:
         "optimism_bias_by_confidence": "Optimism bias on benefits, by effect confidence",
         "cost_optimism_bias": "Optimism bias on costs",
         "headline": "Headline figure",
+        "price_uplift": "Price growth past the GDP deflator table (your own judgement, per cent a year)",
     }
     defaults = {
         "start_year": financial_year(settings.first_year),
@@ -362,9 +363,18 @@ def settings_table(result: Result) -> pd.DataFrame:
         + ", ".join(f"{k} confidence {v:.0%}" for k, v in library.optimism_bias.costs_by_confidence.items())
         + " (the library's local assumption)",
     }
+    table_end = library.deflator_years()[1]
+    proxy = library.deflator.proxy
+    defaults["price_uplift"] = (
+        f"Not set: past {table_end}, {proxy.label} as a proxy for the GDP deflator" if proxy else "Not set"
+    )
     rows = []
     for name, value in settings.model_dump().items():
-        if value is None:
+        if name == "price_uplift" and value is not None:
+            shown = (
+                "; ".join(f"{k}: {v:g}%" for k, v in value.items()) if isinstance(value, dict) else f"{value:g}% a year"
+            ) + f" past {table_end} (your own judgement, not a published figure)"
+        elif value is None:
             shown: Any = defaults.get(name, "Not set")
         elif name == "start_year":
             shown = financial_year(value)
@@ -379,6 +389,10 @@ def settings_table(result: Result) -> pd.DataFrame:
         else:
             shown = value
         rows.append({"setting": labels.get(name, header(name)), "value": shown if shown != "" else "Not set"})
+    from .model import _uprating_warning
+
+    note = _uprating_warning(scenario)
+    rows.append({"setting": "Uprating", "value": note or f"Every price year used is outturn (to {table_end})."})
     return pd.DataFrame(rows)
 
 

@@ -462,6 +462,7 @@ def load_library(root: str | Path = ASSUMPTIONS_DIR) -> Library:
         _check_intervention_refs(intervention, partners, unit_costs, "interventions.yaml", f"interventions[{i}]")
     appraisal = root / "appraisal"
     deflator = validate(Deflator, read_yaml(appraisal / "gdp_deflator.yaml"), "gdp_deflator.yaml")
+    check_deflator(deflator, "gdp_deflator.yaml")
     schedules_raw = _mapping(read_yaml(appraisal / "discount_schedules.yaml"), "discount_schedules.yaml", "schedules")
     if not isinstance(schedules_raw, dict):
         raise InputError("discount_schedules.yaml", "schedules", "expected a mapping of schedules")
@@ -524,6 +525,33 @@ class Scenario(BaseModel):
     def uprating_factor(self, price_year: int) -> float:
         """Factor that takes pounds at ``price_year`` to the scenario's price year."""
         return self.library.deflator_factor(price_year, self.settings.price_year, self.settings.price_uplift)
+
+
+def check_deflator(deflator: Deflator, file: str) -> None:
+    """The table has every year from its first to its last; its base year is in it at 100; outturn comes
+    before forecast (forecast_from follows at least one outturn year); the proxy starts where it ends."""
+    years = sorted(deflator.index)
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    if missing:
+        listed = ", ".join(map(str, missing[:5])) + (" and more" if len(missing) > 5 else "")
+        raise InputError(file, "index", f"a gap in years: {listed} missing; give every year {years[0]} to {years[-1]}")
+    got = deflator.index.get(deflator.base_year)
+    if got is None or abs(got - 100.0) > 1e-9:
+        where = "missing from the index" if got is None else f"{got:g} in the index"
+        raise InputError(
+            file, "base_year", f"{deflator.base_year} is {where}; the base year's value must be 100"
+        )
+    if deflator.forecast_from is not None and not years[0] < deflator.forecast_from <= years[-1] + 1:
+        raise InputError(
+            file,
+            "forecast_from",
+            f"{deflator.forecast_from} puts a forecast year before every outturn year; allowed: {years[0] + 1} to "
+            f"{years[-1] + 1} (outturn first, then forecast)",
+        )
+    if deflator.proxy is not None and min(deflator.proxy.rates) != years[-1] + 1:
+        raise InputError(
+            file, "proxy.rates", f"starts at {min(deflator.proxy.rates)}; allowed: {years[-1] + 1}"
+        )
 
 
 def outside_message(library: Library, year: int, uplift: PriceUplift | None = None) -> str:
