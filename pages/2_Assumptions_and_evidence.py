@@ -177,14 +177,16 @@ if dated:
             format_func=lambda c: scenario.library.unit_costs[c].label,
         )
     documented = scenario.library.unit_costs[pick]
-    index = scenario.library.deflator.index
+    index = scenario.library.price_index(scenario.settings.price_uplift)  # the table, then the proxy or yours
     usable = [0] + [k + 1 for k, a in enumerate(documented.alternatives) if a.price_year in index]
 
     def describe(k: int) -> str:
         if k == 0:
             return f"£{documented.value:,.2f} ({documented.price_year} prices): the default, the newest we could read"
         figure = documented.alternatives[k - 1]
-        return f"£{figure.value:,.2f} ({figure.price_year} prices): {figure.label}"
+        status = scenario.library.year_status(figure.price_year, scenario.settings.price_uplift)
+        forecast = "" if status == "outturn" else ", uprated with a forecast"
+        return f"£{figure.value:,.2f} ({figure.price_year} prices{forecast}): {figure.label}"
 
     with cols[1]:
         option = st.selectbox("Figure to use", usable, key=ui.key(f"dated-option-{pick}"), format_func=describe)
@@ -199,7 +201,7 @@ if dated:
     later = [a for a in documented.alternatives if a.price_year not in index]
     if later:
         st.caption(
-            "Newer, not yet usable (its price year is beyond the GDP deflator table): "
+            "Newer, not yet usable (its price year is beyond the years the tool can uprate): "
             + "; ".join(f"£{a.value:,.2f} ({a.price_year} prices), {a.label}" for a in later)
         )
 local = table[(table["provenance"] == "local judgement") & table["used"]]
