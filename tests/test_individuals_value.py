@@ -2,7 +2,8 @@
 JSON, the Excel workbook, the PDF board pack, the Overview and Savings by partner pages.
 
 Before, the text table showed individuals at £0 in every column though £366,456 of economic value
-(district_offer; £560,461 since issue 26 raised the DFG's volume from 68 to 104 per 100,000) reached them, and the board pack left them out of each partner's position."""
+(district_offer; £560,461 since issue 26 raised the DFG's volume from 68 to 104 per 100,000)
+reached them, and the board pack left them out of each partner's position."""
 
 from __future__ import annotations
 
