@@ -138,3 +138,24 @@ def test_handyperson_alternatives_are_labelled_for_what_they_are(library):
     note = library.interventions["handyperson"].ratio.source.note
     assert "£4.53" in note and "Scotland" in note and "£1,500" in note and "not a ratio" in note
     assert library.interventions["handyperson"].ratio.value_per_pound == 7.5  # stays, still untraceable
+
+
+def test_the_assumptions_page_counts_the_library_as_the_script_does():
+    import importlib.util
+
+    from tests.conftest import ROOT
+    from tests.test_pages import start
+
+    spec = importlib.util.spec_from_file_location("count_figures", ROOT / "scripts" / "count_figures.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    counts = script.count()
+    at = start()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Library: published"] == f"{counts['published']:,}"
+    assert metrics["Library: verified"] == f"{counts['verified']:,}"
+    assert metrics["Library: not verified"] == f"{counts['unverified'] + counts['unverified_ranges']:,}"
+    assert metrics["Library: local judgements"] == f"{counts['judgement']:,}"
+    assert any(f"{counts['total']:,} sourced figures" in c.value for c in at.caption)
