@@ -4,7 +4,15 @@ import streamlit as st
 
 import roi
 import ui
-from roi.evidence import effect_rows, load_convention, parameter_table, provenance_counts, unit_cost_table
+from roi.evidence import (
+    effect_rows,
+    library_counts_text,
+    library_figure_counts,
+    load_convention,
+    parameter_table,
+    provenance_counts,
+    unit_cost_table,
+)
 from roi.model import number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
@@ -41,6 +49,19 @@ cols[3].metric(
     f"{counts['at_convention']:,}",
     help="Deadweight, displacement, attribution and drop-off still at the one documented convention.",
 )
+library_counts = library_figure_counts(scenario.library)
+lcols = st.columns(4)
+lcols[0].metric("Library: published", f"{library_counts['published']:,}", help="Figures with a named publication.")
+lcols[1].metric(
+    "Library: verified", f"{library_counts['verified']:,}", help="Read in the source itself or in a copy quoting it."
+)
+lcols[2].metric(
+    "Library: not verified",
+    f"{library_counts['unverified'] + library_counts['unverified_ranges']:,}",
+    help="Published figures (and range ends) that could not be read in any source: marked NOT VERIFIED wherever shown.",
+)
+lcols[3].metric("Library: local judgements", f"{library_counts['judgement']:,}", help="No published source.")
+st.caption(library_counts_text(library_counts))
 st.text_input(
     "Your note for the figures you change (where your figure comes from)",
     key=ui.key("figure-note"),
@@ -110,6 +131,8 @@ COLUMNS = [
     "high",
     "confidence",
     "source",
+    "read",
+    "licence",
     "replaced",
     "quote",
     "derivation",
@@ -147,6 +170,8 @@ st.data_editor(
         "id": st.column_config.TextColumn("Id"),
         "used": st.column_config.CheckboxColumn("Used"),
         "source": st.column_config.TextColumn("Source", width="large"),
+        "read": st.column_config.TextColumn("How it was read", width="small"),
+        "licence": st.column_config.TextColumn("Licence", width="medium"),
         "replaced": st.column_config.TextColumn("What your figure replaced", width="medium"),
         "quote": st.column_config.TextColumn("Quote", width="large"),
         "other_dated_figures": st.column_config.TextColumn("Other dated figures", width="large"),

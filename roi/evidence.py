@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from .library import ASSUMPTIONS_DIR, Library, Scenario, read_yaml, validate
 from .model import cost_optimism_bias, optimism_bias
@@ -54,6 +55,8 @@ def plain_citation(source: Source | None) -> str:
     if source.read == "secondary":
         where = plain(source.read_in)
         text += f" (read second-hand in {where})" if where else " (read second-hand)"
+    elif source.read == "unverified":
+        text += f" (NOT VERIFIED: {plain(source.note)})"
     return text
 
 
@@ -102,8 +105,13 @@ def unit_cost_table(scenario: Scenario, edited: set[str] | None = None) -> pd.Da
                 "bearer": _bearers(scenario, cost_id),
                 "low": cost.low,
                 "high": cost.high,
-                "range_note": cost.range_note or "",
+                "range_note": (
+                    ("NOT VERIFIED (an end of this range could not be read): " if cost.range_unverified else "")
+                    + (cost.range_note or "")
+                ),
                 "confidence": cost.confidence,
+                "read": read_mark(cost.source),
+                "licence": cost.source.licence or "",
                 "local_example": cost.source.local_example,
                 "provenance": cost.source.provenance,
                 # A changed figure is credited to whoever changed it, never to the publication
@@ -124,6 +132,31 @@ def unit_cost_table(scenario: Scenario, edited: set[str] | None = None) -> pd.Da
             }
         )
     return pd.DataFrame(rows)
+
+
+READ_MARKS = {
+    "original": "read in the source",
+    "secondary": "read in a copy quoting the source",
+    "unverified": "NOT VERIFIED: could not be read",
+}
+
+
+def read_mark(source: Source | None) -> str:
+    """How a figure was read, in words: in its source, in a copy, not verified, or a judgement."""
+    if source is None or source.provenance != "published":
+        return "your figure" if source is not None and source.user_figure else "local judgement"
+    return READ_MARKS.get(source.read or "", "not marked")
+
+
+def library_counts_text(counts: dict[str, int]) -> str:
+    """One sentence for the Assumptions page: what the whole library ships, by how it was read."""
+    ranges = counts["unverified_ranges"]
+    return (
+        f"The library ships {counts['total']:,} sourced figures: {counts['published']:,} published "
+        f"({counts['verified']:,} verified in the source or a copy of it, {counts['unverified']:,} not verified) "
+        f"and {counts['judgement']:,} local judgements; {ranges:,} unit-cost range{'s' if ranges != 1 else ''} "
+        f"{'have' if ranges != 1 else 'has'} an end that could not be verified."
+    )
 
 
 def _source_text(source: Source | None) -> str:
@@ -314,3 +347,52 @@ def effect_rows(source: Library | Scenario) -> list[dict[str, str]]:
                 }
             )
     return rows
+
+
+FIGURE_COUNT_KEYS = ("published", "verified", "unverified", "judgement", "unverified_ranges", "total")
+
+
+def _sources_in(node: Any) -> Iterable[Source]:
+    if isinstance(node, Source):
+        yield node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _sources_in(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _sources_in(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _sources_in(item)
+
+
+def library_figure_counts(library: Library | None = None) -> dict[str, int]:
+    """How many sourced figures the whole library ships: published (verified in the source or a copy of
+    it, or unverified), local judgements, and unit costs with a range end that could not be read. One
+    figure is one source block; scripts/count_figures.py counts the same from the YAML."""
+    from .claims import load_claim_defaults
+    from .library import load_library
+
+    library = library or load_library()
+    parts: list[Any] = [
+        library.unit_costs,
+        library.interventions,
+        library.deflator,
+        library.discount_schedules,
+        library.optimism_bias,
+        library.convention,
+        load_claim_defaults(library),
+    ]
+    counts = dict.fromkeys(FIGURE_COUNT_KEYS, 0)
+    for source in _sources_in(parts):
+        counts["total"] += 1
+        if source.provenance != "published":
+            counts["judgement"] += 1
+            continue
+        counts["published"] += 1
+        if source.read in ("original", "secondary"):
+            counts["verified"] += 1
+        elif source.unverified:
+            counts["unverified"] += 1
+    counts["unverified_ranges"] = sum(c.range_unverified for c in library.unit_costs.values())
+    return counts

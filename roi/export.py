@@ -167,6 +167,8 @@ HEADERS = {
     "range_note": "Note on the range",
     "local_example": "Local example (no published source)",
     "source": "Source",
+    "read": "How it was read",
+    "licence": "Licence",
     "quote": "Quote",
     "derivation": "Derivation",
     "price_year_note": "Note on the price year",

@@ -788,6 +788,8 @@ def _resolve_intervention(
     changes = choice.model_dump(exclude_unset=True, exclude_none=True)
     changes.pop("outcomes", None)
     base = library.interventions.get(choice.id)
+    if base is None and choice.cost_model is not None:
+        changes["cost_per_case"] = choice.cost_model.cost_per_case
     price_year = spec.settings.price_year
     if base is None and choice.outcomes is None and choice.ratio is None:
         raise InputError(
@@ -811,6 +813,11 @@ def _resolve_intervention(
     else:
         merged = base.model_dump(exclude_none=True)
         base_outcomes = merged.pop("outcomes", [])
+        if choice.cost_model is not None:
+            # The scenario's own salary and caseload: the cost per case they give is a typed cost.
+            changes["cost_per_case"] = choice.cost_model.cost_per_case
+        elif "cost_per_case" in changes:
+            merged.pop("cost_model", None)  # a typed cost replaces the library's derivation
         cost_fields = {"cost_per_case", "fixed_cost_per_year"} & changes.keys()
         if "price_year" in changes and not cost_fields:
             raise InputError(

@@ -57,10 +57,13 @@ class Source(Frozen):
     location: str | None = Field(default=None, description="page, section, table or line")
     quote: str | None = Field(default=None, description="the figure as the source gives it")
     derivation: str | None = None
-    read: Literal["original", "secondary"] | None = None
+    # How the figure was read: in the source itself, in a copy quoting it, or not at all (an unverified
+    # figure is shipped only with that mark, shown on screen and in exports).
+    read: Literal["original", "secondary", "unverified"] | None = None
     read_in: str | None = Field(default=None, description="where a second-hand figure was read")
     local_example: bool = Field(default=False, description="a local judgement with no published source")
     note: str | None = None
+    licence: str | None = None
     # Evidence grading (issue 10): the study design behind an effect and its red/amber/green grade,
     # plus what else the study found that a reader must see (e.g. no clear fall in admissions).
     design: str | None = Field(default=None, description="study design, e.g. 'Cochrane review of RCTs'")
@@ -81,7 +84,14 @@ class Source(Frozen):
             raise ValueError("a source needs publication, publisher and quote, or local_example: true with a note")
         if self.read == "secondary" and not self.read_in:
             raise ValueError("a figure read second-hand needs read_in: where it was read")
+        if self.read == "unverified" and not self.note:
+            raise ValueError("an unverified figure needs a note saying what could not be read")
         return self
+
+    @property
+    def unverified(self) -> bool:
+        """A published figure that could not be read in its source or a copy of it."""
+        return self.read == "unverified" and not self.local_example and not self.user_figure
 
     @property
     def provenance(self) -> Provenance:
@@ -101,6 +111,8 @@ class Source(Frozen):
         text = ", ".join(p for p in parts if p)
         if self.read == "secondary":
             text += f" (read second-hand in {self.read_in})"
+        elif self.read == "unverified":
+            text += f" (NOT VERIFIED: {self.note})"
         return text
 
 
@@ -151,6 +163,9 @@ class UnitCost(Frozen):
     high: Money | None = None
     range_note: str | None = None
     range_local_example: bool = False
+    range_unverified: bool = Field(
+        default=False, description="an end of the range comes from a figure that could not be read: shown on screen"
+    )
     confidence: Confidence
     source: Source
     note: str | None = None
@@ -424,6 +439,20 @@ class RatioEvidence(Frozen):
         return self
 
 
+class CostModel(Frozen):
+    """A cost per case derived from two inputs a user can edit: a year's staff cost over the people one
+    worker supports in a year (e.g. a link worker's salary with on-costs / caseload)."""
+
+    label: str = Field(min_length=1, description="what the cost is, e.g. 'link worker cost per person'")
+    salary_per_year: Money = Field(description="pounds a year for one full-time worker, with on-costs")
+    caseload_per_year: float = Field(gt=0, le=1e5, description="people one full-time worker supports a year")
+    source: Source
+
+    @property
+    def cost_per_case(self) -> float:
+        return round(self.salary_per_year / self.caseload_per_year, 2)
+
+
 class Intervention(Frozen):
     """What a partner funds: its costs, funders, volume and the outcomes (or ratio) it delivers."""
 
@@ -461,6 +490,9 @@ class Intervention(Frozen):
         default_factory=dict, description="set on resolving a scenario: see Outcome.range_basis"
     )
     cost_source: Source
+    cost_model: CostModel | None = Field(
+        default=None, description="where given, cost_per_case is salary_per_year / caseload_per_year"
+    )
     volume_source: Source
     outcomes: tuple[Outcome, ...] = ()
     ratio: RatioEvidence | None = None
@@ -482,6 +514,12 @@ class Intervention(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Intervention:
+        if self.cost_model is not None and abs(self.cost_model.cost_per_case - self.cost_per_case) > 0.005:
+            m = self.cost_model
+            raise ValueError(
+                f"cost_per_case: {self.cost_per_case:g} is not cost_model salary_per_year / caseload_per_year "
+                f"({m.salary_per_year:g} / {m.caseload_per_year:g} = {m.cost_per_case:.2f}); give one or the other"
+            )
         if self.ratio is not None and self.outcomes:
             raise ValueError("an intervention is either ratio-based or has outcomes, not both")
         _check_outcome_ids(self.outcomes)
@@ -582,6 +620,7 @@ class RatioBenchmark(Frozen):
     value_per_pound: float = Field(gt=0)
     outlier: bool = False
     source: str
+    licence: str | None = None
 
 
 class RatioBenchmarks(Frozen):
@@ -698,6 +737,7 @@ class InterventionChoice(Frozen):
     cost_confidence_basis: str | None = Field(default=None, max_length=300)
     ranges: dict[str, Range] | None = None
     cost_source: Source | None = None
+    cost_model: CostModel | None = None
     volume_source: Source | None = None
     outcomes: tuple[OutcomeOverride, ...] | None = None
     ratio: RatioEvidence | None = None

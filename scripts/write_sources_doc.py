@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import roi  # noqa: E402
-from roi.evidence import effect_rows, load_convention  # noqa: E402
+from roi.evidence import effect_rows, library_counts_text, library_figure_counts, load_convention, read_mark  # noqa: E402
 from roi.model import pounds  # noqa: E402
 
 
@@ -32,15 +32,24 @@ def render() -> str:
         "",
         "## Unit costs",
         "",
-        "| id | value | price year | confidence | source | quote | derivation |",
-        "|---|---|---|---|---|---|---|",
+        "| id | value | price year | confidence | source | read | licence | quote | derivation |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for cost in library.unit_costs.values():
         source = cost.source
         lines.append(
             f"| `{cost.id}` | {pounds(cost.value, pence=True)} {cost.unit} | {cost.price_year} | "
-            f"{cost.confidence} | {source.citation()} | {source.quote or ''} | {source.derivation or ''} |"
+            f"{cost.confidence} | {source.citation()} | {read_mark(source)} | {source.licence or ''} | "
+            f"{source.quote or ''} | {source.derivation or ''} |"
         )
+        if cost.range_unverified:
+            lines.append(f"| | range {cost.low:g} to {cost.high:g} | | | {cost.range_note} | NOT VERIFIED | | | |")
+        for alt in cost.alternatives:
+            lines.append(
+                f"| | other figure: {pounds(alt.value, pence=True)} | {alt.price_year} | | {alt.label}: "
+                f"{alt.source.citation()} | {read_mark(alt.source)} | {alt.source.licence or ''} | "
+                f"{alt.source.quote or ''} | {alt.source.derivation or ''} |"
+            )
     lines += [
         "",
         "## Effects: study, design and grade",
@@ -75,6 +84,14 @@ def render() -> str:
             f"### {intervention.label} (`{intervention.id}`, {kind})",
             "",
             f"- Costs: {intervention.cost_source.citation()}",
+        ]
+        if intervention.cost_model is not None:
+            m = intervention.cost_model
+            lines.append(
+                f"- Cost model ({m.label}): £{m.salary_per_year:,.0f} a year / {m.caseload_per_year:g} people a year "
+                f"= {pounds(m.cost_per_case, pence=True)} a person: {m.source.citation()}"
+            )
+        lines += [
             f"- Cost confidence: {intervention.cost_confidence}"
             + (f" ({intervention.cost_confidence_basis})" if intervention.cost_confidence_basis else ""),
             f"- Effect confidence: {intervention.confidence}",
@@ -107,10 +124,41 @@ def render() -> str:
     ]
     lines += [
         f"- £{b.value_per_pound:,.2f} per £1 ({b.kind}){' **outlier, never a default**' if b.outlier else ''}: "
-        f"{b.source}"
+        f"{b.source}" + (f" Licence: {b.licence}." if b.licence else "")
         for b in library.ratio_benchmarks.benchmarks
     ]
+    lines += ["", *LICENCES]
+    lines += ["", "## Counts", "", library_counts_text(library_figure_counts(library))]
     return "\n".join(lines) + "\n"
+
+
+LICENCES = [
+    "## Licences, and what was left out",
+    "",
+    "Every published source in `assumptions/` names its licence (`licence:`), as far as it could be",
+    "established, and how it was read (`read: original`, `secondary` or `unverified`). Local judgements are",
+    "this project's own and carry no third-party licence.",
+    "",
+    "- Open Government Licence v3.0: GOV.UK publications and blogs (HM Treasury, DHSC, PHE, MHCLG statistics),",
+    "  the standard licence of Crown copyright material on GOV.UK.",
+    "- Open Parliament Licence v3.0: written parliamentary answers.",
+    "- CC BY 4.0: the GMCA Unit Cost Database v1.4 (attribution: GMCA Research, New Economy).",
+    "- All rights reserved: reports, articles and web pages of other publishers (the toolkit, The King's Fund, BRE,",
+    "  Cochrane, Crisis, SCIE, Foundations, BBC, Pulse, LocalGov, LGA). Their terms were not read; each ships one",
+    "  figure with a short quotation and attribution, for review and criticism, never a table of their values.",
+    "",
+    "Left out, and why:",
+    "",
+    "- PSSRU/CHE *Unit Costs of Health and Social Care 2024 Manual* (Jones KC et al., 2025): licensed CC BY-NC-SA",
+    "  4.0 (read second-hand in code comments of two public repositories). Not shipped: ShareAlike would bind this",
+    "  library to the same licence and NonCommercial would bar commissioned or paid use by a partner's contractor;",
+    "  its values were also not in any source that could be read. Older PSSRU figures reach the library only",
+    "  as the GMCA Unit Cost Database quotes them (CC BY 4.0). A user may type a PSSRU figure as their own.",
+    "- HACT Social Value Bank values: CC BY-NC-ND 4.0, and HACT's waiver excludes 'including the values as a",
+    "  freebee with any tool'. Never shipped.",
+    "- A tertiary list of 'NHS National Cost Collection 2023-24' and 'PSSRU 2024' values (econstack-data",
+    "  `unit-costs.json`): no table reference, so not shipped (unverifiable, not a licence question).",
+]
 
 
 if __name__ == "__main__":

@@ -119,7 +119,8 @@ def test_population_scales_the_volume_range_too():
     spec = {"name": "Big", "settings": {"population": 200_000}, "interventions": [{"id": "dfg_adaptation"}]}
     scenario = scenario_from(spec)
     low, high = scenario.interventions[0].ranges["cases_per_year"]
-    assert (low, high) == pytest.approx((110, 162))
+    # The DFG's 104 per 100,000 (DHSC, January 2026) with its ±20% range, 83.2-124.8, doubled.
+    assert (low, high) == pytest.approx((166.4, 249.6))
 
 
 def test_a_population_out_of_range_is_refused_naming_the_field():

@@ -29,8 +29,11 @@ PROFILE = settings(max_examples=30, deadline=None, suppress_health_check=[Health
 # effect (cost optimism bias by `cost_confidence`): the DFG's uplift fell from 20% to 10%, healthy
 # homes' from 20% to 10%, social prescribing's rose from 10% to 20% and falls prevention's from 5% to
 # 20%, which took £251,076.33 off PV costs (tests/test_optimism_grades.py checks that sum by hand):
-# NPV -£738,389 (-738389.4987396132). Quantity following still leaves it unchanged to the penny.
-DISTRICT_OFFER_NPV = -738389.4987396132
+# NPV -£738,389 (-738389.4987396132). Issue 26 refreshed the library: the DFG's volume rose from 68 to
+# 104 per 100,000 (DHSC, January 2026) and social prescribing costs a link worker (£38,000 / 250 = £152,
+# 2024 prices) instead of a befriending service's £90: NPV -£1,467,304 (-1467303.6157295816).
+# Quantity following still leaves it unchanged to the penny.
+DISTRICT_OFFER_NPV = -1467303.6157295816
 
 UNIT_COSTS = {
     "test_avoided": {

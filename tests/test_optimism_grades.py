@@ -130,9 +130,22 @@ def test_the_district_offer_npv_moved_by_exactly_the_regraded_cost_uplifts():
     change = sum(
         float(base[i.id]) * (rates[i.confidence] - rates[i.cost_confidence]) for i in scenario.interventions
     )
-    assert round(change, 2) == 251_076.33
-    assert result.totals["npv"] == pytest.approx(OLD_DISTRICT_OFFER_NPV + change, abs=0.005)
-    assert round(result.totals["npv"], 2) == -738_389.50
+    # With the library of issue 24 the change was £251,076.33 on an old NPV of OLD_DISTRICT_OFFER_NPV
+    # (NPV -£738,389.50). Issue 26 moved the base costs (the DFG's 104 grants per 100,000, not 68; social
+    # prescribing's link worker at £152, 2024 prices, not £90): the same rule now moves £362,431.82.
+    assert round(change, 2) == 362_431.82
+    # The old rule, applied by overriding each cost's uplift with the rate for its effect's grade:
+    old_rule = {
+        "interventions": [
+            {"id": i.id, "cost_optimism_bias": rates[i.confidence]} for i in scenario.interventions
+        ]
+    }
+    old_spec = scenario.spec.model_copy(update={"interventions": tuple(
+        c.model_copy(update=old_rule["interventions"][k]) for k, c in enumerate(scenario.spec.interventions)
+    )})
+    old_npv = roi.run(roi.resolve(old_spec, scenario.library)).totals["npv"]
+    assert result.totals["npv"] == pytest.approx(old_npv + change, abs=0.005)
+    assert round(result.totals["npv"], 2) == -1_467_303.62
 
 
 def test_a_scenario_may_override_the_cost_grade_and_one_outcomes_effect_grade():

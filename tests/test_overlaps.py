@@ -54,9 +54,10 @@ def with_ratio() -> roi.Result:
 
 def test_adding_the_adaptations_ratio_is_flagged_with_both_labels_and_the_pounds(offer, with_ratio):
     ratio_pv = float(with_ratio.by_intervention().set_index("intervention").loc["adaptations_ratio", "pv_benefits"])
-    # The figures of the issue: PV benefits rise by £1.39m, £5.83m to £7.22m, and the county's cash NPV by £0.69m.
-    assert round(offer.totals["pv_benefits"] / 1e6, 2) == 5.83
-    assert round(with_ratio.totals["pv_benefits"] / 1e6, 2) == 7.22
+    # The figures of the issue: PV benefits rise by £1.39m and the county's cash NPV by £0.69m; since issue
+    # 26 (the DFG's volume 68 -> 104 per 100,000) the offer's PV benefits are £6.41m, £7.80m with the ratio.
+    assert round(offer.totals["pv_benefits"] / 1e6, 2) == 6.41
+    assert round(with_ratio.totals["pv_benefits"] / 1e6, 2) == 7.80
     assert with_ratio.totals["pv_benefits"] - offer.totals["pv_benefits"] == pytest.approx(ratio_pv, abs=0.01)
     asc = (with_ratio.evaluation.partner_cash_npv["county_asc"] - offer.evaluation.partner_cash_npv["county_asc"])[0]
     assert round(asc / 1e6, 2) == 0.69
