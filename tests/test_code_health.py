@@ -198,11 +198,6 @@ def _count_script():  # noqa: ANN202
     return module
 
 
-# The GDP deflator file is being extended in parallel (issue 26 part 1) and is not edited here: its two
-# sources take their licence (Open Government Licence v3.0; the OBR's CPI forecast the same) in that work.
-LICENCE_ELSEWHERE = {"gdp_deflator.yaml"}
-
-
 def test_every_source_in_assumptions_has_a_licence_and_a_read_mark():
     script = _count_script()
     paths = script.library_paths()
@@ -215,7 +210,7 @@ def test_every_source_in_assumptions_has_a_licence_and_a_read_mark():
                 continue  # the project's own judgement: its mark is 'local judgement', no third-party licence
             where = f"{path.name}: {block.get('publication')}"
             assert block.get("read") in ("original", "secondary", "unverified"), f"{where}: no read mark"
-            if path.name not in LICENCE_ELSEWHERE and not block.get("licence"):
+            if not block.get("licence"):
                 missing.append(where)
     assert not missing, f"sources without a licence: {missing}"
 
