@@ -196,6 +196,9 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
             i.cost_source,
             *r.get("cost_per_case", (None, None)),
         )
+        for figure in i.cost_alternatives:  # older or other official figures, shown beside the one in use
+            what = f"Other dated cost per case (£, {figure.price_year}): {figure.label}"
+            add(i.label, what, figure.value, figure.source)
         add(
             i.label,
             f"Fixed cost per year (£, {i.price_year})",

@@ -490,6 +490,9 @@ class Intervention(Frozen):
         default_factory=dict, description="set on resolving a scenario: see Outcome.range_basis"
     )
     cost_source: Source
+    cost_alternatives: tuple[DatedFigure, ...] = Field(
+        default=(), description="other dated figures for the cost per case, newest first (shown; type one to use it)"
+    )
     cost_model: CostModel | None = Field(
         default=None, description="where given, cost_per_case is salary_per_year / caseload_per_year"
     )

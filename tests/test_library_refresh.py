@@ -21,7 +21,10 @@ def test_dfg_volume_is_dhscs_60000_a_year_with_the_old_basis_kept(library):
     assert dfg.ranges["cases_per_year"] == (83.2, 124.8)  # ±20%
     assert "60,000" in dfg.volume_source.quote and dfg.volume_source.year == 2026
     assert "68 per 100,000" in dfg.volume_source.note and "550,000" in dfg.volume_source.note
-    assert dfg.cost_per_case == 11025.64  # the £10,000 (2025 prices) waits for the deflator to reach 2025
+    # The cost per grant is DHSC's "around £10,000" (2025-26), at 2025 prices; the 2024-25 figure stays beside it.
+    assert (dfg.cost_per_case, dfg.price_year) == (10_000, 2025) and "around £10,000" in dfg.cost_source.quote
+    assert [(a.value, a.price_year) for a in dfg.cost_alternatives] == [(11025.64, 2024)]
+    assert dfg.ranges["cost_per_case"] == (9818.18, round(11025.64 * 1.0345, 2))  # both ends read figures
 
 
 def test_heywoods_1_in_10_ships_as_published(library):

@@ -132,8 +132,9 @@ def test_the_district_offer_npv_moved_by_exactly_the_regraded_cost_uplifts():
     )
     # With the library of issue 24 the change was £251,076.33 on an old NPV of OLD_DISTRICT_OFFER_NPV
     # (NPV -£738,389.50). Issue 26 moved the base costs (the DFG's 104 grants per 100,000, not 68; social
-    # prescribing's link worker at £152, 2024 prices, not £90): the same rule now moves £362,431.82.
-    assert round(change, 2) == 362_431.82
+    # prescribing's link worker at £152, 2024 prices, not £90), then the DFG's £10,000 at 2025 prices (not
+    # £11,025.64 at 2024): the same rule now moves £321,444.64.
+    assert round(change, 2) == 321_444.64
     # The old rule, applied by overriding each cost's uplift with the rate for its effect's grade:
     old_rule = {
         "interventions": [
@@ -145,7 +146,7 @@ def test_the_district_offer_npv_moved_by_exactly_the_regraded_cost_uplifts():
     )})
     old_npv = roi.run(roi.resolve(old_spec, scenario.library)).totals["npv"]
     assert result.totals["npv"] == pytest.approx(old_npv + change, abs=0.005)
-    assert round(result.totals["npv"], 2) == -1_467_303.62
+    assert round(result.totals["npv"], 2) == -1_016_444.71
 
 
 def test_a_scenario_may_override_the_cost_grade_and_one_outcomes_effect_grade():
