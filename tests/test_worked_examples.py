@@ -29,15 +29,14 @@ def test_district_direct_pilot_725_bed_days_is_181250():
     assert result.totals["pv_cashable"] == 0
 
 
-def test_district_direct_pilot_costs_have_no_optimism_bias_79245_45():
-    # Its description says no optimism bias on benefits or costs. Costs: the £44,615.38 fixed cost
-    # (2017 prices) plus 184 patients x £242.42 (2024 prices) x 77.6367 / 100 (GDP deflator,
-    # 2024 = 100) = £34,630.07; £44,615.38 + £34,630.07 = £79,245.45, with no 20% uplift
-    # (£95,094.54 before).
-    per_case = 184 * 242.42 * 77.6367 / 100
-    assert round(44_615.38 + per_case, 2) == 79_245.45
+def test_district_direct_pilot_costs_its_officer_once_with_no_optimism_bias():
+    # Its description: no optimism bias on benefits or costs, and a cost of the £80,000 a year officer
+    # scaled to 29 weeks, £44,615.38 (2017 prices). The library's £242.42 a case is the same officer cost
+    # spread over 330 patients, so it is not added again: PV costs £44,615.38 (£79,245.45 counted the
+    # officer twice, £95,094.54 also added a 20% uplift).
+    assert round(80_000 * 29 / 52, 2) == 44_615.38
     totals = roi.run(roi.load_scenario("district_direct_pilot")).totals
-    assert round(totals["pv_costs"], 2) == 79_245.45
+    assert round(totals["pv_costs"], 2) == 44_615.38
     assert totals["pv_cost_optimism_bias"] == 0
 
 
