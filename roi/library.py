@@ -759,7 +759,9 @@ def _with_ucd_rows(spec: ScenarioSpec, library: Library, file: str) -> Library:
 
     named: list[tuple[str, str]] = [(c, f"unit_costs.{c}") for c in spec.unit_costs]
     for i, choice in enumerate(spec.interventions):
-        named += [(o.unit_cost, f"interventions[{i}].outcomes[{j}].unit_cost") for j, o in enumerate(choice.outcomes or ())]
+        named += [
+            (o.unit_cost, f"interventions[{i}].outcomes[{j}].unit_cost") for j, o in enumerate(choice.outcomes or ())
+        ]
     for i, overlap in enumerate(spec.overlaps):
         if overlap.unit_cost:
             named.append((overlap.unit_cost, f"overlaps[{i}].unit_cost"))

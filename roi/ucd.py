@@ -285,7 +285,9 @@ def extend(library: Any, cost_ids: Any, file: str = "scenario", field: str = "un
         row = database.rows.get(cost_id)
         if row is None:
             raise InputError(
-                file, field, f"unknown unit cost '{cost_id}'; allowed: a library id, or ucd: and a code such as ucd:HO1.0"
+                file,
+                field,
+                f"unknown unit cost '{cost_id}'; allowed: a library id, or ucd: and a code such as ucd:HO1.0",
             )
         try:
             added[cost_id] = unit_cost(row)
