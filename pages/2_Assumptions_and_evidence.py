@@ -4,10 +4,12 @@ import streamlit as st
 
 import roi
 import ui
+from roi import ucd
 from roi.evidence import effect_rows, load_convention, parameter_table, provenance_counts, unit_cost_table
 from roi.model import number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
+from ui.ucd_search import find_unit_cost
 from ui.widgets import read_upload
 
 
@@ -207,6 +209,18 @@ if len(local):
     st.warning(
         "Local judgements in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
     )
+
+# -- The GMCA Unit Cost Database: licence, attribution and search ------------------------------------
+st.subheader("A second library: the GMCA Unit Cost Database v1.4")
+_ucd = ucd.load(scenario.library)
+st.caption(
+    f"{len(_ucd.rows):,} unit costs, each with the agency that bears it, fiscal, economic and social values at "
+    "their own price year, its source and page, and a red/amber/green grade. "
+    f"Licence: {md(_ucd.licence)} (Creative Commons Attribution 4.0 International). Attribution: "
+    f"{md(_ucd.attribution)} Use a row on Build the offer or Check a claim; it is marked “{ucd.SHORT}” "
+    "with its grade wherever it appears."
+)
+find_unit_cost("assumptions-ucd", scenario.library)
 
 # -- Effects and their evidence ------------------------------------------------------------------------
 st.subheader("Effects: the study, its design and its grade")
