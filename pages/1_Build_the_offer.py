@@ -117,6 +117,7 @@ if outcome_based:
 
         def add_outcome(cost_id: str) -> None:
             st.session_state["ucd-open"] = True
+            st.session_state.setdefault("open-panels", set()).add(target)  # its panel opens on the new outcome
             ui.change({"intervention": target, "add_outcome": cost_id, "quantity_per_case": 0.0})
 
         find_unit_cost("build-ucd", library, use_label="Add as an outcome (quantity 0: then set it below)",

@@ -10,7 +10,7 @@ import roi.edit
 from roi import ucd
 from ui.text import md
 
-from .test_pages import metric, start
+from .test_pages import PAGES, metric, start
 
 
 def _open(page: str) -> AppTest:
@@ -44,11 +44,17 @@ def test_build_the_offer_adds_a_row_as_an_outcome_and_the_npv_moves() -> None:
     assert len(added) == 1 and added[0].quantity_per_case == 0
     scenario = roi.resolve(spec)
     assert scenario.unit_costs["ucd:HO1.0"].label.endswith("[GMCA UCD v1.4 (2015), amber]")
-    # at quantity 0 the net present value is unchanged until the user sets a quantity
+    # at quantity 0 the net present value is unchanged; the intervention's panel opens on the new outcome,
+    # whose quantity moves it
     assert metric(at, "Net present value") == before
-    moved = roi.run(roi.edit.apply(spec, {"intervention": added_to(spec), "outcome": "ucd:HO1.0",
-                                          "field": "quantity_per_case", "value": 0.5})[1]).totals["npv"]
-    assert moved > roi.run(scenario).totals["npv"]
+    qty = next(n for n in at.number_input if n.key and n.key.endswith(f"{added_to(spec)}-ucd:HO1.0-q"))
+    qty.set_value(0.5).run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = metric(at, "Net present value")
+    assert after != before
+    expected = roi.run(roi.edit.apply(spec, {"intervention": added_to(spec), "outcome": "ucd:HO1.0",
+                                             "field": "quantity_per_case", "value": 0.5})[1]).totals["npv"]
+    assert after == roi.pounds(expected)
 
 
 def added_to(spec) -> str:
@@ -77,3 +83,17 @@ def test_assumptions_page_states_the_licence_and_finds_rows() -> None:
     _search(at, "assumptions-ucd", "looked after children")
     table = next(d.value for d in at.dataframe if "Code" in d.value.columns)
     assert "SS1.0" in list(table["Code"]) and set(table["Grade"]) <= {"red", "amber", "green"}
+
+
+def test_every_page_runs_with_a_row_in_the_scenario_and_the_claim() -> None:
+    at = _open("pages/1_Build_the_offer.py")
+    _search(at, "build-ucd", "complex eviction")
+    at.selectbox(key="build-ucd-row").select("ucd:HO1.0").run()
+    at.button(key="build-ucd-use").click().run()
+    at.switch_page("pages/5_Check_a_claim.py").run()
+    _search(at, "claim-ucd", "eviction")
+    at.selectbox(key="claim-ucd-row").select("ucd:HO1.0").run()
+    at.button(key="claim-ucd-use").click().run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
