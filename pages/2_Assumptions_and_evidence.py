@@ -212,12 +212,17 @@ if len(local):
 
 # -- The GMCA Unit Cost Database: licence, attribution and search ------------------------------------
 st.subheader("A second library: the GMCA Unit Cost Database v1.4")
-_ucd = ucd.load(scenario.library)
+try:
+    _ucd = ucd.load(scenario.library)
+    _count, _licence, _attribution = f"{len(_ucd.rows):,}", _ucd.licence, _ucd.attribution
+except roi.InputError as _error:  # a damaged database file: say so in one line; the rest of the page stands
+    st.error(md(str(_error)), icon=":material/warning:")
+    _count, _licence, _attribution = "Its", "CC BY 4.0", "Unit Cost Database v1.4, New Economy, 2015."
 st.caption(
-    f"{len(_ucd.rows):,} unit costs, each with the agency that bears it, fiscal, economic and social values at "
+    f"{_count} unit costs, each with the agency that bears it, fiscal, economic and social values at "
     "their own price year, its source and page, and a red/amber/green grade. "
-    f"Licence: {md(_ucd.licence)} (Creative Commons Attribution 4.0 International). Attribution: "
-    f"{md(_ucd.attribution)} Use a row on Build the offer or Check a claim; it is marked “{ucd.SHORT}” "
+    f"Licence: {md(_licence)} (Creative Commons Attribution 4.0 International). Attribution: "
+    f"{md(_attribution)} Use a row on Build the offer or Check a claim; it is marked “{ucd.SHORT}” "
     "with its grade wherever it appears."
 )
 find_unit_cost("assumptions-ucd", scenario.library)

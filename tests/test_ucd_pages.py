@@ -97,3 +97,17 @@ def test_every_page_runs_with_a_row_in_the_scenario_and_the_claim() -> None:
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_a_damaged_database_is_one_line_on_the_page_and_the_page_stands(monkeypatch) -> None:
+    problem = roi.InputError("gmca_ucd.yaml", "rows[0] (CR1.0)", "no value: give a fiscal, economic or social value")
+
+    def damaged(library=None):  # noqa: ANN001, ANN202
+        raise problem
+
+    monkeypatch.setattr(ucd, "load", damaged)
+    at = _open("pages/2_Assumptions_and_evidence.py")
+    assert md(str(problem)) in [e.value for e in at.error]
+    _search(at, "assumptions-ucd", "eviction")
+    assert not at.exception and [e.value for e in at.error].count(md(str(problem))) == 2
+    assert at.subheader  # the rest of the page is drawn

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from roi import ucd
+from roi import InputError, ucd
 from roi.model import pounds
 from ui.text import md
 
@@ -52,7 +52,11 @@ def find_unit_cost(
     )
     if not words.strip():
         return
-    rows = ucd.search(words, library)
+    try:
+        rows = ucd.search(words, library)
+    except InputError as error:  # a damaged database file: one line, and the page goes on
+        st.error(md(str(error)), icon=":material/warning:")
+        return
     if not rows:
         st.info(ucd.no_match(words))
         return
