@@ -248,7 +248,8 @@ def unit_cost(row: Row) -> UnitCost:
         derivation=f"Original source: {row.source}" + (f" ({row.page})" if row.page else ""),
         read="original",
         grade=row.grade,
-        note="Licence: CC BY 4.0. " + (row.commentary[:1500] if row.commentary else ""),
+        note=row.commentary[:1500] or None,
+        licence="CC BY 4.0 (Unit Cost Database v1.4, New Economy, 2015)",
     )
     split = tuple(Bearer(**b) for b in bearers)
     common: dict[str, Any] = {"split": split} if len(split) > 1 else {

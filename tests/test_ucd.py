@@ -96,6 +96,7 @@ def test_a_row_as_a_unit_cost_totals_its_values_with_shares_by_value_type() -> N
     assert cost.source.publication == "Unit Cost Database v1.4 (GMCA UCD v1.4 (2015))"
     assert cost.source.year == 2015 and cost.source.grade == "amber"
     assert cost.source.location == "Health sheet, row 18, cost code HE2.0"
+    assert cost.source.licence.startswith("CC BY 4.0") and cost.source.note.startswith("This is a composite measure")
 
 
 def test_a_row_with_one_fiscal_value_is_a_plain_cost_of_its_mapped_partner() -> None:
