@@ -7,6 +7,7 @@ from roi import charts
 from roi.model import cost_optimism_bias, optimism_bias, pounds
 from roi.schema import follow_target, outcome_key
 from ui.text import md
+from ui.ucd_search import find_unit_cost
 from ui.widgets import tiles
 
 current = ui.frame("Build the offer", ":material/construction:")
@@ -101,6 +102,26 @@ with st.columns([1, 3])[0]:
         step=1_000,
         help="Cases per year follow the published rates per 100,000 people; a volume you type yourself stays.",
     )
+
+
+# -- Find a unit cost (GMCA Unit Cost Database) and add it as an outcome ------------------------------
+outcome_based = [i for i in scenario.interventions if i.ratio is None]
+if outcome_based:
+    with st.expander("Find a unit cost and add it as an outcome", expanded=bool(st.session_state.get("ucd-open"))):
+        target = st.selectbox(
+            "Add the outcome to",
+            [i.id for i in outcome_based],
+            format_func=lambda i: library.interventions[i].label if i in library.interventions else i,
+            key="build-ucd-target",
+        )
+
+        def add_outcome(cost_id: str) -> None:
+            st.session_state["ucd-open"] = True
+            st.session_state.setdefault("open-panels", set()).add(target)  # its panel opens on the new outcome
+            ui.change({"intervention": target, "add_outcome": cost_id, "quantity_per_case": 0.0})
+
+        find_unit_cost("build-ucd", library, use_label="Add as an outcome (quantity 0: then set it below)",
+                       on_use=add_outcome)
 
 
 # -- Each intervention ---------------------------------------------------------------------------------

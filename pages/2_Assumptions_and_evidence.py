@@ -4,6 +4,7 @@ import streamlit as st
 
 import roi
 import ui
+from roi import ucd
 from roi.evidence import (
     effect_rows,
     library_counts_text,
@@ -16,6 +17,7 @@ from roi.evidence import (
 from roi.model import number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
+from ui.ucd_search import find_unit_cost
 from ui.widgets import read_upload
 
 
@@ -234,6 +236,23 @@ if len(local):
     st.warning(
         "Local judgements in use, with no published source: " + md(", ".join(local["label"])), icon=":material/label:"
     )
+
+# -- The GMCA Unit Cost Database: licence, attribution and search ------------------------------------
+st.subheader("A second library: the GMCA Unit Cost Database v1.4")
+try:
+    _ucd = ucd.load(scenario.library)
+    _count, _licence, _attribution = f"{len(_ucd.rows):,}", _ucd.licence, _ucd.attribution
+except roi.InputError as _error:  # a damaged database file: say so in one line; the rest of the page stands
+    st.error(md(str(_error)), icon=":material/warning:")
+    _count, _licence, _attribution = "Its", "CC BY 4.0", "Unit Cost Database v1.4, New Economy, 2015."
+st.caption(
+    f"{_count} unit costs, each with the agency that bears it, fiscal, economic and social values at "
+    "their own price year, its source and page, and a red/amber/green grade. "
+    f"Licence: {md(_licence)} (Creative Commons Attribution 4.0 International). Attribution: "
+    f"{md(_attribution)} Use a row on Build the offer or Check a claim; it is marked “{ucd.SHORT}” "
+    "with its grade wherever it appears."
+)
+find_unit_cost("assumptions-ucd", scenario.library)
 
 # -- Effects and their evidence ------------------------------------------------------------------------
 st.subheader("Effects: the study, its design and its grade")

@@ -12,6 +12,7 @@ from roi.model import pounds
 from roi.schema import VALUE_TYPES
 from ui import claim_state, saved
 from ui.text import md
+from ui.ucd_search import find_unit_cost
 
 current = ui.frame("Check a claim", ":material/fact_check:")
 library = current.scenario.library
@@ -79,6 +80,9 @@ if error:
 
 claim = state.claim
 bound = claim_state.bound
+# GMCA Unit Cost Database rows (ucd:CODE) the claim's lines use join the unit costs it can show (roi.ucd).
+library = claims.with_ucd_rows(claim, library, claim_state.TYPED)
+costs = {k: c.label for k, c in sorted(library.unit_costs.items(), key=lambda kv: kv[1].label)}
 
 
 def top(name: str):  # noqa: ANN202 - a change builder
@@ -342,6 +346,17 @@ if st.button("Add a line", icon=":material/add:", key=claim_state.key("add")):
     st.rerun()
 
 claim_state.update_link()
+
+# -- Find a unit cost (GMCA Unit Cost Database) ------------------------------------------------------
+with st.container(border=True, key="claim-ucd"):
+    find_unit_cost(
+        "claim-ucd",
+        library,
+        use_label="Add a claim line on this unit cost",
+        on_use=lambda cost_id: claim_state.change(
+            {"add_line": {"unit_cost": cost_id, "quantity": 1.0}}, library, renew=True
+        ),
+    )
 
 # -- The check ------------------------------------------------------------------------------------
 

@@ -319,9 +319,22 @@ def _unknown(file: str, field_path: str, what: str, word: str, choices: dict[str
     )
 
 
+def with_ucd_rows(claim: ClaimSpec, library: Library, file: str = "claim") -> Library:
+    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) the claim's lines name (roi.ucd)."""
+    from . import ucd
+
+    for i, saving in enumerate(claim.savings):
+        if saving.unit_cost is not None:
+            library = ucd.extend(library, [saving.unit_cost], file, f"savings[{i}].unit_cost")
+        for j, stands in enumerate(saving.stands_for):
+            library = ucd.extend(library, [stands], file, f"savings[{i}].stands_for[{j}]")
+    return library
+
+
 def check_references(claim: ClaimSpec, library: Library, file: str = "claim") -> None:
-    """Every unit cost and partner the claim names must be in the library; a typo is an InputError
-    naming the file and field, with the valid ids and a "did you mean"."""
+    """Every unit cost and partner the claim names must be in the library (or be a GMCA Unit Cost Database
+    row, ucd:CODE); a typo is an InputError naming the file and field, with the valid ids and a "did you mean"."""
+    library = with_ucd_rows(claim, library, file)
     costs = {k: v.label for k, v in sorted(library.unit_costs.items())}
     partners = {k: v.label for k, v in library.partners.items()}
     for i, saving in enumerate(claim.savings):
@@ -695,6 +708,7 @@ def check_claim(
     library = library or (scenario.library if scenario is not None else load_library())
     defaults = load_claim_defaults(library)
     check_references(claim, library, file)
+    library = with_ucd_rows(claim, library, file)
     uplift = claim.price_uplift
     check_price_years(claim, library, file)
     scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs

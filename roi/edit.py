@@ -32,6 +32,8 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"intervention": id, "field": name, "value": v}``;
     ``{"intervention": id, "outcome": unit_cost_id, "field": name, "value": v}``;
     ``{"unit_cost": id, "field": name, "value": v}`` (value None resets to the documented value);
+    ``{"intervention": id, "add_outcome": unit_cost_id, "quantity_per_case": q}`` to add an outcome (for
+    example on a GMCA Unit Cost Database row, ``ucd:HO1.0``);
     ``{"unit_cost": id, "alternative": k}`` to use the library's k-th other dated figure for it;
     ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
     choose which interventions the offer runs (an overlap naming one taken out goes with it);
@@ -65,6 +67,14 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
         if change["value"] is not None:
             kept.append({"interventions": pair, "share": change["value"]})
         data["overlaps"] = kept
+    elif "add_outcome" in change:
+        # A new outcome on any unit cost (a library id or a GMCA Unit Cost Database row, ucd:CODE): the
+        # quantity per case is the user's own figure, credited to them.
+        choice = _choice(data, change["intervention"])
+        quantity = change.get("quantity_per_case", 0.0)
+        choice.setdefault("outcomes", []).append(
+            {"unit_cost": change["add_outcome"], "quantity_per_case": quantity, "source": stamp}
+        )
     elif "intervention" in change:
         choice = _choice(data, change["intervention"])
         if "outcome" in change:

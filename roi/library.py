@@ -878,6 +878,23 @@ def _resolve_intervention(
     return intervention
 
 
+def _with_ucd_rows(spec: ScenarioSpec, library: Library, file: str) -> Library:
+    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) this scenario names (roi.ucd)."""
+    from . import ucd
+
+    named: list[tuple[str, str]] = [(c, f"unit_costs.{c}") for c in spec.unit_costs]
+    for i, choice in enumerate(spec.interventions):
+        named += [
+            (o.unit_cost, f"interventions[{i}].outcomes[{j}].unit_cost") for j, o in enumerate(choice.outcomes or ())
+        ]
+    for i, overlap in enumerate(spec.overlaps):
+        if overlap.unit_cost:
+            named.append((overlap.unit_cost, f"overlaps[{i}].unit_cost"))
+    for cost_id, field in named:
+        library = ucd.extend(library, [cost_id], file, field)
+    return library
+
+
 def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "scenario") -> Scenario:
     """Resolve a scenario spec against the library, checking every reference and price year."""
     library = library or load_library()
@@ -898,6 +915,7 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
             "settings.health_discount_schedule",
             f"unknown schedule '{settings.health_discount_schedule}'; allowed: {', '.join(library.discount_schedules)}",
         )
+    library = _with_ucd_rows(spec, library, file)
     unit_costs = dict(library.unit_costs)
     for cost_id, override in spec.unit_costs.items():
         unit_costs[cost_id] = _resolve_unit_cost(cost_id, override, library, spec, file)

@@ -28,6 +28,16 @@ GRADE_CONFIDENCE: dict[str, str] = {"green": "high", "amber": "medium", "red": "
 Provenance = Literal["published", "your figure", "local judgement"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="lower_snake_case id")]
+# A reference to a unit cost: a library id, or a row of the GMCA Unit Cost Database as ``ucd:`` and its
+# cost code (``ucd:HO1.0``, ``ucd:E&S1.0``; roi.ucd). Used wherever a unit cost is named.
+UCD_PREFIX = "ucd:"
+UnitCostId = Annotated[
+    str,
+    Field(
+        pattern=r"^([a-z][a-z0-9_]{0,63}|ucd:[A-Z][A-Z&]{0,7}[0-9]{1,3}(\.[0-9]{1,3}){0,4})$",
+        description="a unit cost: a lower_snake_case library id, or ucd: and a GMCA Unit Cost Database code",
+    ),
+]
 Money = Annotated[float, Field(ge=0, le=1e12, description="pounds")]
 Fraction = Annotated[float, Field(ge=0, le=1, description="a share between 0 and 1")]
 Quantity = Annotated[float, Field(ge=0, le=1e6, description="units avoided per case")]
@@ -150,7 +160,7 @@ class DatedFigure(Frozen):
 class UnitCost(Frozen):
     """The documented value of one unit of an outcome, in pounds at its own price year."""
 
-    id: Identifier
+    id: UnitCostId
     label: str = Field(min_length=1)
     value: Money
     unit: str = Field(min_length=1, description="what one unit is, e.g. 'per bed-day'")
@@ -273,7 +283,7 @@ class Outcome(Frozen):
     """An outcome of an intervention: a unit cost it avoids (or, with ``effect: incurs``, a cost its
     bearer takes on because of it), a quantity per case, a lag, and honest adjustments."""
 
-    unit_cost: Identifier
+    unit_cost: UnitCostId
     quantity_per_case: Quantity
     id: Identifier | None = Field(
         default=None,
@@ -702,7 +712,7 @@ class OutcomeOverride(Frozen):
     outcome with the same ``id``; without an id, the n-th override on a unit cost changes the n-th library
     outcome on that unit cost, and any beyond those are new outcomes."""
 
-    unit_cost: Identifier
+    unit_cost: UnitCostId
     id: Identifier | None = None
     quantity_per_case: Quantity | None = None
     effect: Effect | None = None
@@ -767,7 +777,7 @@ class GainShareTerms(Frozen):
     ``cap`` pounds in a financial year (no cap if None). Pounds at the scenario's price year."""
 
     payer: Identifier
-    outcome: Identifier = Field(description="a unit cost the scenario's outcomes use")
+    outcome: UnitCostId = Field(description="a unit cost the scenario's outcomes use")
     price: Money = Field(description="pounds per unit avoided")
     cap: Money | None = Field(default=None, description="pounds a financial year at most")
     receiver: Identifier = Field(description="the partner paid, which carries the rest of the cost")
@@ -807,7 +817,7 @@ class Overlap(Frozen):
         description="two interventions of the scenario; the second-named one's benefits are reduced"
     )
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
-    unit_cost: Identifier | None = Field(default=None, description="only this unit cost's lines overlap")
+    unit_cost: UnitCostId | None = Field(default=None, description="only this unit cost's lines overlap")
 
 InputName = Annotated[
     str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")
@@ -835,7 +845,7 @@ class ScenarioSpec(Frozen):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     settings: Settings = Field(default_factory=Settings)
-    unit_costs: dict[Identifier, UnitCostOverride] = Field(default_factory=dict)
+    unit_costs: dict[UnitCostId, UnitCostOverride] = Field(default_factory=dict)
     interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
     deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
     overlaps: tuple[Overlap, ...] = Field(
