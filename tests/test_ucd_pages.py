@@ -82,7 +82,8 @@ def test_assumptions_page_states_the_licence_and_finds_rows() -> None:
     assert ucd.no_match("zebra quidditch") in _infos(at)
     _search(at, "assumptions-ucd", "looked after children")
     table = next(d.value for d in at.dataframe if "Code" in d.value.columns)
-    assert "SS1.0" in list(table["Code"]) and set(table["Grade"]) <= {"red", "amber", "green"}
+    assert "SS1.0" in list(table["Code"])
+    assert {text.split(" · ", 1)[0] for text in table["Grade, borne by"]} <= {"red", "amber", "green"}
 
 
 def test_every_page_runs_with_a_row_in_the_scenario_and_the_claim() -> None:

@@ -13,25 +13,36 @@ from ui.text import md
 
 
 def _table(rows: list[ucd.Row], library) -> pd.DataFrame:  # noqa: ANN001 - roi.Library
-    def values(row: ucd.Row, kind: str) -> str:
-        v = row.values.get(kind)
-        return f"{pounds(v.value, pence=True)} ({v.year_as_given})" if v else ""
+    """Four columns, so that the table fits a projector's page (1280 x 720) without sideways scrolling."""
+
+    def values(row: ucd.Row) -> str:
+        parts = [
+            f"{kind} {pounds(v.value, pence=True)} ({v.year_as_given})"
+            for kind in ("fiscal", "economic", "social")
+            if (v := row.values.get(kind))
+        ]
+        return f"{row.unit}: " + "; ".join(parts)
+
+    def borne(row: ucd.Row) -> str:
+        who = library.partners[row.partner].label if row.partner else ("not mapped" if "fiscal" in row.values else "-")
+        return f"{row.grade} · {who}"
 
     return pd.DataFrame(
         {
             "Code": [r.code for r in rows],
             "Unit cost": [r.label for r in rows],
-            "Unit": [r.unit for r in rows],
-            "Fiscal": [values(r, "fiscal") for r in rows],
-            "Economic": [values(r, "economic") for r in rows],
-            "Social": [values(r, "social") for r in rows],
-            "Borne by": [
-                library.partners[r.partner].label if r.partner else ("not mapped" if "fiscal" in r.values else "")
-                for r in rows
-            ],
-            "Grade": [r.grade for r in rows],
+            "Value": [values(r) for r in rows],
+            "Grade, borne by": [borne(r) for r in rows],
         }
     )
+
+
+COLUMNS = {
+    "Code": st.column_config.TextColumn(width=70),
+    "Unit cost": st.column_config.TextColumn(width=330),
+    "Value": st.column_config.TextColumn(width=220),
+    "Grade, borne by": st.column_config.TextColumn(width=190),
+}
 
 
 def find_unit_cost(
@@ -61,7 +72,7 @@ def find_unit_cost(
         st.info(ucd.no_match(words))
         return
     st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}, best match first (at most {ucd.MAX_RESULTS}).")
-    st.dataframe(_table(rows, library), hide_index=True, width="stretch")
+    st.dataframe(_table(rows, library), hide_index=True, width="stretch", column_config=COLUMNS)
     if on_use is None:
         return
     usable = [r for r in rows if r.usable and r.total > 0]
