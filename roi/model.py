@@ -467,8 +467,9 @@ def evaluate(scenario: Scenario, values: Values, count: int, only: frozenset[str
 TABLES = ("costs", "benefits", "fiscal", "cash")
 
 
-def _factors(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """The standard and health discount factors as columns (years, 1), kept with the scenario."""
+def discount_columns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """The standard and health discount factors as read-only columns (years, 1), kept with the scenario:
+    what every present value of a line uses (the engine here, roi.overlaps for the pounds at stake)."""
     cached = scenario._derived.get("factors")
     if cached is None:
         cached = (discount_factors(scenario)[:, None], health_discount_factors(scenario)[:, None])
@@ -481,7 +482,7 @@ def _factors(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
 def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[Line], count: int) -> Evaluation:
     """Reduce built streams (see :func:`build`) to present values by draw, partner and year."""
     settings = scenario.settings
-    factors, health = _factors(scenario)
+    factors, health = discount_columns(scenario)
     moved = transfers(scenario, lines)
     involved = {f for line in cost_lines for f in line.funded_by} | {b.partner for line in lines for b in line.bearers}
     involved |= {partner for partner, _ in moved}

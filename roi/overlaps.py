@@ -129,15 +129,15 @@ def remove_overlaps(scenario: Scenario, lines: list[Line]) -> list[Line]:
 
 
 def _present_values(scenario: Scenario, lines: list[Line]) -> dict[tuple[str, str], float]:
-    """Present value of each line at the first draw, by (intervention, outcome)."""
-    from .model import discount_factors
+    """Present value of each line at the first draw, by (intervention, outcome), discounted as the engine
+    discounts it (a health effect on the health schedule, or at the scenario's constant health rate)."""
+    from .model import discount_columns
 
-    standard = discount_factors(scenario)
-    health = discount_factors(scenario, scenario.settings.health_discount_schedule)
+    standard, health = discount_columns(scenario)
     out: dict[tuple[str, str], float] = defaultdict(float)
     for line in lines:
         factors = health if line.health else standard
-        out[(line.intervention, line.outcome)] += float((line.amount()[:, 0] * factors).sum())
+        out[(line.intervention, line.outcome)] += float((line.amount()[:, :1] * factors).sum())
     return out
 
 

@@ -19,7 +19,7 @@ from roi import export
 from roi.edit import apply
 from roi.schema import InterventionChoice, Overlap
 
-from .conftest import ROOT
+from .conftest import ROOT, scenario_from
 
 DFG = "Disabled facilities grant (DFG) adaptations"
 RATIO = "Home adaptations (published ratio)"
@@ -314,3 +314,29 @@ def test_overview_warns_and_lists_it_in_the_notes():
     assert any("Possible double counting" in w.value and "2 pairs" in w.value for w in at.warning)
     notes = [m.value for m in at.markdown if "double counting" in m.value]
     assert any("DFG" in n and "Home adaptations" in n and "1,385,305" in n for n in notes)
+
+
+def test_pounds_at_stake_on_a_health_effect_are_discounted_as_the_engine_discounts_them():
+    # Two schemes both gain QALYs (a health effect), with a constant health rate: the pounds at stake are the
+    # second scheme's QALY line at its present value in run, not at the health schedule's 1.5% (before: the
+    # overlap check discounted health lines on the schedule whatever the scenario said).
+    def scheme(iid: str, cases: int) -> dict:
+        return {
+            "id": iid,
+            "label": iid.replace("_", " ").capitalize(),
+            "cases_per_year": cases,
+            "cost_per_case": 100,
+            "funded_by": {"district": 1.0},
+            "outcomes": [{"unit_cost": "qaly", "quantity_per_case": 0.01, "duration_years": 5}],
+        }
+
+    data = {
+        "name": "Two QALY schemes",
+        "settings": {"discount_rate": 0.035, "health_discount_rate": 0.1, "horizon_years": 10},
+        "interventions": [scheme("first_scheme", 100), scheme("second_scheme", 50)],
+    }
+    result = roi.run(scenario_from(data))
+    (item,) = result.overlaps
+    benefits = result.benefits
+    expected = benefits[benefits["intervention"] == item.second]["pv"].sum()
+    assert item.at_stake == pytest.approx(expected, rel=1e-12)
