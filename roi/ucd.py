@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from .errors import InputError
+from .library import read_yaml
 from .schema import GRADE_CONFIDENCE, UCD_PREFIX, Bearer, Source, UnitCost
 
 UCD_FILE = "gmca_ucd.yaml"
@@ -97,14 +96,6 @@ class Database:
         return str(self.header.get("attribution", ""))
 
 
-def _read(path: Path) -> Any:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(path.name, "", f"cannot be read ({type(error).__name__})") from None
-
-
 def _row(i: int, raw: Any, mapping: dict[str, str | None], partners: set[str]) -> Row:
     where = f"rows[{i}]"
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
@@ -154,7 +145,7 @@ def _row(i: int, raw: Any, mapping: dict[str, str | None], partners: set[str]) -
 
 
 def _mapping(root: Path, partners: set[str]) -> dict[str, str | None]:
-    data = _read(root / AGENCIES_FILE)
+    data = read_yaml(root / AGENCIES_FILE)
     items = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise InputError(AGENCIES_FILE, "agencies", "expected a list of {agency, partner}")
@@ -177,7 +168,7 @@ def _mapping(root: Path, partners: set[str]) -> dict[str, str | None]:
 def _load(root: str, partners: tuple[str, ...]) -> Database:
     path = Path(root)
     mapping = _mapping(path, set(partners))
-    data = _read(path / UCD_FILE)
+    data = read_yaml(path / UCD_FILE)
     raw_rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(raw_rows, list):
         raise InputError(UCD_FILE, "rows", "expected a list of rows")
