@@ -707,8 +707,8 @@ def check_claim(
     """
     library = library or (scenario.library if scenario is not None else load_library())
     defaults = load_claim_defaults(library)
-    check_references(claim, library, file)
     library = with_ucd_rows(claim, library, file)
+    check_references(claim, library, file)  # its own with_ucd_rows finds every row already there
     uplift = claim.price_uplift
     check_price_years(claim, library, file)
     scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs
