@@ -644,9 +644,10 @@ def _move_ranges(
     old: dict[str, Any],
     changes: dict[str, Any],
     names: tuple[str, ...],
-) -> dict[str, list[float]]:
-    """Every range after an override: the user's own range for a field wins; a field whose value the
-    user changed without a range of their own has the library's range moved with it (:func:`move_range`)."""
+) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Every range after an override, and whose each is: the user's own range for a field wins ('yours');
+    a field whose value the user changed without a range of their own has the library's range moved with
+    it ('moved', :func:`move_range`); the rest stay the library's (not listed)."""
     own = {k: list(v) for k, v in (changes.get("ranges") or {}).items()}
     out = {k: list(v) for k, v in ranges.items()}
     basis = dict(changes.get("range_basis") or old.get("range_basis") or {})
@@ -658,8 +659,7 @@ def _move_ranges(
             out[name] = move_range(*out[name], float(old[name]), float(changes[name]), name in FRACTION_FIELDS)
             basis[name] = "moved"
     out.update({k: v for k, v in own.items() if k not in names})  # an unknown field: the schema refuses it
-    changes["range_basis"] = {k: v for k, v in basis.items() if k in out}
-    return out
+    return out, {k: v for k, v in basis.items() if k in out}
 
 
 def _resolve_unit_cost(cost_id: str, override: Any, library: Library, spec: ScenarioSpec, file: str) -> UnitCost:
@@ -740,7 +740,7 @@ def _merge_outcomes(
         taken.add(match)
         outcome = merged[match]
         own_ranges = "ranges" in changes
-        ranges = _move_ranges(outcome.get("ranges", {}), outcome, changes, OUTCOME_RANGED)
+        ranges, changes["range_basis"] = _move_ranges(outcome.get("ranges", {}), outcome, changes, OUTCOME_RANGED)
         changes.pop("ranges", None)
         outcome["ranges"] = ranges
         if "quantity_per_case" in changes and "source" not in changes:
@@ -856,7 +856,9 @@ def _resolve_intervention(
         old = {name: merged[name] for name in INTERVENTION_RANGED}
         for name in cost_fields:
             old[name] = getattr(base, name) * factor
-        merged["ranges"] = _move_ranges(merged.get("ranges", {}), old, changes, INTERVENTION_RANGED)
+        merged["ranges"], changes["range_basis"] = _move_ranges(
+            merged.get("ranges", {}), old, changes, INTERVENTION_RANGED
+        )
         changes.pop("ranges", None)
     merged.update(changes)
     merged["id"] = choice.id
