@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,13 @@ os.environ["ROI_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='roi-test-
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def roi_cli(*args: str, timeout: float = 120, check: bool = False) -> subprocess.CompletedProcess:
+    """``python -m roi ARGS`` run from the project folder as a user would, its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "roi", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=check
+    )
 
 
 def scenario_from(data: dict[str, Any]) -> roi.Scenario:

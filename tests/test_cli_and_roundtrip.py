@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 import roi
 from roi.schema import UnitCostOverride
 
-from .conftest import ROOT
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "roi", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+from .conftest import roi_cli
 
 
 @pytest.mark.parametrize("name", ["district_offer", "district_direct_pilot", "dfg_single"])
 def test_run_json_has_the_documented_keys_and_equals_the_library(name):
-    done = _cli("run", name, "--json")
+    done = roi_cli("run", name, "--json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert {"scenario", "totals", "by_partner", "by_intervention"} <= payload.keys()
@@ -31,13 +25,13 @@ def test_run_json_has_the_documented_keys_and_equals_the_library(name):
 
 
 def test_run_prints_a_readable_table_in_pounds():
-    done = _cli("run", "district_direct_pilot")
+    done = roi_cli("run", "district_direct_pilot")
     assert done.returncode == 0
     assert "£181,250" in done.stdout and "Net present value" in done.stdout
 
 
 def test_list_shows_interventions_unit_costs_and_scenarios():
-    done = _cli("list", "--json")
+    done = roi_cli("list", "--json")
     payload = json.loads(done.stdout)
     assert "bed_day" in {c["id"] for c in payload["unit_costs"]}
     assert {"district_offer", "district_direct_pilot", "dfg_single"} <= set(payload["scenarios"])
@@ -56,7 +50,7 @@ def test_list_shows_interventions_unit_costs_and_scenarios():
 def test_bad_file_prints_one_line_and_exits_2(tmp_path, content):
     path = tmp_path / "bad.yaml"
     path.write_text(content)
-    done = _cli("run", str(path))
+    done = roi_cli("run", str(path))
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,7 +17,7 @@ import roi
 from roi import uncertainty
 from roi.library import load_library
 
-from .conftest import ROOT, scenario_from
+from .conftest import roi_cli, scenario_from
 
 PROFILE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -468,21 +466,12 @@ def test_the_median_can_be_the_headline():
 
 
 def test_run_json_gives_each_partner_its_cash_and_the_central_position():
-    out = subprocess.run(
-        [sys.executable, "-m", "roi", "run", "district_offer", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
+    out = roi_cli("run", "district_offer", "--json", check=True)
     payload = json.loads(out.stdout)
     assert {"cash_npv", "cash_roi", "cash_payback_year", "central_percentile"} <= payload["totals"].keys()
     for row in payload["by_partner"]:
         assert {"cash_npv", "fiscal_npv", "payback_year", "cash_payback_year"} <= row.keys()
     assert sum(r["cash_npv"] for r in payload["by_partner"]) == pytest.approx(payload["totals"]["cash_npv"], abs=0.01)
-    text = subprocess.run(
-        [sys.executable, "-m", "roi", "run", "district_offer"], capture_output=True, text=True, cwd=ROOT, timeout=120
-    ).stdout
+    text = roi_cli("run", "district_offer").stdout
     # "Capacity freed" is a two-line header ("Capacity" over "freed"), to keep the table 120 wide.
     assert "Cash back" in text and "Capacity" in text and " freed " in text and "percentile" in text

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import openpyxl
 import pypdf
@@ -20,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from roi import cli, export
 
-from .conftest import ROOT, scenario_from
+from .conftest import ROOT, roi_cli, scenario_from
 from .test_engine import EVERY_NEW_ELEMENT
 
 INDIVIDUALS = "Self-funders and individuals"
@@ -84,14 +82,7 @@ def test_run_text_table_headers_line_up_with_their_columns(offer, capsys):
 
 
 def test_run_json_gives_individuals_economic_and_social_value():
-    done = subprocess.run(
-        [sys.executable, "-m", "roi", "run", "district_offer", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
+    done = roi_cli("run", "district_offer", "--json", check=True)
     row = next(r for r in json.loads(done.stdout)["by_partner"] if r["partner"] == "individuals")
     assert round(row["pv_economic"] + row["pv_social"]) == 560_461
     assert row["pv_benefits"] == pytest.approx(row["pv_economic"] + row["pv_social"], abs=0.01)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import pypdf
 import pytest
@@ -19,7 +17,7 @@ from roi import export
 from roi.edit import apply
 from roi.schema import InterventionChoice, Overlap
 
-from .conftest import ROOT, scenario_from
+from .conftest import ROOT, roi_cli, scenario_from
 
 DFG = "Disabled facilities grant (DFG) adaptations"
 RATIO = "Home adaptations (published ratio)"
@@ -243,21 +241,17 @@ def test_taking_an_intervention_out_drops_its_overlap_and_a_share_can_be_declare
 # ---- where it is said ------------------------------------------------------------------------------------
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "roi", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
-
-
 def test_run_prints_the_warning_and_its_json_carries_it(tmp_path):
     path = tmp_path / "offer.yaml"
     path.write_text(BOTH)
-    done = _cli("run", str(path))
+    done = roi_cli("run", str(path))
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stdout.splitlines() if DFG in x and "double counting" in x)
     assert line.startswith("Note: ") and RATIO in line and "£1,385,305" in line
-    payload = json.loads(_cli("run", str(path), "--json").stdout)
+    payload = json.loads(roi_cli("run", str(path), "--json").stdout)
     assert any(DFG in w and "£1,385,305" in w for w in payload["warnings"])
     path.write_text(BOTH + declared(1))
-    assert "£1,385,305 of the benefits of" in _cli("run", str(path)).stdout
+    assert "£1,385,305 of the benefits of" in roi_cli("run", str(path)).stdout
 
 
 def test_the_board_pack_caveats_say_it(with_ratio):

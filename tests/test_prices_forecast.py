@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +18,8 @@ import roi
 from roi import claims, export
 from roi.library import ASSUMPTIONS_DIR, load_library, load_scenario
 from roi.model import run
+
+from .conftest import roi_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,7 +129,7 @@ def _scenario_text(price_year: int, uplift: str = "") -> str:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "roi", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return roi_cli(*args, timeout=300)
 
 
 def test_shipped_scenarios_are_priced_in_the_latest_outturn_year_or_as_reported(library):
