@@ -240,16 +240,21 @@ def test_uprating_from_2014_to_2024_uses_the_gdp_deflator():
     assert round(totals["pv_costs"], 2) == 13.40
 
 
-def test_green_book_schedule_compounds_across_bands():
-    # Green Book 2022 (Annex A6), as HM Treasury's own tables and DfT TAG A1.1 apply it: 3.5% for
-    # each of the 30 years to year 30, then 3.0%, so DF_31 = DF_30 / 1.03, and 2.5% from year 76.
-    scenario = scenario_from(
+def _any_scenario() -> roi.Scenario:
+    """A scenario whose discount schedules the tests read (its own horizon does not matter to them)."""
+    return scenario_from(
         {
             "name": "Long",
             "settings": {"horizon_years": 10, "programme_years": 1},
             "interventions": [{"id": "dfg_adaptation"}],
         }
     )
+
+
+def test_green_book_schedule_compounds_across_bands():
+    # Green Book 2022 (Annex A6), as HM Treasury's own tables and DfT TAG A1.1 apply it: 3.5% for
+    # each of the 30 years to year 30, then 3.0%, so DF_31 = DF_30 / 1.03, and 2.5% from year 76.
+    scenario = _any_scenario()
     factors = discount_factors(scenario, horizon=80)
     assert factors[0] == 1
     assert factors[30] == pytest.approx(1 / 1.035**30)
@@ -261,13 +266,7 @@ def test_green_book_schedule_compounds_across_bands():
 
 
 def test_green_book_health_schedule_compounds_across_bands():
-    scenario = scenario_from(
-        {
-            "name": "Long",
-            "settings": {"horizon_years": 10, "programme_years": 1},
-            "interventions": [{"id": "dfg_adaptation"}],
-        }
-    )
+    scenario = _any_scenario()
     factors = discount_factors(scenario, "green_book_health", horizon=80)
     # The health rate of each band is 1.5/3.5 of the standard rate: 3.0% x 1.5/3.5 = 1.2857% from
     # year 31 and 2.5% x 1.5/3.5 = 1.0714% from year 76 (the tables print 1.29% and 1.07%).
@@ -282,13 +281,7 @@ def test_green_book_health_schedule_compounds_across_bands():
 def test_green_book_health_rates_are_exact_not_rounded_df59_is_0_441694():
     # DF_59 = 1 / (1.015^30 x (1 + 0.03 x 1.5/3.5)^29): thirty years at 1.5% (years 1-30), then
     # twenty-nine at 1.2857% (years 31-59). With the rounded 1.29% it would be 0.441152.
-    scenario = scenario_from(
-        {
-            "name": "Long",
-            "settings": {"horizon_years": 10, "programme_years": 1},
-            "interventions": [{"id": "dfg_adaptation"}],
-        }
-    )
+    scenario = _any_scenario()
     factors = discount_factors(scenario, "green_book_health", horizon=60)
     expected = 1.0
     for year in range(1, 60):
