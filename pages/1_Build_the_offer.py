@@ -111,7 +111,7 @@ if outcome_based:
         target = st.selectbox(
             "Add the outcome to",
             [i.id for i in outcome_based],
-            format_func=lambda i: library.interventions[i].label if i in library.interventions else i,
+            format_func={i.id: i.label for i in outcome_based}.get,  # the scenario's label, its own ones too
             key="build-ucd-target",
         )
 
