@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from .library import ASSUMPTIONS_DIR, Library, Scenario, read_yaml, validate
+from .claims import load_claim_defaults
+from .library import ASSUMPTIONS_DIR, Library, Scenario, load_library, read_yaml, validate
 from .model import cost_optimism_bias, optimism_bias
 from .schema import Intervention, JudgementConvention, Source, UnitCost, follow_target
 
@@ -373,9 +374,6 @@ def library_figure_counts(library: Library | None = None) -> dict[str, int]:
     """How many sourced figures the whole library ships: published (verified in the source or a copy of
     it, or unverified), local judgements, and unit costs with a range end that could not be read. One
     figure is one source block; scripts/count_figures.py counts the same from the YAML."""
-    from .claims import load_claim_defaults
-    from .library import load_library
-
     library = library or load_library()
     parts: list[Any] = [
         library.unit_costs,
