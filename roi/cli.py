@@ -131,18 +131,18 @@ def _ratio(value: float | None) -> str:
     return "no cost" if value is None else f"{value:,.2f}"
 
 
-def _year(result: Result, year: int | None, none: str = "not within the horizon") -> str:
-    """'year 3 (2027/28)', or what to say when there is no such year."""
-    if year is None or year is pd.NA:
-        return none
-    return f"year {year} ({financial_year(result.scenario.settings.first_year + int(year) - 1)})"
-
-
 def _financial_year(result: Result, year: int | None, none: str) -> str:
     """'2027/28' for appraisal year 3 of a scenario starting in 2025/26, or what to say instead."""
     if year is None or year is pd.NA:
         return none
     return financial_year(result.scenario.settings.first_year + int(year) - 1)
+
+
+def _year(result: Result, year: int | None, none: str = "not within the horizon") -> str:
+    """'year 3 (2027/28)', or what to say when there is no such year."""
+    if year is None or year is pd.NA:
+        return none
+    return f"year {year} ({_financial_year(result, year, none)})"
 
 
 def _print_run(result: Result) -> None:
