@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from roi import charts
-from roi.model import cost_optimism_bias, optimism_bias, pounds
+from roi.model import cases, cost_optimism_bias, optimism_bias, pounds
 from roi.schema import follow_target, outcome_key
 from ui.text import md
 from ui.ucd_search import find_unit_cost
@@ -143,7 +143,7 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             float(intervention.cases_per_year),
             {**base, "field": "cases_per_year"},
             step=10.0,
-            format="%.0f",
+            format="%.1f",  # one decimal place, as every export shows cases (roi.model.cases)
         )
     with cols[1]:
         field(
@@ -182,7 +182,7 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             "confidence in the effect. A cost you type is graded low until you change this.",
         )
     st.caption(
-        f"{pounds(intervention.cases_per_year).lstrip('£')} cases a year at "
+        f"{cases(intervention.cases_per_year)} cases a year at "
         f"{pounds(intervention.cost_per_case * factor)} a case"
         + (
             f", plus {pounds(intervention.fixed_cost_per_year * factor)} a year"

@@ -14,7 +14,7 @@ from roi.evidence import (
     provenance_counts,
     unit_cost_table,
 )
-from roi.model import number, pounds
+from roi.model import cases, number, pounds
 from roi.schema import ScenarioSpec
 from ui.text import md
 from ui.ucd_search import find_unit_cost
@@ -290,8 +290,14 @@ st.caption(
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
-readable = parameters.assign(
-    **{c: parameters[c].map(lambda v: "" if v is None or v != v else number(v)) for c in ("value", "low", "high")}
+readable = parameters.assign(  # cases a year by the one rule for fractional volumes (roi.model.cases)
+    **{
+        c: [
+            "" if v is None or v != v else cases(v) if name == "Cases per year" else number(v)
+            for v, name in zip(parameters[c], parameters["parameter"], strict=True)
+        ]
+        for c in ("value", "low", "high")
+    }
 )
 st.dataframe(
     readable.rename(

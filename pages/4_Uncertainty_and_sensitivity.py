@@ -23,16 +23,17 @@ st.caption(
 
 cols = st.columns([1, 1, 1, 2])
 choices = limits.draw_choices(scenario)
+standard = limits.standard_draws(scenario)  # the Overview's and the board pack's simulation
 if st.session_state.get("mc-draws") not in choices:
-    st.session_state["mc-draws"] = min(10_000, choices[-1])
+    st.session_state["mc-draws"] = standard
 draws = cols[0].selectbox(
     "Simulations",
     choices,
     key="mc-draws",
     format_func=lambda n: f"{n:,}",
-    help=None
-    if choices[-1] == limits.DRAW_CHOICES[-1]
-    else f"This scenario is large, so at most {choices[-1]:,} simulations are offered.",
+    help=f"{standard:,} with random start 1 is the simulation the Overview and the board pack show."
+    + ("" if choices[-1] == limits.DRAW_CHOICES[-1] else f" This scenario is large, so at most {choices[-1]:,} "
+       "simulations are offered."),
 )
 seed = cols[1].number_input(
     "Random start",
@@ -56,6 +57,7 @@ def summarise(sim: uncertainty.Simulation) -> dict:
     return {
         "percentiles": sim.percentiles(),
         "prob_payback": sim.prob_payback,
+        "prob_cash_payback": sim.prob_cash_payback,
         "by_partner": sim.by_partner(),
         "draws": sim.draws_frame(20_000),
     }
@@ -87,9 +89,16 @@ if summary is None:
 
 npv, roi_per_pound = summary["percentiles"]["npv"], summary["percentiles"]["fiscal_roi"]
 st.markdown(
-    f"#### In {summary['prob_payback']:.0%} of {draws:,} simulations the offer pays back within "
-    f"{settings.horizon_years} years."
+    "#### "
+    + roi.summary.payback_chances(
+        summary["prob_payback"], summary["prob_cash_payback"], draws, settings.horizon_years
+    )
 )
+if (draws, int(seed), distribution) != (standard, roi.model.STANDARD_SEED, "triangular"):
+    st.caption(
+        f"A different simulation from the Overview's and the board pack's ({standard:,} simulations, random "
+        "start 1, triangular), so its percentiles differ a little from theirs."
+    )
 tiles = st.columns(4)
 tiles[0].metric("NPV, P10", pounds(npv["p10"]), help="In 10% of simulations NPV is below this.")
 tiles[1].metric("NPV, P50 (median)", pounds(npv["p50"]))

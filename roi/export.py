@@ -24,12 +24,14 @@ import vl_convert
 import xlsxwriter
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import charts, summary, uncertainty
 from .deal_export import heads_of_terms_page, heads_of_terms_sheet
 from .evidence import parameter_table, plain, plain_citation, unit_cost_table
 from .library import dump_spec
-from .model import Result, financial_year, number, position_in, pounds
+from .limits import standard_draws
+from .model import STANDARD_SEED, Result, cases, cases_tenths, financial_year, number, position_in, pounds
 from .summary import ordinal, partner_positions, year_label  # noqa: F401 - year_label: export's wording
 
 
@@ -219,6 +221,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "ratio": book.add_format({"num_format": "#,##0.00"}),
         "per_pound": book.add_format({"num_format": "£#,##0.00"}),
         "count": book.add_format({"num_format": "#,##0"}),
+        "tenths": book.add_format({"num_format": "#,##0.0"}),
         "number": book.add_format({"num_format": "#,##0.####"}),
         "year": book.add_format({"num_format": "0"}),
         "note": book.add_format({"italic": True, "font_color": "#555555"}),
@@ -247,7 +250,7 @@ def _kind(column: str, values: pd.Series, kinds: dict[str, str]) -> str:
     if column in ("year", "price_year", "documented_price_year"):
         return "year"
     if column == "cases_per_year":
-        return "count"
+        return "cases"
     return "number"
 
 
@@ -276,6 +279,13 @@ def cell_text(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _write_cases(sheet: Any, row: int, col: int, value: float, formats: dict) -> None:
+    """Cases a year as a number, by the one rule (:func:`roi.model.cases`): the tenth the screen and the
+    board pack show, formatted without a decimal place when it is whole."""
+    tenths = cases_tenths(value)
+    sheet.write_number(row, col, tenths, formats["count" if tenths.is_integer() else "tenths"])
+
+
 def _sheet(
     book: xlsxwriter.Workbook,
     name: str,
@@ -284,9 +294,11 @@ def _sheet(
     note: str | None = None,
     result: Result | None = None,
     kinds: dict[str, str | list[str]] | None = None,
+    totals: Sequence[str] = (),
 ) -> None:
     """One sheet: human headers on a frozen row, pounds and percentages formatted, widths fitted,
-    empty cells blank (never the text 'None'), booleans as Yes / No, payback years as financial years."""
+    empty cells blank (never the text 'None'), booleans as Yes / No, payback years as financial years.
+    Columns named in ``totals`` get a Total row below (a SUM formula, with its value stored)."""
     sheet = book.add_worksheet(name)
     start = 0
     if note:
@@ -317,6 +329,9 @@ def _sheet(
                 text = year_label(result, int(value))
                 sheet.write_string(row, col, text, formats["text"])
                 widths.append(len(text))
+            elif kind == "cases" and isinstance(value, (int, float, np.integer, np.floating)):
+                _write_cases(sheet, row, col, float(value), formats)
+                widths.append(len(cases(float(value))))
             elif kind != "text" and isinstance(value, (int, float, np.integer, np.floating)):
                 sheet.write_number(row, col, float(value), formats[kind])
                 widths.append(len(_shown(float(value), kind)))
@@ -327,13 +342,28 @@ def _sheet(
         sheet.set_column(col, col, max(8, min(60, max(widths) + 2)))
     sheet.set_row(start, 45 if any(len(header(c)) > 28 for c in frame.columns) else 30)
     sheet.freeze_panes(start + 1, 1)
+    if totals:
+        _total_row(book, sheet, frame, start, totals)
+
+
+def _total_row(book: xlsxwriter.Workbook, sheet: Any, frame: pd.DataFrame, start: int, columns: Sequence[str]) -> None:
+    """A bold 'Total' row under a sheet's table: each named column summed by a formula that keeps
+    working if a figure above is changed, with the sum stored for readers that do not recalculate."""
+    row = start + 1 + len(frame)
+    sheet.write_string(row, 0, "Total", book.add_format({"bold": True, "top": 1}))
+    money = book.add_format({"bold": True, "top": 1, "num_format": "£#,##0;-£#,##0"})
+    for column in columns:
+        col = frame.columns.get_loc(column)
+        top, bottom = xl_rowcol_to_cell(start + 1, col), xl_rowcol_to_cell(row - 1, col)
+        sheet.write_formula(row, col, f"=SUM({top}:{bottom})", money, float(frame[column].sum()))
 
 
 PERCENT_SETTINGS = ("discount_rate", "health_discount_rate", "optimism_bias", "cost_optimism_bias")
 
 
 def settings_table(result: Result) -> pd.DataFrame:
-    """The appraisal settings in words: every one has a value, none shows 'None'."""
+    """The appraisal settings: every one has a value, none shows 'None'; a number stays a number, its
+    ``kind`` (share, count, year or text) saying how the workbook formats it."""
     scenario = result.scenario
     settings = scenario.settings
     library = scenario.library
@@ -372,6 +402,7 @@ def settings_table(result: Result) -> pd.DataFrame:
     )
     rows = []
     for name, value in settings.model_dump().items():
+        kind = "text"
         if name == "price_uplift" and value is not None:
             shown = (
                 "; ".join(f"{k}: {v:g}%" for k, v in value.items()) if isinstance(value, dict) else f"{value:g}% a year"
@@ -380,21 +411,26 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown: Any = defaults.get(name, "Not set")
         elif name == "start_year":
             shown = financial_year(value)
+        elif name == "headline":
+            shown = {"central": "Central estimate", "median": "Median of the simulation"}.get(value, value)
         elif name in ("discount_schedule", "health_discount_schedule") and value in library.discount_schedules:
             shown = library.discount_schedules[value].label
         elif isinstance(value, dict):
             shown = ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items())
         elif isinstance(value, float) and name in PERCENT_SETTINGS:
-            shown = f"{value:.1%}"
-        elif isinstance(value, int) and not isinstance(value, bool) and "year" not in name:
-            shown = f"{value:,}"
+            shown, kind = value, "share"  # a number, formatted as a percentage in the workbook
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown, kind = value, "year" if name == "price_year" else "count"
         else:
             shown = value
-        rows.append({"setting": labels.get(name, header(name)), "value": shown if shown != "" else "Not set"})
+        shown = shown if shown != "" else "Not set"
+        rows.append({"setting": labels.get(name, header(name)), "value": shown, "kind": kind})
     from .model import _uprating_warning
 
     note = _uprating_warning(scenario)
-    rows.append({"setting": "Uprating", "value": note or f"Every price year used is outturn (to {table_end})."})
+    rows.append(
+        {"setting": "Uprating", "value": note or f"Every price year used is outturn (to {table_end}).", "kind": "text"}
+    )
     return pd.DataFrame(rows)
 
 
@@ -479,7 +515,15 @@ def workbook(result: Result, document: str | None = None) -> bytes:
     sheet.set_column(1, 1, 20)
     sheet.freeze_panes(3, 0)
 
-    _sheet(book, "The offer", offer_table(result), formats, f"Costs at {settings.price_year} prices.", result)
+    _sheet(
+        book,
+        "The offer",
+        offer_table(result),
+        formats,
+        f"Costs at {settings.price_year} prices.",
+        result,
+        totals=("fixed_cost_per_year", "pv_costs"),
+    )
     _sheet(
         book,
         "Positions by partner",
@@ -488,7 +532,10 @@ def workbook(result: Result, document: str | None = None) -> bytes:
         "Cash is what a partner stops spending; capacity freed (bed-days, appointments) is not cash.",
         result,
     )
-    _sheet(book, "Scenario inputs", settings_table(result), formats, None, result)
+    inputs = settings_table(result)
+    _sheet(
+        book, "Scenario inputs", inputs.drop(columns="kind"), formats, None, result, {"value": list(inputs["kind"])}
+    )
     spec = book.add_worksheet("Scenario file")
     spec.write(0, 0, "The scenario as a file you can load back into the dashboard (YAML)", formats["header"])
     for r, line in enumerate(dump_spec(scenario.spec).splitlines(), start=1):
@@ -512,7 +559,7 @@ def workbook(result: Result, document: str | None = None) -> bytes:
         if "per £1" in name
         else "share"
         if any(w in name.lower() for w in ("deadweight", "displacement", "attribution", "drop-off", "bias", "share"))
-        else "count"
+        else "cases"
         if name == "Cases per year"
         else "number"
         for name in parameters["parameter"]
@@ -772,7 +819,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
             (
                 "Pays back in cash",
                 year_label(result, totals.get("cash_payback_year")),
-                f"pays back in cash in {getattr(sim, 'prob_cash_payback', sim.prob_payback):.0%} of simulations",
+                f"pays back from cash alone in {sim.prob_cash_payback:.0%} of simulations",
             ),
         ]
     else:
@@ -784,7 +831,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
             (
                 "Payback",
                 year_label(result, totals["payback_year"]),
-                f"pays back in {sim.prob_payback:.0%} of simulations",
+                f"pays back from cash and freed capacity in {sim.prob_payback:.0%} of simulations",
             ),
         ]
     tile_width = pack.width / len(tiles)
@@ -818,7 +865,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
         rows.append(
             [
                 r.intervention,
-                number(r.cases_per_year),
+                cases(r.cases_per_year),
                 pounds(r.cost_per_case) if r.cost_per_case else "-",
                 pounds(r.fixed_cost_per_year) if r.fixed_cost_per_year else "-",
                 r.funded_by,
@@ -906,13 +953,14 @@ def partners_page(pack: BoardPack, ctx: PackContext) -> None:
         MUTED,
     )
     ranges = sim.by_partner()
+    horizon = result.scenario.settings.horizon_years
     central = result.by_partner().set_index("partner")["npv"]
     rows = [["Partner", "Net present value (central)", "P10", "Median (P50)", "P90"]]
     for r in ranges.itertuples():
         rows.append([r.label, pounds(central.get(r.partner)), pounds(r.p10), pounds(r.p50), pounds(r.p90)])
     sentence = (
-        f"In {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within "
-        f"{result.scenario.settings.horizon_years} years. Net present value {pounds(result.totals['npv'])}, "
+        f"{summary.payback_chances(sim.prob_payback, sim.prob_cash_payback, sim.draws, horizon)} "
+        f"Net present value {pounds(result.totals['npv'])}, "
         f"{ctx.pounds_range('npv')} (median {pounds(float(np.median(sim.npv)))}). Every unit cost and effect "
         "with a published or local range was drawn at once from triangular distributions; a judgement shared "
         "by several outcomes (the convention for deadweight or attribution) was drawn once for all of them."
@@ -1026,16 +1074,19 @@ def insert_page(
 
 def board_pack(
     result: Result,
-    draws: int = 10_000,
-    seed: int = 1,
+    draws: int | None = None,
+    seed: int = STANDARD_SEED,
     flags: list[str] | None = None,
     pages: Sequence[PageWriter] = PAGES,
     document: str | None = None,
 ) -> bytes:
     """A PDF for a partnership board, from the same result as the dashboard: the offer, each partner's
     position in cash and capacity with its range, who pays and who saves, how sure, the flags and the
-    sources. ``pages`` are the page writers in order (see :func:`insert_page`)."""
+    sources. ``pages`` are the page writers in order (see :func:`insert_page`). By default its ranges
+    come from the scenario's standard simulation, the one the Overview and the Uncertainty page show
+    (:func:`roi.limits.standard_draws` draws, seed 1)."""
     pack = BoardPack(result.scenario.name)
+    draws = standard_draws(result.scenario) if draws is None else draws
     context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()), document)
     for page in pages:
         page(pack, context)

@@ -34,6 +34,9 @@ HEAVY_DRAWS = 100_000  # from here on: a progress bar, a Stop button, and one su
 HEAVY_JOBS_AT_ONCE = 1  # large simulations running at once on the whole server (2 cores)
 # Draws x (ranged parameters + cash-flow rows x years): about 30 s of one core for the largest run.
 MAX_SIMULATION_CELLS = 1_000_000_000
+# The standard simulation every result carries (its likely range on the Overview, the Uncertainty page's
+# first view, the board pack): 10,000 draws where that stays under about 1.5 s of one core, else fewer.
+STANDARD_SIMULATION_CELLS = 50_000_000
 SENSITIVITY_SECONDS = 5.0  # the tornado and switching values together, on the server (the command line: 30 s)
 
 
@@ -57,3 +60,14 @@ def draw_choices(scenario: Scenario) -> list[int]:
     """The draw counts the Uncertainty page offers for this scenario."""
     largest = max_draws(scenario)
     return [n for n in DRAW_CHOICES if n <= largest]
+
+
+def standard_draws(scenario: Scenario) -> int:
+    """Draws of the scenario's one standard simulation, shown wherever its range is (Overview, the
+    Uncertainty page's default, board pack): 10,000 (``roi.model.STANDARD_DRAWS``), or the largest of
+    the app's choices under :data:`STANDARD_SIMULATION_CELLS` for a very large scenario (at least 1,000)."""
+    from .model import STANDARD_DRAWS
+
+    allowed = STANDARD_SIMULATION_CELLS // max(cells_per_draw(scenario), 1)
+    fitting = [n for n in draw_choices(scenario) if n <= min(allowed, STANDARD_DRAWS)]
+    return max(fitting) if fitting else DRAW_CHOICES[0]

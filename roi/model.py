@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
@@ -52,8 +53,11 @@ def financial_year(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-POSITION_DRAWS = 2_000  # draws of the seeded simulation that places the central estimate in its range
-POSITION_SEED = 1
+# The one simulation of a scenario, wherever its range is shown (Overview, Uncertainty page by default,
+# board pack): the same count, seed and distribution, so every page gives the same P10-P90.
+STANDARD_DRAWS = 10_000
+STANDARD_SEED = 1
+POSITION_DRAWS, POSITION_SEED = STANDARD_DRAWS, STANDARD_SEED  # the names the engine's tests read
 
 Values = dict[tuple[str, ...], np.ndarray]
 PAYBACK_TOLERANCE = 1e-9  # relative: rounding in sums of thousands of pounds, never pence of real money
@@ -628,18 +632,21 @@ class Result:
     @cached_property
     def central_position(self) -> dict[str, Any]:
         """Where the central NPV falls in a seeded simulation of the same scenario
-        (:data:`POSITION_DRAWS` draws): its percentile, P10/P25/P50/P75/P90, whether it lies outside
-        P25-P75, and the headline NPV (the central one, or the median if the settings ask for it)."""
+        (its standard simulation, :func:`roi.limits.standard_draws`): its percentile, P10/P25/P50/P75/P90,
+        whether it lies outside P25-P75, and the headline NPV (the central one, or the median if the
+        settings ask for it)."""
+        from .limits import standard_draws
         from .uncertainty import simulate  # the simulation is built on this module
 
-        sim = simulate(self.scenario, POSITION_DRAWS, POSITION_SEED)
+        draws = standard_draws(self.scenario)
+        sim = simulate(self.scenario, draws, STANDARD_SEED)
         position = position_in(float(self.evaluation.npv[0]), sim.npv)
         headline = self.scenario.settings.headline
         position.update(
             {
                 "headline": headline,
                 "headline_npv": position["npv_p50"] if headline == "median" else float(self.evaluation.npv[0]),
-                "position_draws": POSITION_DRAWS,
+                "position_draws": draws,
             }
         )
         return position
@@ -980,6 +987,22 @@ def percent(rate: float) -> str:
 def per_pound(value: float | None) -> str:
     """£0.31 back per £1, or 'no cost' when nothing is spent: the one formatter of returns per £1."""
     return "no cost" if value is None else f"£{value:,.2f}"
+
+
+def cases_tenths(value: float) -> float:
+    """Cases a year to the tenth shown everywhere (screen, board pack, workbook): half a tenth rounds
+    up, as a spreadsheet rounds, so 192.45 is 192.5 and 72.60000000000001 is 72.6. The model itself
+    uses the unrounded volume (a rate per 100,000 people times the population)."""
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def cases(value: float | None) -> str:
+    """Cases a year in words, the one rule for fractional volumes: to one decimal place, a whole
+    number without it (193, 192.5, 1,400); None as '-'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    tenths = cases_tenths(value)
+    return f"{tenths:,.0f}" if tenths.is_integer() else f"{tenths:,.1f}"
 
 
 def number(value: float | None) -> str:

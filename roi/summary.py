@@ -149,6 +149,16 @@ def range_sentence(result: Result, draws: np.ndarray | None = None) -> str:
     return text
 
 
+def payback_chances(fiscal: float, cash: float, draws: int, horizon: int) -> str:
+    """How often the offer pays back in its simulation, each payback named for what counts towards it:
+    'In 12% of 10,000 simulations the offer pays back within 10 years from cash and freed capacity;
+    in 0% from cash alone.'"""
+    return (
+        f"In {fiscal:.0%} of {draws:,} simulations the offer pays back within {horizon} years from cash "
+        f"and freed capacity; in {cash:.0%} from cash alone."
+    )
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st..."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
