@@ -1,12 +1,18 @@
 """Compare scenarios: two to four side by side, savings by partner, and what each input difference moves."""
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
 
 import roi
+import store
 import ui
 from roi import charts, compare, limits
-from roi.model import number, pounds
+from roi.model import per_pound, pounds
 from roi.schema import ScenarioSpec
+from ui import saved
+from ui.frame import DEFAULT_SCENARIO
 from ui.text import md
 from ui.widgets import differences_table
 
@@ -31,35 +37,64 @@ def comparison(names: tuple[str, ...], specs: tuple[str, ...]) -> tuple:
     return compare.headline_table(results), figure, differences
 
 
+def saved_spec(document_id: str) -> ScenarioSpec | None:
+    """A saved document's newest version, or None (with a message) if it cannot be opened."""
+    person = saved.user()
+    try:
+        return person.open(document_id).spec if person is not None else None
+    except (store.StoreError, ValueError) as error:
+        st.warning(f"A saved document could not be opened: {md(error)}", icon=":material/cloud_off:")
+        return None
+
+
+def choices(current_spec: ScenarioSpec) -> dict[str, Callable[[], ScenarioSpec | None]]:
+    """Every scenario there is to compare, by the name shown: the one on screen, the shipped examples,
+    the documents saved in the user's workspaces (opened only when chosen) and this session's uploads."""
+    options: dict[str, Callable[[], ScenarioSpec | None]] = {ON_SCREEN: lambda: current_spec}
+    options.update({name: functools.partial(ui.shipped_spec, file) for name, file in shipped_names().items()})
+    for key, label in saved.picker_options().items():
+        options[f"{label} (saved)"] = functools.partial(saved_spec, key.removeprefix(saved.DOC_PREFIX))
+    options.update({f"{name} (this session)": functools.partial(state.saved.get, name) for name in state.saved})
+    return options
+
+
+def appraisal_year(year: float | None) -> str:
+    """'Year 3', or 'Not within the horizon' (each scenario's own horizon and first year may differ)."""
+    return "Not within the horizon" if year is None or year != year else f"Year {int(year)}"
+
+
+ON_SCREEN = "On screen now"
 current = ui.frame("Compare scenarios", ":material/compare:")
 state = st.session_state
 
 st.title("Compare scenarios")
-cols = st.columns([3, 1])
-save_name = cols[0].text_input("Save the scenario on screen for comparison as", value="My offer", key="compare-name")
-if cols[1].button("Save", width="stretch"):
-    state.saved[save_name] = current.spec
-    st.success(f"Saved ‘{md(save_name)}’ for this session.")
-
-options = {"On screen now": current.spec}
-options.update({name: ui.shipped_spec(file) for name, file in shipped_names().items()})
-options.update({f"{n} (saved)": spec for n, spec in state.saved.items()})
+options = choices(current.spec)
+shipped_offer = next(name for name, file in shipped_names().items() if file == DEFAULT_SCENARIO)
 chosen = st.multiselect(
-    "Scenarios to compare (two to four)", list(options), max_selections=4, key="compare-pick", default=list(options)[:2]
+    "Scenarios to compare (two to four)",
+    list(options),
+    max_selections=4,
+    key="compare-pick",
+    default=[ON_SCREEN, shipped_offer],
+    help="The scenario on screen, the shipped examples, and the documents saved in your workspaces.",
 )
 if len(chosen) < 2:
     st.info("Choose at least two scenarios.")
     st.stop()
+specs = {name: options[name]() for name in chosen}
+if any(spec is None for spec in specs.values()):
+    st.stop()
 
-headline, figure, differences = comparison(tuple(chosen), tuple(options[name].model_dump_json() for name in chosen))
+headline, figure, differences = comparison(tuple(chosen), tuple(specs[name].model_dump_json() for name in chosen))
 shown = headline.assign(
     pv_costs=headline["pv_costs"].map(pounds),
     pv_fiscal=headline["pv_fiscal"].map(pounds),
     pv_cashable=headline["pv_cashable"].map(pounds),
     npv=headline["npv"].map(pounds),
     bcr=headline["bcr"].map(lambda v: "no cost" if v is None else f"{v:,.2f}"),
-    fiscal_roi=headline["fiscal_roi"].map(lambda v: "no cost" if v is None else f"£{v:,.2f}"),
-    payback_year=headline["payback_year"].map(lambda v: "never" if v is None or v != v else f"year {int(v)}"),
+    fiscal_roi=headline["fiscal_roi"].map(per_pound),
+    cash_payback_year=headline["cash_payback_year"].map(appraisal_year),
+    payback_year=headline["payback_year"].map(appraisal_year),
     price_year=headline["price_year"].astype(str),
 ).rename(
     columns={
@@ -69,8 +104,9 @@ shown = headline.assign(
         "pv_cashable": "of which cashable",
         "npv": "Net present value",
         "bcr": "Benefit-cost ratio",
-        "fiscal_roi": "£ saved per £1",
-        "payback_year": "Payback",
+        "fiscal_roi": "Cash and capacity per £1",
+        "cash_payback_year": "Pays back in cash",
+        "payback_year": "Pays back with capacity",
         "price_year": "Price year",
     }
 )
@@ -82,13 +118,8 @@ st.vega_lite_chart(figure, width="stretch", theme=None, key="compare-by-partner"
 
 st.subheader(f"What differs from ‘{md(chosen[0])}’")
 for other, table in zip(chosen[1:], differences, strict=True):
-    table = table.copy()
     st.markdown(f"**{md(other)}**: each difference applied alone to ‘{md(chosen[0])}’, and how far it moves its NPV")
     if table.empty:
         st.caption("No input differs.")
         continue
-    for column in ("first", "second"):  # 100 cases, not 100.0; 4,400, not 4400.0
-        table[column] = [
-            number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in table[column]
-        ]
     differences_table(table, chosen[0], other)

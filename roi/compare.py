@@ -10,7 +10,7 @@ import pandas as pd
 from .edit import apply
 from .errors import InputError
 from .library import Scenario
-from .model import Result, run
+from .model import Result, cases, financial_year, number, per_pound, percent, pounds, run
 from .schema import outcome_key
 
 INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
@@ -19,7 +19,8 @@ OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attributio
 
 
 def headline_table(results: dict[str, Result]) -> pd.DataFrame:
-    """One row per scenario: PV costs, fiscal savings, NPV, BCR, £ saved per £1, payback year."""
+    """One row per scenario: PV costs, fiscal savings, NPV, BCR, £ saved per £1, payback years (cash
+    alone, and cash and freed capacity)."""
     rows = []
     for name, result in results.items():
         totals = result.totals
@@ -32,6 +33,7 @@ def headline_table(results: dict[str, Result]) -> pd.DataFrame:
                 "npv": totals["npv"],
                 "bcr": totals["bcr"],
                 "fiscal_roi": totals["fiscal_roi"],
+                "cash_payback_year": totals["cash_payback_year"],
                 "payback_year": totals["payback_year"],
                 "price_year": result.scenario.settings.price_year,
             }
@@ -49,12 +51,63 @@ def by_partner(results: dict[str, Result]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+SHARE_FIELDS = {
+    "deadweight", "displacement", "attribution", "drop_off", "discount_rate", "health_discount_rate",
+    "optimism_bias", "cost_optimism_bias",
+}  # fmt: skip
+MONEY_FIELDS = {"cost_per_case", "fixed_cost_per_year"}
+
+
+def _money(value: float) -> str:
+    """£9,000, or £11,025.64 where there are pence."""
+    return pounds(value, pence=round(value, 2) != round(value))
+
+
+def shown(field: str, value: Any, scenario: Scenario) -> str:
+    """An input's value in the users' words, by its kind: cases by the one rule (193, 192.5), money with
+    £ and separators, shares as percentages, a population with separators, a financial year as 2025/26,
+    a discount schedule by its label; no float noise."""
+    if value is None:
+        return "-"
+    if isinstance(value, str) and field not in ("discount_schedule", "health_discount_schedule", "headline"):
+        return value
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {shown(field, v, scenario)}" for k, v in value.items())
+    if field == "cases_per_year":
+        return cases(value)
+    if field in MONEY_FIELDS:
+        return _money(value)
+    if field in SHARE_FIELDS:
+        return percent(value)
+    if field == "value_per_pound":
+        return per_pound(value)
+    if field == "start_year":
+        return financial_year(value)
+    if field == "price_year":
+        return str(value)
+    if field == "price_uplift":
+        return f"{value:g}% a year"
+    if field in ("discount_schedule", "health_discount_schedule"):
+        schedule = scenario.library.discount_schedules.get(value)
+        return schedule.label if schedule else str(value)
+    if field == "headline":
+        return {"central": "Central estimate", "median": "Median of the simulation"}.get(value, value)
+    return number(value)
+
+
 def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, Any]]]:
     changes = []
     for name in type(a.settings).model_fields:
         left, right = getattr(a.settings, name), getattr(b.settings, name)
         if left != right:
-            changes.append((f"Setting: {name.replace('_', ' ')}", left, right, {"setting": name, "value": right}))
+            changes.append(
+                (
+                    f"Setting: {name.replace('_', ' ')}",
+                    shown(name, left, a),
+                    shown(name, right, b),
+                    {"setting": name, "value": right},
+                )
+            )
     a_by_id = {i.id: i for i in a.interventions}
     b_by_id = {i.id: i for i in b.interventions}
     for iid, intervention in b_by_id.items():
@@ -79,8 +132,8 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
                 changes.append(
                     (
                         f"{intervention.label}: {name.replace('_', ' ')}",
-                        getattr(intervention, name),
-                        getattr(other, name),
+                        shown(name, getattr(intervention, name), a),
+                        shown(name, getattr(other, name), b),
                         {"intervention": iid, "field": name, "value": getattr(other, name)},
                     )
                 )
@@ -88,8 +141,8 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
             changes.append(
                 (
                     f"{intervention.label}: £ per £1",
-                    intervention.ratio.value_per_pound,
-                    other.ratio.value_per_pound,
+                    per_pound(intervention.ratio.value_per_pound),
+                    per_pound(other.ratio.value_per_pound),
                     {"intervention": iid, "field": "value_per_pound", "value": other.ratio.value_per_pound},
                 )
             )
@@ -105,8 +158,8 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
                     changes.append(
                         (
                             f"{intervention.label}, {unit_label}: {name.replace('_', ' ')}",
-                            getattr(outcome, name),
-                            getattr(match, name),
+                            shown(name, getattr(outcome, name), a),
+                            shown(name, getattr(match, name), b),
                             {
                                 "intervention": iid,
                                 "outcome": outcome.unit_cost,
@@ -123,8 +176,8 @@ def _changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any, dict[str, An
             changes.append(
                 (
                     f"Unit cost: {left.label}",
-                    f"£{left.value:,.2f} ({left.price_year})",
-                    f"£{right.value:,.2f} ({right.price_year})",
+                    f"{_money(left.value)} ({left.price_year} prices)",
+                    f"{_money(right.value)} ({right.price_year} prices)",
                     {"unit_cost": cost_id, "field": "value", "value": right.value},
                 )
             )

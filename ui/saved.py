@@ -134,14 +134,20 @@ def differences(first: Any, second: Any) -> Any:
     return _differences(first.model_dump_json(), second.model_dump_json()).copy()
 
 
+def file_stem(name: str) -> str:
+    """A name safe for a file: letters, digits, spaces, hyphens and underscores, each run of anything
+    else one space ('Offer, ICB' -> 'Offer ICB', never a double space)."""
+    return " ".join("".join(c if c.isalnum() or c in " -_" else " " for c in name).split()) or "scenario"
+
+
 def export_label(name: str) -> tuple[str, str | None]:
     """The file name for exports, and which saved version they are, when a saved document is open
     and unedited: ("Offer to the ICB v3 - version 4", "saved version 4 by ..., 26 Nov 2026, 09:14 UTC")."""
     state = st.session_state
     doc: OpenDocument | None = state.get("doc")
     if doc is None or state.get("base_name") != DOC_PREFIX + doc.id:
-        return name, None
-    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in doc.name).strip() or "scenario"
+        return file_stem(name), None
+    safe = file_stem(doc.name)
     if state.get("spec") != state.get("doc_spec"):
         return f"{safe} - edited from version {doc.version}", (
             f"edited from saved version {doc.version} by {doc.author}, {doc.saved_at}"
@@ -387,9 +393,13 @@ def _save_controls(state: Any, person: UserStore) -> None:
             st.caption("You can view and export this document; only its workspace's editors can save it.")
         st.markdown("**Save as a new document**")
         default = f"{doc.name} (copy)" if is_open else state.spec.name
-        if state.get("save-as-for") != state.base_name:
-            state["save-as-name"], state["save-as-for"] = default, state.base_name
-        st.text_input("Name", key="save-as-name", max_chars=200)
+        # The name is kept apart from the widget, whose own state is dropped on a page switch (the box
+        # came back blank), and starts as the scenario's name whenever another scenario is opened.
+        kept = state.get("save-as-kept")
+        if kept is None or kept[0] != state.base_name:
+            kept = state["save-as-kept"] = (state.base_name, default)
+        state["save-as-name"] = kept[1]
+        st.text_input("Name", key="save-as-name", max_chars=200, on_change=_keep_save_as_name)
         st.text_input("What it is, and why (one line)", key="save-as-message", max_chars=500)
         workspaces = [w for w in person.workspaces() if w.role != "viewer"]
         if len(workspaces) > 1:
@@ -400,6 +410,11 @@ def _save_controls(state: Any, person: UserStore) -> None:
                 key="save-as-workspace",
             )
         st.button("Save as", on_click=_save_as, key="save-as-button", width="stretch", disabled=not workspaces)
+
+
+def _keep_save_as_name() -> None:
+    state = st.session_state
+    state["save-as-kept"] = (state.base_name, state["save-as-name"])
 
 
 def page_banner() -> None:
