@@ -22,7 +22,7 @@ st.caption(
 tiles(result)
 st.markdown("**What each partner puts in and gets back** (present values)")
 partner_table(result)
-st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
+st.markdown(md(roi.summary.headline_sentence(result)))  # a sentence, read as one: not set as a heading
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 

@@ -147,7 +147,7 @@ years = [y for y in proposal.years if proposal.contributions[y].abs().sum() > 0.
 table = table[["Partner", "Share", "Present value", *years]]
 st.dataframe(
     table.style.format(
-        {"Share": "{:.1%}", "Present value": lambda v: pounds(v, pence=True)} | dict.fromkeys(years, pounds)
+        {"Share": "{:.1%}", "Present value": pounds} | dict.fromkeys(years, pounds)  # whole pounds, as beside it
     ),
     hide_index=True,
     width="stretch",
