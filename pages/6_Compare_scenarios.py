@@ -53,7 +53,7 @@ def choices(current_spec: ScenarioSpec) -> dict[str, Callable[[], ScenarioSpec |
     options: dict[str, Callable[[], ScenarioSpec | None]] = {ON_SCREEN: lambda: current_spec}
     options.update({name: functools.partial(ui.shipped_spec, file) for name, file in shipped_names().items()})
     for key, label in saved.picker_options().items():
-        options[f"{label} (saved)"] = functools.partial(saved_spec, key.removeprefix(saved.DOC_PREFIX))
+        options[label] = functools.partial(saved_spec, key.removeprefix(saved.DOC_PREFIX))
     options.update({f"{name} (this session)": functools.partial(state.saved.get, name) for name in state.saved})
     return options
 

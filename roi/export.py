@@ -24,7 +24,6 @@ import vl_convert
 import xlsxwriter
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import charts, summary, uncertainty
 from .deal_export import heads_of_terms_page, heads_of_terms_sheet
@@ -298,7 +297,7 @@ def _sheet(
 ) -> None:
     """One sheet: human headers on a frozen row, pounds and percentages formatted, widths fitted,
     empty cells blank (never the text 'None'), booleans as Yes / No, payback years as financial years.
-    Columns named in ``totals`` get a Total row below (a SUM formula, with its value stored)."""
+    Columns named in ``totals`` get a Total row below."""
     sheet = book.add_worksheet(name)
     start = 0
     if note:
@@ -347,15 +346,13 @@ def _sheet(
 
 
 def _total_row(book: xlsxwriter.Workbook, sheet: Any, frame: pd.DataFrame, start: int, columns: Sequence[str]) -> None:
-    """A bold 'Total' row under a sheet's table: each named column summed by a formula that keeps
-    working if a figure above is changed, with the sum stored for readers that do not recalculate."""
+    """A bold 'Total' row under a sheet's table, each named column's sum stored as a number (not a
+    formula: the workbook holds no formula at all, so none can be smuggled into it)."""
     row = start + 1 + len(frame)
     sheet.write_string(row, 0, "Total", book.add_format({"bold": True, "top": 1}))
     money = book.add_format({"bold": True, "top": 1, "num_format": "£#,##0;-£#,##0"})
     for column in columns:
-        col = frame.columns.get_loc(column)
-        top, bottom = xl_rowcol_to_cell(start + 1, col), xl_rowcol_to_cell(row - 1, col)
-        sheet.write_formula(row, col, f"=SUM({top}:{bottom})", money, float(frame[column].sum()))
+        sheet.write_number(row, frame.columns.get_loc(column), float(frame[column].sum()), money)
 
 
 PERCENT_SETTINGS = ("discount_rate", "health_discount_rate", "optimism_bias", "cost_optimism_bias")

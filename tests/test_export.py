@@ -260,9 +260,10 @@ def test_settings_table_says_the_constant_rate_for_health_effects():
     from .test_engine import EVERY_NEW_ELEMENT
 
     data = {**EVERY_NEW_ELEMENT, "settings": {**EVERY_NEW_ELEMENT["settings"], "health_discount_rate": 0.015}}
-    rows = export.settings_table(roi.run(scenario_from(data))).set_index("setting")["value"]
-    assert rows["Constant discount rate"] == "10.0%"
-    assert rows["Constant discount rate for health effects"] == "1.5%"
+    table = export.settings_table(roi.run(scenario_from(data))).set_index("setting")
+    rows = table["value"]  # rates are numbers, shown as percentages by the workbook's format
+    assert rows["Constant discount rate"] == 0.10 and table.loc["Constant discount rate", "kind"] == "share"
+    assert rows["Constant discount rate for health effects"] == 0.015
     plain = export.settings_table(roi.run(scenario_from(EVERY_NEW_ELEMENT))).set_index("setting")["value"]
     assert plain["Constant discount rate for health effects"] == (
         "Not used: the discount schedule for health effects applies"

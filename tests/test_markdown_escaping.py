@@ -104,10 +104,10 @@ def test_error_boxes_escape_the_rejected_value_and_file_name():
     assert_nothing_raw(at)
 
 
-def test_compare_page_escapes_a_saved_name():
+def test_compare_page_escapes_a_session_scenario_name():
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.session_state["saved"] = {EVIL: roi.load_scenario("dfg_single").spec}  # as an upload leaves it
     at.switch_page("pages/6_Compare_scenarios.py").run()
-    at.text_input(key="compare-name").input(EVIL).run()
-    at.button[0].click().run()
-    assert any(md(EVIL) in s.value for s in at.success)
+    at.multiselect(key="compare-pick").set_value(["On screen now", f"{EVIL} (this session)"]).run()
+    assert any(md(EVIL) in m.value for m in at.markdown)
     assert_nothing_raw(at)
