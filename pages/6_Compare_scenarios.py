@@ -14,7 +14,7 @@ from roi.schema import ScenarioSpec
 from ui import saved
 from ui.frame import DEFAULT_SCENARIO
 from ui.text import md
-from ui.widgets import differences_table
+from ui.widgets import differences_table, unbroken
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -110,7 +110,7 @@ shown = headline.assign(
         "price_year": "Price year",
     }
 )
-st.dataframe(shown.set_index("Scenario").T, width="stretch")
+st.table(unbroken(shown.set_index("Scenario").T))  # static: its cells wrap, so it fits a phone without scrolling
 if headline["price_year"].nunique() > 1:
     st.warning("These scenarios are in different price years: compare their pounds with care.")
 
@@ -122,4 +122,4 @@ for other, table in zip(chosen[1:], differences, strict=True):
     if table.empty:
         st.caption("No input differs.")
         continue
-    differences_table(table, chosen[0], other)
+    differences_table(table, chosen[0], other, wrap=True)

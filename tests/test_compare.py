@@ -64,7 +64,7 @@ def test_the_compare_page_says_which_differences_its_time_budget_left_unvalued(m
         pilot = roi.load_scenario("district_direct_pilot").name
         at.multiselect(key="compare-pick").set_value(["On screen now", pilot]).run()
         assert not at.exception, [e.value for e in at.exception]
-        effects = list(at.dataframe[-1].value["Moves NPV by"])
+        effects = list(at.table[-1].value["Moves NPV by"])
         assert effects[1:] == ["not valued (time limit)"] * (len(effects) - 1)
         assert any(f"1 of {len(effects):,} differences valued" in c.value for c in at.caption)
     finally:

@@ -88,7 +88,7 @@ def test_compare_page_shows_formatted_differences_after_a_population_change():
     at = start({"s": share.encode(offer_at(110_000))})
     at.switch_page("pages/6_Compare_scenarios.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[-1].value.set_index("Input")
+    table = at.table[-1].value
     assert table.loc[f"{HOMELESSNESS}: cases per year", "On screen now"] == "192.5"
     assert table.loc["Setting: population", "On screen now"] == "110,000"
 
@@ -274,7 +274,7 @@ def test_compare_lists_documents_saved_in_the_workspace(database):
     assert saved == ["Offer to the ICB · saved v1"]
     at.multiselect(key="compare-pick").set_value(["Whole district prevention offer", saved[0]]).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert list(at.dataframe[0].value.columns) == ["Whole district prevention offer", saved[0]]
+    assert list(at.table[0].value.columns) == ["Whole district prevention offer", saved[0]]
 
 
 # -- 17. Save as is pre-filled for a scenario opened from a shared link -------------------------------

@@ -191,14 +191,24 @@ def npv_effects(table: Any) -> list[str]:
     ]
 
 
-def differences_table(table: Any, first: str, second: str) -> None:
+def unbroken(frame: Any) -> Any:
+    """A table's text with a negative amount kept on one line when its cell wraps ('-£207,608' broke
+    after the minus sign on a phone): a word joiner, which takes no width, after each '-£'."""
+    return frame.map(lambda v: v.replace("-£", "-\u2060£") if isinstance(v, str) else v)
+
+
+def differences_table(table: Any, first: str, second: str, wrap: bool = False) -> None:
     """A ``roi.compare.differences`` table (Compare, History, a save conflict): each input, its value in
-    ``first`` and ``second``, the NPV it alone moves, and a note if the time budget cut it short."""
+    ``first`` and ``second``, the NPV it alone moves, and a note if the time budget cut it short.
+    ``wrap``: a static table whose cells wrap, so it fits a phone's width without sideways scrolling."""
     from roi.compare import stopped_note
 
     shown = table.assign(npv_effect=npv_effects(table))
     columns = {"input": "Input", "first": first, "second": second, "npv_effect": "Moves NPV by"}
-    st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch")
+    if wrap:
+        st.table(unbroken(shown.rename(columns=columns).set_index("Input")))
+    else:
+        st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch")
     if stopped_note(table):
         st.caption(stopped_note(table))
 
