@@ -9,11 +9,12 @@ import roi
 import ui
 from roi import charts, deal
 from roi.deal_verb import simulation_for
-from roi.model import pounds
+from roi.limits import standard_draws
+from roi.model import STANDARD_SEED, pounds
 from ui.text import md
 from ui.widgets import chart, export_buttons
 
-DRAWS, SEED = 2_000, 1
+SEED = STANDARD_SEED  # with roi.limits.standard_draws: the one simulation the Overview and board pack show
 
 current = ui.frame("Make the deal", ":material/balance:")
 spec = current.spec
@@ -26,7 +27,8 @@ st.title("Make the deal")
 st.caption(
     "Who should fund what, so that every partner comes out whole? Pick a rule, see where each partner "
     f"ends up, and apply it to the scenario. Present values at {current.scenario.settings.price_year} "
-    f"prices; contributions by financial year are undiscounted. The chance of a loss comes from {DRAWS:,} "
+    f"prices; contributions by financial year are undiscounted. The chance of a loss comes from "
+    f"{standard_draws(current.scenario):,} "
     "simulations of every range."
 )
 
@@ -39,9 +41,9 @@ elif spec.deal is not None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def draws(spec_json: str) -> dict | None:
-    """Per-partner draws of the scenario as written (small: a few arrays of 2,000)."""
+    """Per-partner draws of the scenario as written (small: a few arrays of 10,000)."""
     scenario = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
-    sim = simulation_for(scenario, DRAWS, SEED)
+    sim = simulation_for(scenario, standard_draws(scenario), SEED)
     if sim is None:
         return None
     return {"pv_costs": sim.pv_costs, "partner_costs": sim.partner_costs, "partner_cash": sim.partner_cash}

@@ -9,19 +9,23 @@ from typing import Any
 import pandas as pd
 
 from . import charts, deal
-from .model import Result, pounds
+from .model import STANDARD_DRAWS, STANDARD_SEED, Result, pounds
 
-DRAWS, SEED = 2_000, 1
+DRAWS, SEED = STANDARD_DRAWS, STANDARD_SEED  # the one simulation the Overview and board pack show
 
 
-def heads_of_terms(result: Result, draws: int = DRAWS, seed: int = SEED) -> tuple[deal.Deal, pd.DataFrame] | None:
+def heads_of_terms(
+    result: Result, draws: int | None = None, seed: int = SEED
+) -> tuple[deal.Deal, pd.DataFrame] | None:
     """The agreed deal and its table: partner, contribution in each financial year (undiscounted),
     total (PV), cash and capacity back (PV), cash position and the chance of losing cash. None when
-    no deal is in force."""
+    no deal is in force. ``draws`` defaults to the scenario's standard simulation (roi.limits)."""
     if deal.in_force(result.scenario.spec) is None:
         return None
     from .deal_verb import simulation_for
+    from .limits import standard_draws
 
+    draws = standard_draws(result.scenario) if draws is None else draws
     simulation = simulation_for(deal.before_deal(result.scenario), draws, seed)
     agreed = deal.agreed(result, simulation)
     if agreed is None:
