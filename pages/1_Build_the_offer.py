@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from roi import charts
-from roi.model import cases, cost_optimism_bias, optimism_bias, pounds
+from roi.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, pounds
 from roi.schema import follow_target, outcome_key
 from ui.text import md
 from ui.ucd_search import find_unit_cost
@@ -143,7 +143,8 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             float(intervention.cases_per_year),
             {**base, "field": "cases_per_year"},
             step=10.0,
-            format="%.1f",  # one decimal place, as every export shows cases (roi.model.cases)
+            # Cases by their one rule (roi.model.cases): a tenth where there is one (192.5), else whole.
+            format="%.0f" if cases_tenths(intervention.cases_per_year).is_integer() else "%.1f",
         )
     with cols[1]:
         field(

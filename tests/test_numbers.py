@@ -127,6 +127,11 @@ def test_cases_read_the_same_on_screen_in_the_pdf_and_in_excel(tmp_path):
     open_panels(at, "homelessness_prevention")
     assert not at.exception, [e.value for e in at.exception]
     assert any(c.value.startswith("192.5 cases a year") for c in at.caption), [c.value for c in at.caption]
+    generation = at.session_state["generation"]
+    assert at.number_input(key=f"g{generation}-homelessness_prevention-cases").proto.format == "%.1f"
+    open_panels(at, "dfg_adaptation", "handyperson")
+    assert at.number_input(key=f"g{generation}-dfg_adaptation-cases").proto.format == "%.1f"  # 114.4
+    assert at.number_input(key=f"g{generation}-handyperson-cases").proto.format == "%.0f"  # 660, whole
     at.switch_page("pages/2_Assumptions_and_evidence.py").run()
     shown = [df.value for df in at.dataframe if "Parameter" in df.value.columns][0]
     row = shown[(shown["Intervention"] == HOMELESSNESS) & (shown["Parameter"] == "Cases per year")]
