@@ -294,3 +294,19 @@ def test_save_as_is_prefilled_with_a_shared_scenarios_name_on_every_page(databas
     at.text_input(key="save-as-name").set_value("My own name").run()
     at.switch_page("pages/3_Savings_by_partner.py").run()
     assert at.text_input(key="save-as-name").value == "My own name"  # what the user typed stays
+
+
+def test_make_the_deal_gives_present_value_in_whole_pounds_beside_whole_pound_years():
+    import pyarrow as pa
+
+    at = start()
+    at.switch_page("pages/7_Make_the_deal.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [  # what each styled table displays, cell by cell
+        pa.ipc.open_stream(d.proto.arrow_data.styler.display_values).read_all().to_pandas()
+        for d in at.dataframe
+        if d.proto.arrow_data.styler.display_values
+    ]
+    contributions = next(t for t in shown if "Present value" in t.columns)
+    values = list(contributions["Present value"])
+    assert values and all(re.fullmatch(r"-?£[0-9,]+", v) for v in values), values
