@@ -12,6 +12,7 @@ from .errors import InputError
 from .library import Scenario
 from .model import Result, cases, financial_year, number, per_pound, percent, pounds, run
 from .schema import outcome_key
+from .summary import HEADLINE_WORDS
 
 INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
 OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attribution", "duration_years", "drop_off")
@@ -53,7 +54,7 @@ def by_partner(results: dict[str, Result]) -> pd.DataFrame:
 
 SHARE_FIELDS = {
     "deadweight", "displacement", "attribution", "drop_off", "discount_rate", "health_discount_rate",
-    "optimism_bias", "cost_optimism_bias",
+    "optimism_bias", "cost_optimism_bias", "optimism_bias_by_confidence",
 }  # fmt: skip
 MONEY_FIELDS = {"cost_per_case", "fixed_cost_per_year"}
 
@@ -91,7 +92,7 @@ def shown(field: str, value: Any, scenario: Scenario) -> str:
         schedule = scenario.library.discount_schedules.get(value)
         return schedule.label if schedule else str(value)
     if field == "headline":
-        return {"central": "Central estimate", "median": "Median of the simulation"}.get(value, value)
+        return HEADLINE_WORDS.get(value, value)
     return number(value)
 
 

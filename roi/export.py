@@ -409,7 +409,7 @@ def settings_table(result: Result) -> pd.DataFrame:
         elif name == "start_year":
             shown = financial_year(value)
         elif name == "headline":
-            shown = {"central": "Central estimate", "median": "Median of the simulation"}.get(value, value)
+            shown = summary.HEADLINE_WORDS.get(value, value)
         elif name in ("discount_schedule", "health_discount_schedule") and value in library.discount_schedules:
             shown = library.discount_schedules[value].label
         elif isinstance(value, dict):

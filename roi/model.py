@@ -57,7 +57,7 @@ def financial_year(start: int) -> str:
 # board pack): the same count, seed and distribution, so every page gives the same P10-P90.
 STANDARD_DRAWS = 10_000
 STANDARD_SEED = 1
-POSITION_DRAWS, POSITION_SEED = STANDARD_DRAWS, STANDARD_SEED  # the names the engine's tests read
+POSITION_DRAWS, POSITION_SEED = STANDARD_DRAWS, STANDARD_SEED  # their earlier names, kept for callers
 
 Values = dict[tuple[str, ...], np.ndarray]
 PAYBACK_TOLERANCE = 1e-9  # relative: rounding in sums of thousands of pounds, never pence of real money

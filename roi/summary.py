@@ -8,6 +8,7 @@ import pandas as pd
 from .model import Result, financial_year, position_in, pounds
 
 NHS_GROUP = "NHS (ICB)"
+HEADLINE_WORDS = {"central": "Central estimate", "median": "Median of the simulation"}  # settings.headline
 
 
 def year_label(result: Result, year: int | None) -> str:
