@@ -12,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import roi
@@ -104,6 +106,15 @@ def test_the_cases_rule_by_hand():
     assert cases(1_400.0) == "1,400" and cases(104) == "104"
     assert cases(2_500.25) == "2,500.3"
     assert cases(None) == "-"
+
+
+@given(volume=st.floats(0, 2_000_000, allow_nan=False), population=st.integers(1_000, 20_000_000))
+def test_property_the_shown_figure_is_the_stored_one_within_half_a_tenth(volume, population):
+    scaled = volume * population / 100_000  # as a population rescales a rate per 100,000
+    words = cases(scaled)
+    assert float(words.replace(",", "")) == cases_tenths(scaled)  # screen and PDF words = Excel's number
+    assert abs(cases_tenths(scaled) - scaled) <= 0.05 + 1e-9 * scaled
+    assert "e" not in words and not words.endswith(".0")
 
 
 def test_cases_read_the_same_on_screen_in_the_pdf_and_in_excel(tmp_path):
