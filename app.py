@@ -20,7 +20,6 @@ st.caption(
     "present values"
 )
 tiles(result)
-st.markdown("**What each partner puts in and gets back** (present values)")
 partner_table(result)
 st.markdown(f"#### {md(roi.summary.headline_sentence(result))}")
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
