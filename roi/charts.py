@@ -61,6 +61,38 @@ def wrap(text: str, width: int = 34) -> list[str]:
     return textwrap.wrap(text, width) or [text]
 
 
+AXIS_LINE_BREAK = "|"  # multi-line axis labels: the label's lines joined by this, split by LINES_AXIS
+LINES_AXIS = f"split(datum.label, '{AXIS_LINE_BREAK}')"
+
+
+def axis_lines(labels: list[str], width: int = 30, max_lines: int = 3) -> list[str]:
+    """Each label as up to ``max_lines`` lines of about ``width`` characters, joined by
+    AXIS_LINE_BREAK, so that no two labels read alike: a label too long for its lines ends with '…',
+    and where two shortened labels would read the same, both are shown whole."""
+    import textwrap
+
+    def lines(text: str, limit: int | None) -> str:
+        text = text.replace(AXIS_LINE_BREAK, "/")
+        if limit is not None and ": " in text:
+            # 'subject: measure': shorten the subject and keep the measure, which tells parameters apart
+            subject, measure = text.rsplit(": ", 1)
+            if len(textwrap.wrap(text, width)) > limit and " (with " in measure:
+                measure = measure.split(" (with ")[0] + " (with \u2026)"  # what it is paired with: tooltip
+                text = f"{subject}: {measure}"
+            room = len(subject)
+            while room > 12 and len(textwrap.wrap(text, width)) > limit:
+                room -= 4
+                text = f"{subject[:room].rstrip(' ,')}\u2026: {measure}"
+        wrapped = textwrap.wrap(text, width) or [text]
+        if limit is not None and len(wrapped) > limit:
+            wrapped = wrapped[:limit]
+            wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "\u2026"
+        return AXIS_LINE_BREAK.join(wrapped)
+
+    short = [lines(label, max_lines) for label in labels]
+    return [lines(label, None) if short.count(s) > 1 else s for label, s in zip(labels, short, strict=True)]
+
+
 def short_pounds(value: float) -> str:
     """£1.2m, £350k, -£40k: for labels where the exact figure will not fit."""
     sign = "-" if value < -0.5 else ""
@@ -432,12 +464,20 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
     data["npv_low_text"] = data["npv_low"].map(pounds)
     data["npv_high_text"] = data["npv_high"].map(pounds)
     data["swing_text"] = data["swing"].map(pounds)
-    order = data["parameter"].tolist()
+    # Long parameter names wrap onto up to three lines; the full name is in the tooltip.
+    data["axis_label"] = axis_lines(data["parameter"].tolist())
+    order = data["axis_label"].tolist()
+    lines = sum(label.count(AXIS_LINE_BREAK) + 1 for label in order)
     bars = (
         alt.Chart(data)
         .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_cashable"])
         .encode(
-            y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=alt.Y(
+                "axis_label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelExpr=LINES_AXIS, labelLimit=0, labelPadding=6, labelOverlap=False),
+            ),
             x=alt.X(
                 "npv_low:Q",
                 title="Net present value",
@@ -452,7 +492,7 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
                 alt.Tooltip("swing_text:N", title="Swing"),
             ],
         )
-        .properties(width=width, height=max(160, 34 * len(order)))
+        .properties(width=width, height=max(160, 12 * len(order) + 17 * lines))
     )
     rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
     return finish(

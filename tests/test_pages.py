@@ -151,7 +151,8 @@ def test_savings_by_partner_shows_one_partner():
     at.switch_page("pages/3_Savings_by_partner.py").run()
     at.selectbox(key="partner-focus").select("nhs_acute").run()
     assert not at.exception
-    received = next(t for t in page_tables(at) if t.attrs["caption"] == "What NHS acute hospital receives, by intervention")
+    caption = "What NHS acute hospital receives, by intervention"
+    received = next(t for t in page_tables(at) if t.attrs["caption"] == caption)
     assert list(received.columns) == ["Intervention", "Gross (undiscounted)", "Net (undiscounted)", "Net present value"]
     assert len(received) > 0 and received["Net present value"].str.startswith("£").all()
 

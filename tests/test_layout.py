@@ -1,0 +1,53 @@
+"""Layout that does not need a browser: tornado labels that read apart, results tables that carry
+every figure in full and compactly, and chart descriptions."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+import roi
+from roi import charts, uncertainty
+from roi.charts import AXIS_LINE_BREAK, axis_lines
+from tests.html_tables import read_tables
+from ui.tables import table_html
+
+
+def test_tornado_labels_of_the_district_offer_are_distinct_and_at_most_three_lines():
+    table, _ = uncertainty.sensitivity_tables(roi.load_scenario("district_offer"))
+    spec = charts.tornado(table, 0.0).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    labels = [row["axis_label"] for row in rows]
+    assert len(set(labels)) == len(labels) == 12
+    assert all(label.count(AXIS_LINE_BREAK) <= 2 for label in labels)
+    # the measure that tells two parameters of one outcome apart survives the shortening
+    long_one = next(label for label in labels if label.startswith("Public spending avoided"))
+    assert long_one.endswith("value (£, 2016)")
+
+
+def test_two_long_labels_that_shorten_alike_are_both_shown_whole():
+    first = "Homelessness prevention, Public spending avoided by preventing one person's homelessness " * 2 + "x"
+    second = first[:-1] + "y"
+    shown = axis_lines([first, second], width=30, max_lines=3)
+    assert shown[0] != shown[1]
+    assert shown[0].replace(AXIS_LINE_BREAK, " ").endswith(" x")
+
+
+@given(st.lists(st.text(min_size=1, max_size=160), min_size=1, max_size=12, unique=True))
+def test_axis_lines_never_makes_two_different_labels_alike(labels):
+    shown = axis_lines(labels)
+    assert len(set(shown)) == len(set(labels)) or len({label.replace(AXIS_LINE_BREAK, "/") for label in labels}) < len(
+        labels
+    )
+
+
+def test_a_fitted_table_carries_full_and_compact_money_and_names_what_it_leaves_out():
+    table = pd.DataFrame({"Partner": ["District <council>"], "Puts in": [6_812_345.4], "Social value": [None]})
+    markup = table_html(table, "demo", money=["Puts in", "Social value"], secondary=["Social value"], caption="Demo")
+    assert '<span class="m-full">£6,812,345</span><span class="m-short">£6.8m</span>' in markup
+    assert "District &lt;council&gt;" in markup  # a user's partner label is text, never markup
+    assert "Left out on this narrow screen: Social value." in markup
+    (read,) = read_tables(markup)
+    assert read.to_dict("records") == [{"Partner": "District <council>", "Puts in": "£6,812,345", "Social value": "-"}]
+    assert read.attrs["caption"] == "Demo"
