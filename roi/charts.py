@@ -112,18 +112,53 @@ def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
     )
 
 
-def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def _title_text(chart: alt.TopLevelMixin) -> str:
+    """A chart's title and subtitle as one line of text ('' if it has none)."""
+    title = chart.to_dict(validate=False).get("title")
+    if isinstance(title, dict):
+        parts = [title.get("text"), title.get("subtitle")]
+    else:
+        parts = [title]
+    lines = [line for part in parts if part for line in ([part] if isinstance(part, str) else part)]
+    return " ".join(lines)
+
+
+def finish(chart: alt.TopLevelMixin, description: str | None = None) -> alt.TopLevelMixin:
+    """Every chart's common look, and its ``description``: what the chart shows, which Vega-Lite makes
+    the drawing's accessible name (default: its title), saying where its figures are as a table."""
     # Fit the width to the container but keep the stated height for the plot itself, so titles and
     # rotated labels add to the height rather than squashing the plot.
     # Labels that would overlap are dropped (fewer axis labels on a phone); the end labels of a
     # continuous axis sit inside the plot rather than past its edge.
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    said = description or _title_text(chart) or "Chart"
+    chart = chart.properties(
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=f"{said.rstrip('.')}. Its figures are in the table that follows it.",
+    )
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelOverlap="greedy")
         .configure_axisX(labelFlush=True, labelBound=True)
         .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
         .configure_title(fontSize=FONT_SIZE + 2, anchor="start", subtitleFontSize=FONT_SIZE - 1)
     )
+
+
+def chart_table(spec: dict) -> pd.DataFrame | None:
+    """The figures a chart shows, for people who cannot see it: the rows of its data under the titles
+    of its tooltip, which every chart here gives in words (formatted pounds, partner labels).
+    ``spec``: the chart's Vega-Lite as a dict. None for a chart without a tooltip."""
+    datasets = spec.get("datasets", {})
+    for part in [spec, *spec.get("layer", [])]:
+        tooltip = part.get("encoding", {}).get("tooltip")
+        data = part.get("data") or spec.get("data") or {}
+        if not tooltip or data.get("name") not in datasets:
+            continue
+        fields = tooltip if isinstance(tooltip, list) else [tooltip]
+        frame = pd.DataFrame(datasets[data["name"]])
+        table = frame[[field["field"] for field in fields]].copy()
+        table.columns = [field.get("title", field["field"]) for field in fields]
+        return table
+    return None
 
 
 def savings_by_partner(result: Result, width: int | str = "container", height: int | None = None) -> alt.Chart:
@@ -183,7 +218,7 @@ def savings_by_partner(result: Result, width: int | str = "container", height: i
             height=height or max(160, 46 * len(order)),
         )
     )
-    return finish(chart)
+    return finish(chart, "Present value of the benefits each partner receives, by value type")
 
 
 def who_pays_who_saves(
@@ -348,7 +383,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
         )
         .properties(title=wrap("Year by year: each partner's benefits less its costs", 34), width=width, height=340)
     )
-    return finish(chart)
+    return finish(chart, "Benefits less costs for each partner, year by year (undiscounted)")
 
 
 def distribution(
@@ -545,7 +580,7 @@ def scenarios_by_partner(
             height=max(200, 60 * len(ids)),
         )
     )
-    return finish(chart)
+    return finish(chart, "Fiscal savings for each partner, one bar for each scenario compared")
 
 
 def deal_positions(deal, measure: str = "cash_npv", width: int | str = "container") -> alt.Chart:  # noqa: ANN001
@@ -586,4 +621,4 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
         )
         .properties(title=f"{title} (present value)", width=width, height=max(160, 56 * len(order)))
     )
-    return finish(chart)
+    return finish(chart, f"{title} for each partner: funding as written and under the deal")

@@ -60,6 +60,8 @@ def read_tables(markup: str) -> list[pd.DataFrame]:
     return frames
 
 
-def page_tables(at) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest
-    """Every fitted results table on an AppTest page, in page order."""
-    return [frame for element in at.get("html") for frame in read_tables(element.proto.body)]
+def page_tables(at, charts: bool = False) -> list[pd.DataFrame]:  # noqa: ANN001 - an AppTest
+    """Every fitted results table on an AppTest page, in page order; with ``charts``, only the
+    figures of the charts (tables for screen readers) instead."""
+    bodies = [element.proto.body for element in at.get("html")]
+    return [frame for body in bodies if ("sr-only" in body) == charts for frame in read_tables(body)]

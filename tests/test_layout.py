@@ -51,3 +51,29 @@ def test_a_fitted_table_carries_full_and_compact_money_and_names_what_it_leaves_
     (read,) = read_tables(markup)
     assert read.to_dict("records") == [{"Partner": "District <council>", "Puts in": "£6,812,345", "Social value": "-"}]
     assert read.attrs["caption"] == "Demo"
+
+
+def test_every_chart_on_the_overview_and_uncertainty_pages_has_a_description_and_its_figures_as_a_table():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from tests.html_tables import page_tables
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    pages = {"app.py": 2, "pages/3_Savings_by_partner.py": 2, "pages/4_Uncertainty_and_sensitivity.py": 4}
+    for page, count in pages.items():
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        drawn = at.get("vega_lite_chart")
+        assert len(drawn) == count, page
+        for element in drawn:
+            import json
+
+            spec = json.loads(element.proto.spec)
+            assert spec["description"].endswith("Its figures are in the table that follows it."), spec["description"]
+        figures = page_tables(at, charts=True)
+        assert len(figures) == count, page
+        assert all(t.attrs["caption"].startswith("Figures in the chart: ") and len(t) > 0 for t in figures)
+    tornado = next(t for t in figures if "Parameter" in t.columns)
+    assert list(tornado.columns) == ["Parameter", "NPV at low", "NPV at high", "Swing"]
+    assert tornado["Swing"].str.startswith("£").all()

@@ -64,9 +64,11 @@ def table_html(
     money: Sequence[str] = (),
     secondary: Sequence[str] = (),
     caption: str | None = None,
+    hidden: bool = False,
 ) -> str:
     """``table`` as an HTML table with its own container rules. ``money``: columns of pounds (numbers;
-    None shows as '-'); ``secondary``: columns left out when even compact money would not fit."""
+    None shows as '-'); ``secondary``: columns left out when even compact money would not fit;
+    ``hidden``: for screen readers only (a chart's figures, read out where the chart is seen)."""
     money_set = set(money)
     cells = {c: [_cell(v, c in money_set) for v in table[c]] for c in table.columns}
     full_px = _needed_px(table, cells, money_set, 0)
@@ -103,7 +105,7 @@ def table_html(
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
         f"<style>{style}</style>"
-        f'<div class="fit-table {name}"><table>{title}<thead><tr>{head}</tr></thead>'
+        f'<div class="fit-table {name}{" sr-only" if hidden else ""}"><table>{title}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
 
@@ -113,6 +115,18 @@ def _classes(column: Any, money: set[str], secondary: Sequence[str]) -> str:
     if column in secondary:
         parts.append("secondary")
     return " ".join(parts)
+
+
+def chart_figures(spec: dict, key: str) -> None:
+    """A chart's figures as a table that a screen reader reaches right after the chart (the chart's
+    description says so), out of sight on the screen."""
+    from roi.charts import chart_table
+
+    table = chart_table(spec)
+    if table is None:
+        return
+    title = str(spec.get("description", "Chart")).split(". Its figures")[0]
+    st.html(table_html(table, f"{key}-figures", caption=f"Figures in the chart: {title}", hidden=True))
 
 
 def fit_table(

@@ -132,7 +132,12 @@ def partner_table(result: roi.Result, key: str = "partners", columns: tuple[str,
 
 
 def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
-    st.altair_chart(figure, width="stretch", theme=None, key=key)
+    """An Altair chart across its column, followed by its figures for screen readers."""
+    from .tables import chart_figures
+
+    spec = figure.to_dict()
+    st.vega_lite_chart(spec, width="stretch", theme=None, key=key)
+    chart_figures(spec, key or "chart")
 
 
 def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None = None, **options: Any) -> None:
@@ -142,6 +147,9 @@ def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None =
     page, and a board's members all open the same scenario."""
     figure = _chart_spec(builder, spec.model_dump_json(), args, tuple(sorted(options.items())))
     st.vega_lite_chart(figure, width="stretch", theme=None, key=key)
+    from .tables import chart_figures
+
+    chart_figures(figure, key or builder)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
