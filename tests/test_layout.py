@@ -77,3 +77,24 @@ def test_every_chart_on_the_overview_and_uncertainty_pages_has_a_description_and
     tornado = next(t for t in figures if "Parameter" in t.columns)
     assert list(tornado.columns) == ["Parameter", "NPV at low", "NPV at high", "Swing"]
     assert tornado["Swing"].str.startswith("£").all()
+
+
+def test_build_the_offer_shows_each_partners_position_beside_the_inputs_and_an_edit_moves_it():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT, open_panels
+    from tests.html_tables import page_tables
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = page_tables(at)
+    assert list(table.columns) == ["Partner", "Puts in", "Cash back", "Cash position"]
+    district = table.set_index("Partner").loc["District council"]
+    positions = roi.summary.partner_positions(roi.run(roi.load_scenario("district_offer"))).set_index("label")
+    assert district["Puts in"] == roi.pounds(positions.loc["District council", "pv_costs"])
+    assert district["Cash position"] == roi.pounds(positions.loc["District council", "cash_npv"])
+    open_panels(at, "dfg_adaptation")
+    at.number_input(key="g0-dfg_adaptation-cases").set_value(250).run()
+    (after,) = page_tables(at)
+    assert after.set_index("Partner").loc["District council", "Puts in"] != district["Puts in"]
