@@ -334,6 +334,8 @@ def waterfall(
     data["end"] = data["amount"].cumsum()
     data["start"] = data["end"] - data["amount"]
     net = float(data["end"].iloc[-1])
+    # at most four regular ticks: they never collide, even on a phone
+    axis, scale = pound_axis([*data["start"], *data["end"], net], "£, present value", most=4)
     data = pd.concat(
         [data, pd.DataFrame([{"step": "Net present value", "amount": net, "start": 0.0, "end": net}])],
         ignore_index=True,
@@ -357,7 +359,7 @@ def waterfall(
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-            x=alt.X("start:Q", title="£, present value", axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS)),
+            x=alt.X("start:Q", axis=axis, scale=scale),
             x2="end:Q",
             color=alt.Color(
                 "kind:N",
@@ -388,6 +390,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
         flows = flows[flows["partner"] == partner]
     net = flows.groupby(["partner", "label", "year", "financial_year"], as_index=False)["amount"].sum()
     net["amount_text"] = net["amount"].map(pounds)
+    axis, scale = pound_axis(net["amount"], "Net cash flow (undiscounted)", most=6)
     ids = [p for p in result.scenario.library.partners if p in set(net["partner"])]
     chart = (
         alt.Chart(net)
@@ -400,11 +403,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
                 axis=alt.Axis(labelAngle={"expr": f"{NARROW} ? -45 : 0"}),
             ),
             xOffset=alt.XOffset("label:N", sort=[result.scenario.library.partners[p].label for p in ids]),
-            y=alt.Y(
-                "amount:Q",
-                title=wrap("Net cash flow (undiscounted)", 34),
-                axis=alt.Axis(labelExpr=POUND_AXIS, tickCount={"expr": "max(3, min(10, floor(height / 40)))"}),
-            ),
+            y=alt.Y("amount:Q", axis=axis, scale=scale),
             color=alt.Color(
                 "label:N",
                 title="Partner",

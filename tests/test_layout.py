@@ -98,3 +98,18 @@ def test_build_the_offer_shows_each_partners_position_beside_the_inputs_and_an_e
     at.number_input(key="g0-dfg_adaptation-cases").set_value(250).run()
     (after,) = page_tables(at)
     assert after.set_index("Partner").loc["District council", "Puts in"] != district["Puts in"]
+
+
+def test_savings_by_partner_charts_have_regular_ticks_in_one_unit():
+    result = roi.run(roi.load_scenario("district_offer"))
+    for chart in (charts.partner_waterfall(result, None, "All"), charts.cash_flows_by_partner(result)):
+        spec = chart.to_dict()
+        layers = spec.get("layer", [spec])
+        axes = [
+            enc["axis"] for layer in layers for enc in layer.get("encoding", {}).values()
+            if isinstance(enc, dict) and "values" in enc.get("axis", {})
+        ]
+        assert axes, "a pound axis with set tick values"
+        ticks = axes[0]["values"]
+        steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1 and 0.0 in ticks and len(ticks) <= 6, ticks
