@@ -33,3 +33,48 @@ def test_axe_finds_no_wcag_violation(page: Page, app_url: str, name: str):
     page.wait_for_timeout(2500)  # charts drawn
     assert page.get_by_test_id("stException").count() == 0
     assert _violations(page) == []
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const label = e.labels && e.labels.length ? e.labels[0].textContent : '';
+  return [(e.getAttribute('aria-label') || ''), label, (e.textContent || '').slice(0, 200)].join(' ');
+}"""
+
+
+def _tab_to(page: Page, text: str, limit: int = 150) -> None:
+    """Press Tab until the focused element is named ``text``, as a keyboard-only user would."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate(_FOCUSED)
+        if text in name:
+            return
+        seen.append(name.strip()[:40])
+    pytest.fail(f"Tab never reached {text!r}; focus went through {seen[:30]}", pytrace=False)
+
+
+def test_a_keyboard_alone_walks_the_officers_journey(page: Page, app_url: str):
+    """Overview -> Build the offer -> open an intervention -> change its cases -> see each partner's
+    position move beside the inputs, without a mouse."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(app_url)
+    wait_for_run(page)
+    _tab_to(page, "Build the offer")
+    page.keyboard.press("Enter")
+    page.get_by_text("Interventions in the offer").wait_for(timeout=30_000)
+    wait_for_run(page)
+    before = page.locator(".st-key-offer-partners table").inner_text()
+    _tab_to(page, "Disabled facilities grant (DFG) adaptations · NPV")
+    page.keyboard.press("Enter")
+    wait_for_run(page)
+    _tab_to(page, "Cases per year")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("250")
+    page.keyboard.press("Enter")
+    wait_for_run(page)
+    page.wait_for_timeout(1000)
+    after = page.locator(".st-key-offer-partners table").inner_text()
+    assert after != before  # the district's and county's positions moved with the edit
+    # and the walk goes on from the page after the edit: the appraisal settings are reached by Tab
+    _tab_to(page, "Discount")
