@@ -113,3 +113,20 @@ def test_savings_by_partner_charts_have_regular_ticks_in_one_unit():
         ticks = axes[0]["values"]
         steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
         assert len(steps) == 1 and 0.0 in ticks and len(ticks) <= 6, ticks
+
+
+def test_the_presentation_view_keeps_headline_partners_and_range_and_drops_the_rest():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from tests.html_tables import page_tables
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.toggle(key="presentation").set_value(True).run()
+    assert not at.exception
+    assert len(at.metric) == 8 and len(at.get("vega_lite_chart")) == 0
+    assert [t.attrs["caption"] for t in page_tables(at)] == ["What each partner puts in and gets back (present values)"]
+    assert any(c.value.startswith("Likely range of NPV") for c in [*at.caption, *at.warning])
+    assert not at.get("download_button")
+    at.toggle(key="presentation").set_value(False).run()
+    assert len(at.get("vega_lite_chart")) == 2

@@ -15,7 +15,7 @@ from .test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e
 
-SIZES = {"projector": (1280, 720), "phone": (390, 844), "large": (1920, 1080)}
+SIZES = {"desktop": (1400, 900), "projector": (1280, 720), "phone": (390, 844), "large": (1920, 1080)}
 PAGES = {"overview": "", "savings-by-partner": "Savings_by_partner", "uncertainty": "Uncertainty_and_sensitivity"}
 ALL_PAGES = {
     **PAGES,
