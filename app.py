@@ -13,6 +13,12 @@ current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
 settings = current.scenario.settings
 
+presenting = st.toggle(  # while it is on, ui/style.css lays the page out for a projector
+    "Presentation view",
+    key="presentation",
+    help="For a projector or a board: the headline, each partner's position and the likely range on one "
+    "screen in large type, without the sidebar. Switch it off to return.",
+)
 st.title(md(current.scenario.name))
 st.caption(
     f"£ at {settings.price_year} prices · {settings.programme_years} programme year(s) from "
@@ -20,8 +26,9 @@ st.caption(
     "present values"
 )
 tiles(result)
-st.markdown("**What each partner puts in and gets back** (present values)")
 partner_table(result)
+if presenting:
+    st.stop()
 st.markdown(md(roi.summary.headline_sentence(result)))  # a sentence, read as one: not set as a heading
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)

@@ -8,7 +8,7 @@ from roi.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, po
 from roi.schema import follow_target, outcome_key
 from ui.text import md
 from ui.ucd_search import find_unit_cost
-from ui.widgets import tiles
+from ui.widgets import partner_table, tiles
 
 current = ui.frame("Build the offer", ":material/construction:")
 scenario, result = current.scenario, current.result
@@ -298,25 +298,31 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
 
 by_intervention = result.by_intervention().set_index("intervention")
 opened = st.session_state.setdefault("open-panels", set())  # panels this person has open
-for intervention in scenario.interventions:
-    row = by_intervention.loc[intervention.id]
-    badge = " · ratio-based" if intervention.ratio_based else ""
-    bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
-    # The panel remembers whether it is open, and a closed panel's inputs are not drawn (opening it
-    # reruns the page). Its NPV is in its label, so an edit makes it a new element: it starts in the
-    # state this page last saw it in.
-    panel = st.expander(
-        f"**{md(intervention.label)}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
-        expanded=intervention.id in opened,
-        key=f"panel-{intervention.id}",
-        on_change="rerun",
-    )
-    if panel.open:
-        opened.add(intervention.id)
-        with panel:
-            inputs(intervention)
-    else:
-        opened.discard(intervention.id)
+# The inputs, with each partner's position beside them: an edit shows at once who puts in, who gets
+# cash back and where each partner ends up, without a trip to the Overview.
+inputs_column, partners_column = st.columns([3, 2], gap="medium")
+with partners_column, st.container(key="offer-partners"):
+    partner_table(result, key="offer-partners", columns=("Puts in", "Cash back", "Cash position"))
+with inputs_column:
+    for intervention in scenario.interventions:
+        row = by_intervention.loc[intervention.id]
+        badge = " · ratio-based" if intervention.ratio_based else ""
+        bcr = "no cost" if row["bcr"] is None else f"BCR {row['bcr']:,.2f}"
+        # The panel remembers whether it is open, and a closed panel's inputs are not drawn (opening it
+        # reruns the page). Its NPV is in its label, so an edit makes it a new element: it starts in the
+        # state this page last saw it in.
+        panel = st.expander(
+            f"**{md(intervention.label)}**{badge} · NPV {pounds(row['npv'])} · {bcr}",
+            expanded=intervention.id in opened,
+            key=f"panel-{intervention.id}",
+            on_change="rerun",
+        )
+        if panel.open:
+            opened.add(intervention.id)
+            with panel:
+                inputs(intervention)
+        else:
+            opened.discard(intervention.id)
 
 # -- Appraisal settings -------------------------------------------------------------------------------
 st.subheader("Appraisal settings")

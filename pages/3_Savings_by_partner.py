@@ -1,10 +1,10 @@
 """Savings by partner: what each partner pays and receives, gross to net, year by year."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from roi.model import pounds
-from ui.text import md
+from ui.tables import fit_table
 from ui.widgets import export_buttons, result_chart
 
 current = ui.frame("Savings by partner", ":material/handshake:")
@@ -43,8 +43,13 @@ summary = partners[
         "npv": "All value less costs",
     }
 )
-money = {c: "£%,.0f" for c in summary.columns if c != "Partner"}
-st.dataframe(summary.style.format({c: pounds for c in money}), hide_index=True, width="stretch")
+fit_table(
+    summary,
+    "partner-summary",
+    money=[c for c in summary.columns if c != "Partner"],
+    secondary=("Economic value", "Social value", "Fiscal saving", "All value less costs"),
+    caption="What each partner pays and receives (present values)",
+)
 
 options = ["all"] + partners["partner"].tolist()
 choice = st.selectbox(
@@ -62,8 +67,7 @@ if partner is not None:
     by_intervention["intervention"] = by_intervention["intervention"].map(
         {i.id: i.label for i in current.scenario.interventions}
     )
-    st.markdown(f"**What {md(name)} receives, by intervention**")
-    st.dataframe(
+    fit_table(
         by_intervention.rename(
             columns={
                 "intervention": "Intervention",
@@ -71,9 +75,10 @@ if partner is not None:
                 "amount": "Net (undiscounted)",
                 "pv": "Net present value",
             }
-        ).style.format({"Gross (undiscounted)": pounds, "Net (undiscounted)": pounds, "Net present value": pounds}),
-        hide_index=True,
-        width="stretch",
+        ),
+        "partner-by-intervention",
+        money=["Gross (undiscounted)", "Net (undiscounted)", "Net present value"],
+        caption=f"What {name} receives, by intervention",
     )
 
 result_chart(
@@ -89,15 +94,23 @@ st.subheader("Year by year")
 flows = result.by_partner_year()
 if partner is not None:
     flows = flows[flows["partner"] == partner]
-pivot = (
-    flows.pivot_table(index=["label", "flow"], columns="financial_year", values="amount", aggfunc="sum", fill_value=0.0)
-    .reset_index()
-    .rename(columns={"label": "Partner", "flow": "Flow"})
-)
-st.dataframe(
-    pivot.style.format({c: pounds for c in pivot.columns if c not in ("Partner", "Flow")}),
-    hide_index=True,
-    width="stretch",
+yearly = flows.pivot_table(
+    index=["label", "financial_year"], columns="flow", values="amount", aggfunc="sum", fill_value=0.0
+).reset_index()
+yearly = yearly.reindex(columns=["label", "financial_year", "benefit", "cost"], fill_value=0.0)
+yearly = yearly[(yearly["benefit"].abs() > 0.5) | (yearly["cost"].abs() > 0.5)]
+fit_table(  # one row a partner and year: as readable on a phone as on a projector
+    pd.DataFrame(
+        {
+            "Partner": yearly["label"],
+            "Year": yearly["financial_year"],
+            "Benefits received": yearly["benefit"],
+            "Costs funded": yearly["cost"],
+            "Net": yearly["benefit"] + yearly["cost"],
+        }
+    ),
+    "partner-years",
+    money=["Benefits received", "Costs funded", "Net"],
 )
 st.caption("Undiscounted cash flows at constant prices: benefits received (positive) and costs funded (negative).")
 

@@ -8,6 +8,7 @@ import ui
 from roi import charts, limits, uncertainty
 from roi.model import number, pounds
 from ui import jobs
+from ui.tables import fit_table
 from ui.text import md
 from ui.widgets import chart, export_buttons
 
@@ -181,7 +182,7 @@ st.markdown(
     "the input could take (shares from 0 to 1; money and volumes from 0 to 20 times the central value), "
     "not just its range."
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+fit_table(shown, "switching-values", secondary=("Range",))
 shared = table[table["moves"] != ""]
 for _, row in shared.iterrows():
     kind = roi.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")

@@ -7,6 +7,8 @@ Axes are in pounds; tooltips carry exact figures formatted in pandas.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -61,6 +63,38 @@ def wrap(text: str, width: int = 34) -> list[str]:
     return textwrap.wrap(text, width) or [text]
 
 
+AXIS_LINE_BREAK = "|"  # multi-line axis labels: the label's lines joined by this, split by LINES_AXIS
+LINES_AXIS = f"split(datum.label, '{AXIS_LINE_BREAK}')"
+
+
+def axis_lines(labels: list[str], width: int = 30, max_lines: int = 3) -> list[str]:
+    """Each label as up to ``max_lines`` lines of about ``width`` characters, joined by
+    AXIS_LINE_BREAK, so that no two labels read alike: a label too long for its lines ends with '…',
+    and where two shortened labels would read the same, both are shown whole."""
+    import textwrap
+
+    def lines(text: str, limit: int | None) -> str:
+        text = text.replace(AXIS_LINE_BREAK, "/")
+        if limit is not None and ": " in text:
+            # 'subject: measure': shorten the subject and keep the measure, which tells parameters apart
+            subject, measure = text.rsplit(": ", 1)
+            if len(textwrap.wrap(text, width)) > limit and " (with " in measure:
+                measure = measure.split(" (with ")[0] + " (with \u2026)"  # what it is paired with: tooltip
+                text = f"{subject}: {measure}"
+            room = len(subject)
+            while room > 12 and len(textwrap.wrap(text, width)) > limit:
+                room -= 4
+                text = f"{subject[:room].rstrip(' ,')}\u2026: {measure}"
+        wrapped = textwrap.wrap(text, width) or [text]
+        if limit is not None and len(wrapped) > limit:
+            wrapped = wrapped[:limit]
+            wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "\u2026"
+        return AXIS_LINE_BREAK.join(wrapped)
+
+    short = [lines(label, max_lines) for label in labels]
+    return [lines(label, None) if short.count(s) > 1 else s for label, s in zip(labels, short, strict=True)]
+
+
 def short_pounds(value: float) -> str:
     """£1.2m, £350k, -£40k: for labels where the exact figure will not fit."""
     sign = "-" if value < -0.5 else ""
@@ -72,6 +106,40 @@ def short_pounds(value: float) -> str:
     return f"{sign}£{value:,.0f}"
 
 
+def pound_ticks(values: np.ndarray | list[float], most: int = 5) -> tuple[list[float], str]:
+    """Regular ticks for a pound axis and the Vega label expression for them: at most ``most``
+    ticks one round step apart (1, 2, 2.5 or 5 times a power of ten), zero among them, covering the
+    values, every label in one unit (£m, £k or £) with as few decimals as keep labels distinct."""
+    data = np.asarray(values, dtype=float)
+    low, high = min(0.0, float(data.min(initial=0.0))), max(0.0, float(data.max(initial=0.0)))
+    if high - low < 1.0:  # nothing (or pennies) to show: an axis from £0 to £1
+        high = max(high, low + 1.0)
+    span = high - low
+    step = _round_step(span / max(1, most - 1))
+    while math.ceil(high / step - 1e-9) - math.floor(low / step + 1e-9) + 1 > most:
+        step = _round_step(step * 1.0001)
+    ticks = [k * step for k in range(math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9) + 1)]
+    biggest = max(abs(t) for t in ticks)
+    unit, scale = ("m", 1e6) if biggest >= 1e6 else ("k", 1e3) if biggest >= 1e3 else ("", 1.0)
+    decimals = next(d for d in range(4) if all(abs(round(t / scale, d) - t / scale) < 1e-9 for t in ticks))
+    expr = f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    return ticks, expr
+
+
+def _round_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``raw``."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-12))
+
+
+def pound_axis(values: np.ndarray | list[float], title: str, most: int = 5) -> tuple[alt.Axis, alt.Scale]:
+    """An axis and scale in pounds with the regular ticks of :func:`pound_ticks`, the scale ending
+    on the outer ticks (so labels never crowd at the ends)."""
+    ticks, expr = pound_ticks(values, most)
+    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap=False)
+    return axis, alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
+
+
 def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
     """Colour scale over partner labels that keeps each partner's colour fixed."""
     partners = result.scenario.library.partners
@@ -80,18 +148,53 @@ def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
     )
 
 
-def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def _title_text(chart: alt.TopLevelMixin) -> str:
+    """A chart's title and subtitle as one line of text ('' if it has none)."""
+    title = chart.to_dict(validate=False).get("title")
+    if isinstance(title, dict):
+        parts = [title.get("text"), title.get("subtitle")]
+    else:
+        parts = [title]
+    lines = [line for part in parts if part for line in ([part] if isinstance(part, str) else part)]
+    return " ".join(lines)
+
+
+def finish(chart: alt.TopLevelMixin, description: str | None = None) -> alt.TopLevelMixin:
+    """Every chart's common look, and its ``description``: what the chart shows, which Vega-Lite makes
+    the drawing's accessible name (default: its title), saying where its figures are as a table."""
     # Fit the width to the container but keep the stated height for the plot itself, so titles and
     # rotated labels add to the height rather than squashing the plot.
     # Labels that would overlap are dropped (fewer axis labels on a phone); the end labels of a
     # continuous axis sit inside the plot rather than past its edge.
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    said = description or _title_text(chart) or "Chart"
+    chart = chart.properties(
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=f"{said.rstrip('.')}. Its figures are in the table that follows it.",
+    )
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelOverlap="greedy")
         .configure_axisX(labelFlush=True, labelBound=True)
         .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
         .configure_title(fontSize=FONT_SIZE + 2, anchor="start", subtitleFontSize=FONT_SIZE - 1)
     )
+
+
+def chart_table(spec: dict) -> pd.DataFrame | None:
+    """The figures a chart shows, for people who cannot see it: the rows of its data under the titles
+    of its tooltip, which every chart here gives in words (formatted pounds, partner labels).
+    ``spec``: the chart's Vega-Lite as a dict. None for a chart without a tooltip."""
+    datasets = spec.get("datasets", {})
+    for part in [spec, *spec.get("layer", [])]:
+        tooltip = part.get("encoding", {}).get("tooltip")
+        data = part.get("data") or spec.get("data") or {}
+        if not tooltip or data.get("name") not in datasets:
+            continue
+        fields = tooltip if isinstance(tooltip, list) else [tooltip]
+        frame = pd.DataFrame(datasets[data["name"]])
+        table = frame[[field["field"] for field in fields]].copy()
+        table.columns = [field.get("title", field["field"]) for field in fields]
+        return table
+    return None
 
 
 def savings_by_partner(result: Result, width: int | str = "container", height: int | None = None) -> alt.Chart:
@@ -151,7 +254,7 @@ def savings_by_partner(result: Result, width: int | str = "container", height: i
             height=height or max(160, 46 * len(order)),
         )
     )
-    return finish(chart)
+    return finish(chart, "Present value of the benefits each partner receives, by value type")
 
 
 def who_pays_who_saves(
@@ -231,6 +334,8 @@ def waterfall(
     data["end"] = data["amount"].cumsum()
     data["start"] = data["end"] - data["amount"]
     net = float(data["end"].iloc[-1])
+    # at most four regular ticks: they never collide, even on a phone
+    axis, scale = pound_axis([*data["start"], *data["end"], net], "£, present value", most=4)
     data = pd.concat(
         [data, pd.DataFrame([{"step": "Net present value", "amount": net, "start": 0.0, "end": net}])],
         ignore_index=True,
@@ -254,7 +359,7 @@ def waterfall(
         .mark_bar()
         .encode(
             y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-            x=alt.X("start:Q", title="£, present value", axis=alt.Axis(labelExpr=POUND_AXIS, tickCount=TICKS)),
+            x=alt.X("start:Q", axis=axis, scale=scale),
             x2="end:Q",
             color=alt.Color(
                 "kind:N",
@@ -285,6 +390,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
         flows = flows[flows["partner"] == partner]
     net = flows.groupby(["partner", "label", "year", "financial_year"], as_index=False)["amount"].sum()
     net["amount_text"] = net["amount"].map(pounds)
+    axis, scale = pound_axis(net["amount"], "Net cash flow (undiscounted)", most=6)
     ids = [p for p in result.scenario.library.partners if p in set(net["partner"])]
     chart = (
         alt.Chart(net)
@@ -297,11 +403,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
                 axis=alt.Axis(labelAngle={"expr": f"{NARROW} ? -45 : 0"}),
             ),
             xOffset=alt.XOffset("label:N", sort=[result.scenario.library.partners[p].label for p in ids]),
-            y=alt.Y(
-                "amount:Q",
-                title=wrap("Net cash flow (undiscounted)", 34),
-                axis=alt.Axis(labelExpr=POUND_AXIS, tickCount={"expr": "max(3, min(10, floor(height / 40)))"}),
-            ),
+            y=alt.Y("amount:Q", axis=axis, scale=scale),
             color=alt.Color(
                 "label:N",
                 title="Partner",
@@ -316,7 +418,7 @@ def cash_flows_by_partner(result: Result, width: int | str = "container", partne
         )
         .properties(title=wrap("Year by year: each partner's benefits less its costs", 34), width=width, height=340)
     )
-    return finish(chart)
+    return finish(chart, "Benefits less costs for each partner, year by year (undiscounted)")
 
 
 def distribution(
@@ -432,12 +534,20 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
     data["npv_low_text"] = data["npv_low"].map(pounds)
     data["npv_high_text"] = data["npv_high"].map(pounds)
     data["swing_text"] = data["swing"].map(pounds)
-    order = data["parameter"].tolist()
+    # Long parameter names wrap onto up to three lines; the full name is in the tooltip.
+    data["axis_label"] = axis_lines(data["parameter"].tolist())
+    order = data["axis_label"].tolist()
+    lines = sum(label.count(AXIS_LINE_BREAK) + 1 for label in order)
     bars = (
         alt.Chart(data)
         .mark_bar(color=VALUE_TYPE_COLOURS["fiscal_cashable"])
         .encode(
-            y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=alt.Y(
+                "axis_label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelExpr=LINES_AXIS, labelLimit=0, labelPadding=6, labelOverlap=False),
+            ),
             x=alt.X(
                 "npv_low:Q",
                 title="Net present value",
@@ -452,7 +562,7 @@ def tornado(table: pd.DataFrame, base_npv: float, top: int = 12, width: int | st
                 alt.Tooltip("swing_text:N", title="Swing"),
             ],
         )
-        .properties(width=width, height=max(160, 34 * len(order)))
+        .properties(width=width, height=max(160, 12 * len(order) + 17 * lines))
     )
     rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="black", strokeWidth=2).encode(x="x:Q")
     return finish(
@@ -505,7 +615,7 @@ def scenarios_by_partner(
             height=max(200, 60 * len(ids)),
         )
     )
-    return finish(chart)
+    return finish(chart, "Fiscal savings for each partner, one bar for each scenario compared")
 
 
 def deal_positions(deal, measure: str = "cash_npv", width: int | str = "container") -> alt.Chart:  # noqa: ANN001
@@ -520,17 +630,14 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
     data = pd.concat(frames, ignore_index=True)
     data["value_text"] = data["value"].map(pounds)
     order = list(deal.positions["label"])
+    axis, scale = pound_axis(data["value"], "Received less paid in")
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("when:N", sort=when),
-            x=alt.X(
-                "value:Q",
-                title="Received less paid in",
-                axis=alt.Axis(labelExpr=POUND_AXIS),
-            ),
+            x=alt.X("value:Q", axis=axis, scale=scale),
             color=alt.Color(
                 "when:N",
                 sort=when,
@@ -546,4 +653,4 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
         )
         .properties(title=f"{title} (present value)", width=width, height=max(160, 56 * len(order)))
     )
-    return finish(chart)
+    return finish(chart, f"{title} for each partner: funding as written and under the deal")

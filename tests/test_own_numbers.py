@@ -16,6 +16,7 @@ from roi.model import position_in
 from roi.schema import ScenarioSpec
 
 from .conftest import scenario_from
+from .html_tables import page_tables
 
 SETTINGS = {"horizon_years": 10, "programme_years": 3, "price_year": 2024, "start_year": 2025}
 
@@ -384,7 +385,7 @@ def test_the_uncertainty_page_says_whose_range_and_what_a_shared_judgement_moves
     at.file_uploader(key="upload-0").upload("mine.yaml", yaml.safe_dump(data).encode(), "application/x-yaml").run()
     at.switch_page("pages/4_Uncertainty_and_sensitivity.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[-1].value
+    table = page_tables(at)[-1]
     ranges = dict(zip(table["Parameter"], table["Range"], strict=True))
     assert ranges["Deadweight convention: 25% (6 outcomes)"] == "0 to 0.5 (shared)"
     homeless = next(v for k, v in ranges.items() if k.startswith("Public spending avoided by preventing"))

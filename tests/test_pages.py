@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from roi.edit import apply
 from tests.conftest import open_panels
+from tests.html_tables import page_tables
 from ui.text import md  # error boxes show user text escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,7 @@ def test_overview_shows_the_model_figures_and_the_plain_sentence():
     assert any(f"= NPV {roi.pounds(totals['npv'])}" in c.value for c in at.caption)
     stands = [w.value for w in at.warning] + [c.value for c in at.caption]
     assert any("percentile" in text and roi.pounds(totals["npv_p10"]) in text for text in stands)
-    table = at.dataframe[0].value
+    table = page_tables(at)[0]
     assert list(table["Partner"])[:2] == ["District council", "County adult social care"]
     assert "Cash back" in table.columns and "Capacity freed" in table.columns
     sentence = next(m.value for m in at.markdown if "invests" in m.value)
@@ -150,7 +151,10 @@ def test_savings_by_partner_shows_one_partner():
     at.switch_page("pages/3_Savings_by_partner.py").run()
     at.selectbox(key="partner-focus").select("nhs_acute").run()
     assert not at.exception
-    assert any("NHS acute hospital" in (s.value or "") for s in at.markdown)
+    caption = "What NHS acute hospital receives, by intervention"
+    received = next(t for t in page_tables(at) if t.attrs["caption"] == caption)
+    assert list(received.columns) == ["Intervention", "Gross (undiscounted)", "Net (undiscounted)", "Net present value"]
+    assert len(received) > 0 and received["Net present value"].str.startswith("£").all()
 
 
 def test_uncertainty_page_states_the_probability_of_payback_in_words():

@@ -21,6 +21,7 @@ from roi import limits, share, uncertainty
 from roi.schema import ScenarioSpec
 
 from .conftest import ROOT
+from .html_tables import page_tables
 
 SLACK = 5.0  # seconds beyond the budget allowed for one batch on a busy shared machine
 RANGES = {
@@ -209,6 +210,6 @@ def test_the_uncertainty_page_says_when_its_budget_stopped_the_sensitivity(monke
     assert not at.exception, [e.value for e in at.exception]
     notes = [c.value for c in at.caption if c.value.startswith("Stopped after ")]
     assert len(notes) == 1 and "ranged inputs checked." in notes[0], [c.value for c in at.caption]
-    shown = at.dataframe[0].value
+    shown = page_tables(at)[0]
     assert (shown["Against its range"] == uncertainty.NOT_SOUGHT).sum() == 4
     assert (shown.loc[shown["Against its range"] == uncertainty.NOT_SOUGHT, "NPV is zero at"] == "-").all()

@@ -85,36 +85,59 @@ def tiles(result: roi.Result) -> None:
         st.caption(sentence)
 
 
-def partner_table(result: roi.Result) -> None:
-    """Each partner's position in a small table: puts in, cash back, capacity freed, economic and
-    social value (individuals' and the wider economy's, never a saving), cash position."""
+def partner_positions_table(result: roi.Result):  # noqa: ANN201 - a DataFrame
+    """Each partner's position as numbers (None where a partner is not a public body): puts in, cash
+    back, capacity freed, economic and social value (individuals' and the wider economy's, never a
+    saving), cash position, and the year it pays back on its own."""
     import pandas as pd
 
     rows = roi.summary.partner_positions(result)
     rows = rows[rows[["pv_costs", "cash", "capacity", "other_value"]].abs().max(axis=1) > 0.5]
-    table = pd.DataFrame(
+    public = list(rows["fiscal_body"])
+    return pd.DataFrame(
         {
-            "Partner": rows["label"],
-            "Puts in": rows["pv_costs"].map(pounds),
-            "Cash back": [
-                pounds(v) if public else "-" for v, public in zip(rows["cash"], rows["fiscal_body"], strict=True)
-            ],
-            "Capacity freed": [
-                pounds(v) if public else "-" for v, public in zip(rows["capacity"], rows["fiscal_body"], strict=True)
-            ],
-            "Economic and social value": rows["other_value"].map(pounds),
-            "Cash position": rows["cash_npv"].map(pounds),
+            "Partner": list(rows["label"]),
+            "Puts in": list(rows["pv_costs"]),
+            "Cash back": [v if p else None for v, p in zip(rows["cash"], public, strict=True)],
+            "Capacity freed": [v if p else None for v, p in zip(rows["capacity"], public, strict=True)],
+            "Economic and social value": list(rows["other_value"]),
+            "Cash position": list(rows["cash_npv"]),
             "Pays back (own)": [
                 payback_text(result, None if pd.isna(year) else int(year)) if paid > 0.5 else "Pays nothing"
                 for year, paid in zip(rows["payback_year"], rows["pv_costs"], strict=True)
             ],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+
+
+PARTNER_MONEY = ("Puts in", "Cash back", "Capacity freed", "Economic and social value", "Cash position")
+
+
+def partner_table(result: roi.Result, key: str = "partners", columns: tuple[str, ...] | None = None) -> None:
+    """Each partner's position in a table that fits its column (ui/tables.py); ``columns``: a subset
+    to show (the Partner column always comes first). On a narrow screen economic and social value and
+    the own payback year give way first."""
+    from .tables import fit_table
+
+    table = partner_positions_table(result)
+    if columns is not None:
+        table = table[["Partner", *columns]]
+    fit_table(
+        table,
+        key,
+        money=[c for c in PARTNER_MONEY if c in table.columns],
+        secondary=("Economic and social value", "Pays back (own)"),
+        caption="What each partner puts in and gets back (present values)",
+    )
 
 
 def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
-    st.altair_chart(figure, width="stretch", theme=None, key=key)
+    """An Altair chart across its column, followed by its figures for screen readers."""
+    from .tables import chart_figures
+
+    spec = figure.to_dict()
+    st.vega_lite_chart(spec, width="stretch", theme=None, key=key)
+    chart_figures(spec, key or "chart")
 
 
 def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None = None, **options: Any) -> None:
@@ -124,6 +147,9 @@ def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None =
     page, and a board's members all open the same scenario."""
     figure = _chart_spec(builder, spec.model_dump_json(), args, tuple(sorted(options.items())))
     st.vega_lite_chart(figure, width="stretch", theme=None, key=key)
+    from .tables import chart_figures
+
+    chart_figures(figure, key or builder)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -7,10 +7,23 @@
       problems.push(`tile cut short: ${el.textContent.trim()}`);
   }
   const main = document.querySelector('[data-testid=stMain]');
+  // Results tables: none wider than the column it sits in (no sideways scrolling, nothing cut off).
+  for (const box of main.querySelectorAll('.fit-table:not(.sr-only)')) {
+    const table = box.querySelector('table');
+    const caption = (table.querySelector('caption') || table.querySelector('th')).textContent.trim().slice(0, 50);
+    if (table.getBoundingClientRect().width > box.clientWidth + 1)
+      problems.push(`table wider than its column: "${caption}" ${Math.round(table.getBoundingClientRect().width)} > ${box.clientWidth}`);
+  }
+  for (const grid of main.querySelectorAll('[data-testid=stDataFrame]')) {
+    const scroller = grid.querySelector('.dvn-scroller');
+    if (scroller && scroller.scrollWidth > scroller.clientWidth + 1)
+      problems.push(`grid scrolls sideways: ${scroller.scrollWidth} > ${scroller.clientWidth}`);
+  }
   for (const el of main.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if (el.closest('svg') && el.tagName.toLowerCase() !== 'text') continue;  // chart text is what reads
+    if (el.closest('.sr-only')) continue;  // a chart's figures for screen readers, out of sight on purpose
     if (el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type)) continue;  // drawn by a styled box
     let p = el.parentElement;
     let clip = null;

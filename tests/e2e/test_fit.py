@@ -15,7 +15,7 @@ from .test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e
 
-SIZES = {"projector": (1280, 720), "phone": (390, 844), "large": (1920, 1080)}
+SIZES = {"desktop": (1400, 900), "projector": (1280, 720), "phone": (390, 844), "large": (1920, 1080)}
 PAGES = {"overview": "", "savings-by-partner": "Savings_by_partner", "uncertainty": "Uncertainty_and_sensitivity"}
 ALL_PAGES = {
     **PAGES,
@@ -85,5 +85,67 @@ def test_the_overview_prints_on_one_or_two_a4_pages_without_the_sidebar(page: Pa
     (artifacts / "overview-print.pdf").write_bytes(pdf)
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 2, len(reader.pages)
-    text = " ".join(p.extract_text() for p in reader.pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "Net present value" in text and "Build the offer" not in text  # the sidebar's links are gone
+    # every column of the partner table, in full figures, and no help icons
+    for header in ("Puts in", "Cash back", "Capacity freed", "Economic and social value", "Cash position"):
+        assert header in text, header
+    assert "Pays back (own)" in text and "£7,219,070" in text
+    assert page.locator("[data-testid='stTooltipIcon']:visible").count() == 0
+
+
+def _tornado_labels(page: Page) -> list[str]:
+    chart = page.locator("[data-testid='stVegaLiteChart'][aria-label^='Which assumptions matter most']")
+    chart.locator("svg").wait_for(timeout=30_000)
+    return chart.evaluate(
+        "c => [...c.querySelectorAll('g.role-axis')].filter(a => a.getAttribute('aria-label')?.startsWith('Y-axis'))"
+        ".flatMap(a => [...a.querySelectorAll('g.role-axis-label text')].map(t => t.textContent))"
+    )
+
+
+@pytest.mark.parametrize("size", ["projector", "phone"])
+def test_tornado_labels_are_all_different(page: Page, app_url: str, size):
+    _open(page, app_url, PAGES["uncertainty"], SIZES[size])
+    labels = _tornado_labels(page)
+    assert len(labels) == 12 and len(set(labels)) == 12, labels
+
+
+def test_presentation_view_puts_headline_partners_and_range_on_one_projector_screen(page: Page, app_url, artifacts):
+    _open(page, app_url, "", SIZES["projector"])
+    page.get_by_text("Presentation view").click()
+    wait_for_run(page)
+    page.wait_for_timeout(800)
+    assert page.get_by_test_id("stSidebar").is_hidden()
+    shown = page.evaluate(
+        """() => {
+          const main = document.querySelector('[data-testid=stMain]');
+          const bottom = s => document.querySelector(s).getBoundingClientRect().bottom;
+          const values = [...document.querySelectorAll('[data-testid=stMetricValue]')];
+          return {scrolls: main.scrollHeight > main.clientHeight + 1, table: bottom('.fit-table'),
+                  range: [...document.querySelectorAll('[data-testid=stCaptionContainer]')]
+                    .filter(c => c.textContent.startsWith('Likely range')).map(c => c.getBoundingClientRect().bottom),
+                  lines: values.map(v => v.getBoundingClientRect().height / parseFloat(getComputedStyle(v).lineHeight)),
+                  texts: values.map(v => v.textContent),
+                  charts: document.querySelectorAll('[data-testid=stVegaLiteChart]').length};
+        }"""
+    )
+    page.screenshot(path=artifacts / "presentation-projector.png")
+    assert not shown["scrolls"] and shown["table"] <= 720 and shown["range"] and shown["range"][0] <= 720, shown
+    assert "Not within 10 years" in shown["texts"] and max(shown["lines"]) < 1.5, shown  # no tile wraps
+    assert shown["charts"] == 0
+
+
+def test_on_a_phone_build_the_offer_reaches_its_first_input_soon_and_names_interventions_whole(page: Page, app_url):
+    _open(page, app_url, "Build_the_offer", SIZES["phone"])
+    page.get_by_test_id("stMultiSelect").wait_for(timeout=30_000)
+    measured = page.evaluate(
+        """() => {
+          const box = document.querySelector('[data-testid=stMultiSelect]');
+          const chips = [...box.querySelectorAll('span')]
+            .filter(s => s.children.length === 0 && s.textContent.length > 3);
+          return {top: box.getBoundingClientRect().top,
+                  cut: chips.filter(s => s.scrollWidth > s.clientWidth + 1 || s.textContent.endsWith('\\u2026'))
+                    .map(s => s.textContent)};
+        }"""
+    )
+    assert measured["top"] < 700 and measured["cut"] == [], measured
