@@ -311,8 +311,9 @@ class Outcome(Frozen):
     drop_off: Fraction = 0.0
     ranges: dict[str, Range] = Field(default_factory=dict)
     range_basis: dict[str, RangeBasis] = Field(
-        default_factory=dict, description="set on resolving a scenario: which ranges are the user's own ('yours') "
-        "or the library's moved with the user's value ('moved'); the rest are the library's"
+        default_factory=dict,
+        description="set on resolving a scenario: which ranges are the user's own ('yours') "
+        "or the library's moved with the user's value ('moved'); the rest are the library's",
     )
     source: Source
     adjustments_source: Source | None = None
@@ -378,6 +379,7 @@ def outcome_key(outcomes: tuple[Outcome, ...], k: int) -> tuple[str, str, int]:
         return (outcome.unit_cost, outcome.id, 0)
     n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
     return (outcome.unit_cost, "", n)
+
 
 def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
     """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
@@ -819,6 +821,7 @@ class Overlap(Frozen):
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
     unit_cost: UnitCostId | None = Field(default=None, description="only this unit cost's lines overlap")
 
+
 InputName = Annotated[
     str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")
 ]
@@ -923,6 +926,9 @@ class ClaimSpec(Frozen):
     claimed_saving: Money
     period_weeks: float | None = Field(default=None, ge=1, le=520, description="weeks the claim covers, 1 to 520")
     price_year: Year | None = None
+    claimed_on: Year | date | None = Field(
+        default=None, description="when the claim was made (a year or a date): its price year if it states none"
+    )
     price_uplift: PriceUplift | None = Field(
         default=None, description="your own judgement, per cent a year past the GDP deflator table"
     )
