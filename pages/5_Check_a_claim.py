@@ -40,9 +40,11 @@ with st.container(border=True):
     cols = st.columns([3, 1, 3, 2], vertical_alignment="bottom")
     names = claim_state.example_names()
     pick = cols[0].selectbox(
-        "Start from an example",
+        "Start a new claim or open an example",
         names,
-        format_func=lambda n: claim_state.example(n).claim,
+        format_func=lambda n: (
+            "A blank claim" if n == claim_state.BLANK_NAME else f"Example: {claim_state.example(n).claim}"
+        ),
         key="claim-example",
     )
     if cols[1].button("Open", key="claim-open-example", width="stretch"):
@@ -136,6 +138,31 @@ bound(
 )
 if claim.price_year and library.year_status(claim.price_year, claim.price_uplift) != "outturn":
     cols[3].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
+cols = st.columns([1, 3])
+bound(
+    cols[0].text_input,
+    "Claim made on (a year or a date)",
+    "claimed-on",
+    "" if claim.claimed_on is None else str(claim.claimed_on),
+    library,
+    lambda v: {"field": "claimed_on", "value": claim_state.claimed_on_value(v)},
+    max_chars=10,
+    placeholder="e.g. 2024 or 2024-03-31",
+    help="With no price year, the claim's pounds are taken at this year's prices; with neither, at the latest "
+    "outturn year of the GDP deflator.",
+)
+bound(
+    cols[1].text_area,
+    "Where the claim comes from (its source, as you would cite it)",
+    "note",
+    claim.note or "",
+    library,
+    lambda v: {"field": "note", "value": v.strip() or None},
+    max_chars=1000,
+    height=68,
+    placeholder="e.g. the scheme's annual report 2024/25, page 12",
+    help="Goes into the report you send back, beside the claim's own figures.",
+)
 cols = st.columns(3)
 bound(
     cols[0].checkbox,
@@ -360,10 +387,18 @@ with st.container(border=True, key="claim-ucd"):
 
 # -- The check ------------------------------------------------------------------------------------
 
-try:
-    check = claims.check_claim(claim, library, claim_state.TYPED, current.scenario)
-except roi.InputError as error:
-    st.error(md(error), icon=":material/warning:")
+if claim_state.is_blank(claim):
+    st.info(
+        "Type the claim above (what it claims, the saving, and a line for each outcome it counts), or open an "
+        "example, and its check appears here.",
+        icon=":material/edit_note:",
+    )
+    st.stop()
+check, refused = claim_state.last_good_check(claim, library, current.scenario)
+if refused:
+    kept = " The last good check stays below." if check is not None else ""
+    st.error(f"{md(refused)}.{kept}", icon=":material/warning:")
+if check is None:
     st.stop()
 
 st.subheader("The check")
@@ -376,16 +411,23 @@ cols[1].metric(
     help="The claim's quantities at the unit costs chosen above, in the claim's own prices and period.",
 )
 cols[2].metric(
+    f"Adjusted ({weeks}, {check.current_price_year} prices)",
+    pounds(check.adjusted_period),
+    help="Fiscal savings only (cash and capacity), uprated, after deadweight, attribution and optimism bias, "
+    "for the claim's own period: like for like with the claimed figure.",
+)
+cols[3].metric(
     f"Adjusted, a year ({check.current_price_year} prices)",
     pounds(check.adjusted),
-    help="Fiscal savings only (cash and capacity), uprated, after deadweight, attribution and optimism bias.",
+    help="The same, scaled to 52 weeks: to set beside annual budgets, not against the claimed figure.",
 )
-cols[3].metric("of which cash, a year", pounds(check.cash), help="The share of the adjusted saving that is cash.")
+st.caption(f"The claim's prices: {check.price_year}, {check.price_year_reason}.")
 st.markdown(
-    f"A defensible figure is **{pounds(check.adjusted)} a year** (range {pounds(check.low)} to "
-    f"{pounds(check.high)}) at {check.current_price_year} prices, "
-    f"or **{pounds(check.adjusted * check.period_factor)}** "
-    f"for the claim's own {weeks}: {pounds(check.cash)} a year in cash and {pounds(check.capacity)} in capacity freed."
+    f"Like for like, a defensible figure for the claim's own {weeks} is **{pounds(check.adjusted_period)}** "
+    f"({check.range_text(period=True)}) at {check.current_price_year} prices, against the claimed "
+    f"{pounds(check.claimed)}: {pounds(check.cash * check.period_factor)} in cash and "
+    f"{pounds(check.capacity * check.period_factor)} in capacity freed. A year, it is {pounds(check.adjusted)} "
+    f"({check.range_text()})."
 )
 
 st.markdown("**Like for like**")
@@ -399,7 +441,7 @@ st.table(
         }
     ).set_index("Figure")
 )
-st.markdown("**From claimed to adjusted, step by step**")
+st.markdown(f"**From claimed to adjusted, step by step (the claim's {weeks})**")
 steps = check.steps
 st.table(
     pd.DataFrame(
@@ -410,9 +452,14 @@ st.table(
         }
     ).set_index("Step")
 )
+st.markdown(
+    f"A year (52 weeks), for comparison and not a step: the adjusted figure is **{pounds(check.adjusted)}**, "
+    f"of which {pounds(check.cash)} cash."
+)
 st.caption(
-    f"The steps down to optimism bias sum to the adjusted {pounds(check.adjusted)} less the claimed "
-    f"{pounds(check.claimed)}; the last takes the adjusted figure to cash."
+    f"Every amount is for the claim's own {weeks}. The steps down to optimism bias sum to the adjusted "
+    f"{pounds(check.adjusted_period)} less the claimed {pounds(check.claimed)}; the last takes the adjusted "
+    "figure to cash."
 )
 
 if check.flags:
@@ -481,7 +528,7 @@ with st.expander("Sources of the unit costs"):
         st.caption(check.independent.note)
 
 st.markdown("**Send back the check**")
-stem = "".join(ch if ch.isalnum() else "-" for ch in claim.claim.lower()).strip("-")[:60] or "claim"
+stem = "".join(ch if ch.isalnum() else "-" for ch in check.claim.claim.lower()).strip("-")[:60] or "claim"
 cols = st.columns(4)
 cols[0].download_button(
     "Claim check report (PDF)",
@@ -505,7 +552,7 @@ cols[1].download_button(
 )
 cols[2].download_button(
     "This claim (YAML)",
-    data=roi.dump_spec(claim),
+    data=roi.dump_spec(check.claim),
     file_name=f"{stem}.yaml",
     mime="application/x-yaml",
     on_click="ignore",
