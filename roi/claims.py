@@ -85,7 +85,7 @@ STEP_LABELS = {
 }
 FIGURE_LABELS = {
     "claimed": "Claimed",
-    "recomputed": "Recomputed (the claim's prices)",
+    "recomputed": "Recomputed at the chosen unit costs (the claim's prices)",
     "adjusted": "Adjusted fiscal saving (current prices)",
     "cash": "  of which cash",
     "capacity": "  of which capacity freed (non-cashable)",
@@ -448,6 +448,8 @@ claim: Hospital discharge housing scheme          # what the claim is called
 claimed_saving: 270000                            # the saving the scheme claims, in pounds
 period_weeks: 26                                  # the period the claim covers, in weeks
 # price_year: 2024                                # the year of the claim's prices, if it says
+# claimed_on: 2024-03-31                          # when the claim was made (a year or a date); with no
+                                                  # price_year its pounds are taken at that year's prices
 deadweight_applied: false                         # true if the claim already took off deadweight
 attribution_applied: false                        # true if the claim already took off attribution
 # ratio_per_pound: 4.5                            # a "£ per £1" the claim cites, if any
@@ -824,7 +826,7 @@ def check_claim(
             own_total,
             lines,
             weeks / WEEKS_A_YEAR,
-            _step_labels(lines, price_year, current),
+            _step_labels(lines, price_year, current, own_total is not None),
         ),
         flags=tuple(flags),
         independent=independent,
@@ -935,8 +937,10 @@ def claims_own_total(claim: ClaimSpec) -> float | None:
     return float(sum(s.quantity * s.value for s in claim.savings))  # type: ignore[operator]
 
 
-def _step_labels(lines: pd.DataFrame, price_year: int, current: int) -> dict[str, str]:
+def _step_labels(lines: pd.DataFrame, price_year: int, current: int, priced: bool) -> dict[str, str]:
     labels = dict(STEP_LABELS)
+    if not priced:
+        labels["arithmetic"] = "The claim's own arithmetic: not checkable (it does not price every line)"
     valued_by = lines.loc[lines["unit_cost"].notna(), "cost_basis"]
     labels["unit_cost"] = UNIT_COST_STEP_LABELS["library" if (valued_by == "library").all() else "chosen"]
     labels["uprating"] = (
