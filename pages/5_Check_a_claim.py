@@ -22,8 +22,8 @@ claim_state.init(library)
 st.title("Check a savings claim")
 st.caption(
     "Enter a claim as the scheme states it. The tool recomputes it at the library's unit costs, the current "
-    "scenario's or your own, puts it on a like-for-like annual footing, applies deadweight, attribution and "
-    "optimism bias, shows each step from the claimed figure to a defensible one, and says who gets the money."
+    "scenario's or your own, applies deadweight, attribution and optimism bias, shows each step from the claimed "
+    "figure to a defensible one like for like (in the claim's own period and prices), and says who gets the money."
 )
 
 costs = {k: c.label for k, c in sorted(library.unit_costs.items(), key=lambda kv: kv[1].label)}
@@ -98,7 +98,7 @@ def on_line(i: int, name: str, clear_if=None):  # noqa: ANN001, ANN202
 # -- The claim as stated --------------------------------------------------------------------------
 
 st.subheader("The claim as stated")
-cols = st.columns([3, 2, 1, 1])
+cols = st.columns([3, 2, 1])
 bound(cols[0].text_input, "What is claimed", "title", claim.claim, library, top("claim"), max_chars=200)
 bound(
     cols[1].number_input,
@@ -124,8 +124,9 @@ bound(
     step=1.0,
     format="%.1f",
 )
+cols = st.columns([1, 1, 2])  # a refused value is said beside its field, so each has room
 bound(
-    cols[3].number_input,
+    cols[0].number_input,
     "Price year (0: not stated)",
     "year",
     int(claim.price_year or 0),
@@ -137,10 +138,9 @@ bound(
     help="Prices to the end of HM Treasury's GDP deflator table are outturn; later years use a forecast.",
 )
 if claim.price_year and library.year_status(claim.price_year, claim.price_uplift) != "outturn":
-    cols[3].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
-cols = st.columns([1, 3])
+    cols[0].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
 bound(
-    cols[0].text_input,
+    cols[1].text_input,
     "Claim made on (a year or a date)",
     "claimed-on",
     "" if claim.claimed_on is None else str(claim.claimed_on),
@@ -152,7 +152,7 @@ bound(
     "outturn year of the GDP deflator.",
 )
 bound(
-    cols[1].text_area,
+    cols[2].text_area,
     "Where the claim comes from (its source, as you would cite it)",
     "note",
     claim.note or "",
@@ -421,7 +421,11 @@ cols[3].metric(
     pounds(check.adjusted),
     help="The same, scaled to 52 weeks: to set beside annual budgets, not against the claimed figure.",
 )
-st.caption(f"The claim's prices: {check.price_year}, {check.price_year_reason}.")
+st.caption(
+    f"The claim's prices: {check.price_year}, as it states."
+    if check.claim.price_year
+    else f"The claim's prices: {check.price_year_reason[0].upper()}{check.price_year_reason[1:]}."
+)
 st.markdown(
     f"Like for like, a defensible figure for the claim's own {weeks} is **{pounds(check.adjusted_period)}** "
     f"({check.range_text(period=True)}) at {check.current_price_year} prices, against the claimed "
@@ -529,7 +533,7 @@ with st.expander("Sources of the unit costs"):
 
 st.markdown("**Send back the check**")
 stem = "".join(ch if ch.isalnum() else "-" for ch in check.claim.claim.lower()).strip("-")[:60] or "claim"
-cols = st.columns(4)
+cols = st.columns(2)  # two a row: four labels side by side are cut short on a projector
 cols[0].download_button(
     "Claim check report (PDF)",
     data=lambda: claim_report.pdf(check),
@@ -550,7 +554,8 @@ cols[1].download_button(
     width="stretch",
     key="claim-xlsx",
 )
-cols[2].download_button(
+cols = st.columns(2)
+cols[0].download_button(
     "This claim (YAML)",
     data=roi.dump_spec(check.claim),
     file_name=f"{stem}.yaml",
@@ -560,5 +565,5 @@ cols[2].download_button(
     width="stretch",
     key="claim-yaml",
 )
-with cols[3]:
+with cols[1]:
     saved.claim_save_panel()
