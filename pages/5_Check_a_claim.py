@@ -424,7 +424,7 @@ cols[3].metric(
 st.caption(
     f"The claim's prices: {check.price_year}, as it states."
     if check.claim.price_year
-    else f"The claim's prices: {check.price_year_reason[0].upper()}{check.price_year_reason[1:]}."
+    else f"{check.price_year_reason[0].upper()}{check.price_year_reason[1:]}."
 )
 st.markdown(
     f"Like for like, a defensible figure for the claim's own {weeks} is **{pounds(check.adjusted_period)}** "
