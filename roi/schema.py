@@ -926,7 +926,7 @@ class ClaimSpec(Frozen):
     claimed_saving: Money
     period_weeks: float | None = Field(default=None, ge=1, le=520, description="weeks the claim covers, 1 to 520")
     price_year: Year | None = None
-    claimed_on: Year | date | None = Field(
+    claimed_on: int | date | None = Field(
         default=None, description="when the claim was made (a year or a date): its price year if it states none"
     )
     price_uplift: PriceUplift | None = Field(
@@ -938,6 +938,26 @@ class ClaimSpec(Frozen):
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = None
     note: str | None = Field(default=None, max_length=1000, description="where the claim comes from")
+
+    @field_validator("claimed_on", mode="before")
+    @classmethod
+    def _year_or_date(cls, value: object) -> int | date | None:
+        """A year (2024, or "2024") or a date (2024-03-31); anything else in one plain sentence."""
+        wanted = "give a year from 1900 to 2200 (such as 2024) or a date (such as 2024-03-31)"
+        if value is None or (isinstance(value, date) and 1900 <= value.year <= 2200):
+            return value
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
+            value = int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+            return value
+        if isinstance(value, str) and len(value) <= 10:
+            try:
+                made = date.fromisoformat(value.strip())
+            except ValueError:
+                made = None
+            if made is not None and 1900 <= made.year <= 2200:
+                return made
+        raise ValueError(wanted)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -263,3 +263,12 @@ def test_a_range_with_no_width_says_every_figure_is_your_own():
     )
     assert check(**own).range_text() == claims.NO_RANGE == "no range: every figure here is your own"
     assert check(**with_lines(CLEAN["savings"][0], deadweight_applied=False)).range_text().startswith("range £")
+
+
+@pytest.mark.parametrize("made", ["not-a-date", 1800, "2018-13-01", True, 2018.5, "9" * 5000])
+def test_a_claim_date_that_is_not_a_year_or_a_date_is_one_plain_line(made):
+    with pytest.raises(roi.InputError) as error:
+        claims.validate_claim({"claim": "x", "claimed_saving": 1, "claimed_on": made, "savings": FALLS["savings"]})
+    assert error.value.field == "claimed_on"
+    assert error.value.problem.startswith("give a year from 1900 to 2200 (such as 2024) or a date (such as 2024-03-31)")
+    assert "\n" not in str(error.value) and len(str(error.value)) < 300
