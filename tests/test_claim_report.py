@@ -107,3 +107,28 @@ def test_the_workbook_stores_numbers_as_numbers_with_formats():
     assert (deadweight.value, deadweight.number_format) == (0.25, "0.0%")
     convention = lines.cell(2, header.index("Library's optimism bias") + 1)
     assert (convention.value, convention.number_format) == (0.4, "0.0%")
+
+
+JARGON = r"seed|\.ya?ml\b|\bL\d{3,}|\blines? \d{3,}"
+
+
+@pytest.mark.parametrize("name", ["district_direct", "healthy_homes_on_prescription"])
+def test_no_internal_jargon_reaches_the_report_and_the_source_is_credited(name, tmp_path):
+    """Issue 25 item 3: no 'seed', file name or line number in the workbook or the PDF; the source is
+    the publication, its publisher and year."""
+    import re
+
+    import openpyxl
+
+    check = claims.check_claim(claims.load(name))
+    book = openpyxl.load_workbook(io.BytesIO(claim_report.workbook(check)))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if re.search(JARGON, c, re.I)]
+    target = tmp_path / "check.pdf"
+    target.write_bytes(claim_report.pdf(check))
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert not re.search(JARGON, text, re.I)
+    assert (
+        "Grant Thornton and the District Councils' Network, Transformation in localities toolkit (May 2018)"
+        in " ".join(cells)
+    )
