@@ -212,6 +212,11 @@ PAIRS = {
         with_lines({**CLEAN["savings"][0], "unit_cost": "bed_day"}, claimed_saving=2500),
         with_lines({**CLEAN["savings"][0], "unit_cost": "bed_day", "quantity": 0}, claimed_saving=2500),
     ),
+    "circular": (
+        with_lines({**CLEAN["savings"][0], "unit_cost": "bed_day"}, claim="District Direct pilot"),
+        with_lines({**CLEAN["savings"][0], "unit_cost": "bed_day"}, claimed_saving=2500),
+    ),
+    "forecast_prices": (dict(CLEAN, price_year=2026), CLEAN),
     "own_unit_value": (
         with_lines({"label": "Saving", "quantity": 1, "value": 3950, "partner": "nhs_acute"}),
         CLEAN,
@@ -272,3 +277,10 @@ def test_a_claim_date_that_is_not_a_year_or_a_date_is_one_plain_line(made):
     assert error.value.field == "claimed_on"
     assert error.value.problem.startswith("give a year from 1900 to 2200 (such as 2024) or a date (such as 2024-03-31)")
     assert "\n" not in str(error.value) and len(str(error.value)) < 300
+
+
+def test_a_dated_claim_survives_its_file_and_its_link():
+    dated = claims.validate_claim(
+        {"claim": "x", "claimed_saving": 1, "claimed_on": "2018-05-31", **{"savings": FALLS["savings"]}}
+    )
+    assert claims.parse(roi.dump_spec(dated)) == dated and claims.from_link(claims.to_link(dated)) == dated
