@@ -301,6 +301,7 @@ def workbook(check: ClaimCheck) -> bytes:
         ),
         formats,
         check.independent.note if check.independent is not None else None,
+        kinds={"Price year": "year"},
     )
     book.close()
     return buffer.getvalue()

@@ -830,7 +830,7 @@ def check_claim(
         ),
         flags=tuple(flags),
         independent=independent,
-        sources=_sources(claim, library, scenario_costs, defaults),
+        sources=_sources(claim, library, scenario_costs, defaults, price_year),
         price_year_reason=price_year_reason,
     )
     return check
@@ -1222,7 +1222,11 @@ def _independent(
 
 
 def _sources(
-    claim: ClaimSpec, library: Library, scenario_costs: dict[str, UnitCost], defaults: ClaimDefaults
+    claim: ClaimSpec,
+    library: Library,
+    scenario_costs: dict[str, UnitCost],
+    defaults: ClaimDefaults,
+    price_year: int,
 ) -> pd.DataFrame:
     """The source of every unit value the check uses: library costs with their citation, the
     scenario's edits, your own values (credited to you), and the claim's own figures."""
@@ -1241,7 +1245,7 @@ def _sources(
             continue
         seen.add(key)
         if basis == "own":
-            year = saving.own_price_year or claim.price_year
+            year = saving.own_price_year or price_year
             rows.append(
                 {
                     "unit_cost": cost_id or "",
@@ -1260,7 +1264,7 @@ def _sources(
                     "label": saving.label or "Saving",
                     "used_as": "The claim's own value",
                     "value": saving.value,
-                    "price_year": claim.price_year,
+                    "price_year": price_year,
                     "source": "The claim's own figure, as stated: " + (claim.note or "no source given"),
                 }
             )
