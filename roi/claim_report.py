@@ -121,7 +121,8 @@ def pdf(check: ClaimCheck) -> bytes:
     report.para(
         f"Checked on {date.today():%d %B %Y}. Claimed {pounds(check.claimed)} over {weeks}"
         f"{'' if claim.period_weeks else ' (no period stated)'}, at {check.price_year} prices"
-        f"{'' if claim.price_year else f' ({check.price_year_reason})'}. Source: {claim.note or 'not given'}. "
+        f"{'' if claim.price_year else f' ({check.price_year_reason})'}. "
+        f"Source: {(claim.note or 'not given').rstrip('.')}. "
         "Adjusted figures are fiscal savings to public "
         f"bodies a year at {check.current_price_year} prices; economic and social value is shown beside them, "
         "never added in.",
