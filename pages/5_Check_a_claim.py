@@ -491,31 +491,30 @@ st.dataframe(
     key="claim-money",
 )
 
+# Tables that wrap (st.table) rather than scroll sideways: each must fit a 1280x720 projector.
 with st.expander("Line by line"):
     lines = check.lines
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Line": lines["line_label"],
-                "Unit cost": lines["unit_cost_label"],
-                "Unit cost used": lines["cost_basis_label"],
+                "Unit cost used": lines["unit_cost_label"] + " (" + lines["cost_basis_label"].str.lower() + ")",
                 f"£ per unit ({check.price_year} prices)": lines["unit_value"].map(lambda v: pounds(v, True)),
-                "Partner": lines["partner_label"],
-                "Value type": lines["value_type_label"],
-                "Recomputed": lines["recomputed"].map(pounds),
+                "Partner, value type": lines["partner_label"] + ": " + lines["value_type_label"].str.lower(),
+                f"Recomputed ({weeks})": lines["recomputed"].map(pounds),
                 "Adjusted, a year": lines["adjusted"].map(pounds),
-                "Deadweight": lines["deadweight"].map(percent),
-                "Attribution": lines["attribution"].map(percent),
-                "Optimism bias": lines["optimism_bias"].map(percent),
-                "Cash share": lines["cashable_share"].map(percent),
+                "Deadweight / attribution / optimism bias / cash share": [
+                    " / ".join(
+                        percent(getattr(r, k)) for k in ("deadweight", "attribution", "optimism_bias", "cashable_share")
+                    )
+                    for r in lines.itertuples()
+                ],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("Line")
     )
 with st.expander("Sources of the unit costs"):
     sources = check.sources
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Unit cost": sources["label"],
@@ -524,9 +523,7 @@ with st.expander("Sources of the unit costs"):
                 "Price year": sources["price_year"].map(lambda y: "not stated" if pd.isna(y) else f"{int(y)}"),
                 "Source": sources["source"],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("Unit cost")
     )
     if check.independent is not None:
         st.caption(check.independent.note)

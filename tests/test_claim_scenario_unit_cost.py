@@ -22,5 +22,5 @@ def test_a_bed_day_edited_on_assumptions_is_the_current_scenarios_choice_on_the_
     year = roi.resolve(spec).unit_costs["bed_day"].price_year
     factor = roi.load_library().deflator_factor(year, 2018)
     assert metric(at, "Recomputed (29 weeks, 2018 prices)") == roi.pounds(725 * 350 * factor)
-    sources = next(t.value for t in at.dataframe if "Used as" in t.value.columns)
+    sources = next(t.value for t in at.table if "Used as" in t.value.columns)
     assert "Current scenario" in set(sources["Used as"])

@@ -168,5 +168,15 @@ def test_a_blank_start_an_example_and_a_refused_price_year_that_keeps_the_check(
     wait_for_run(page)
     expect(tile(page, "Adjusted (29 weeks, 2024 prices)")).to_have_text("£78,792", timeout=WAIT)
     page.wait_for_timeout(1500)
+    for name in ("Line by line", "Sources of the unit costs"):  # the tables inside the expanders too
+        page.get_by_test_id("stExpander").filter(has_text=name).locator("summary").click()
+    page.wait_for_timeout(1500)
     problems = page.evaluate(MEASURE)
     assert problems == [], problems
+    page.screenshot(path=artifacts / "claim-expanded-projector.png", full_page=True)
+    wide = page.evaluate(  # no table scrolls sideways: its content is no wider than the box it sits in
+        """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller, [data-testid=stTable]')]
+            .map(e => [e.innerText.slice(0, 40), e.scrollWidth, e.clientWidth])
+            .filter(([, content, box]) => content > box + 1)"""
+    )
+    assert wide == [], wide
