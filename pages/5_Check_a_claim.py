@@ -7,6 +7,7 @@ import streamlit as st
 import roi
 import ui
 from roi import claim_report, claims
+from roi.export import plain
 from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
 from roi.schema import VALUE_TYPES
@@ -521,7 +522,7 @@ with st.expander("Sources of the unit costs"):
                 "Used as": sources["used_as"],
                 "Value": sources["value"].map(lambda v: pounds(v, True)),
                 "Price year": sources["price_year"].map(lambda y: "not stated" if pd.isna(y) else f"{int(y)}"),
-                "Source": sources["source"],
+                "Source": sources["source"].map(plain),  # as in the report: no line references
             }
         ).set_index("Unit cost")
     )

@@ -163,6 +163,8 @@ def test_the_page_opens_on_a_blank_claim_with_the_examples_offered():
     note = at.text_area(key=key(at, "note")).value
     assert note.startswith("Grant Thornton and the District Councils' Network, Transformation in localities toolkit")
     assert "seed" not in note.lower() and "lines" not in note
+    sources = next(t.value for t in at.table if "Used as" in t.value.columns)
+    assert not sources["Source"].str.contains(r"seed|\bline \d", case=False).any()  # as in the report
 
 
 def shown(at: AppTest) -> tuple[list[str], set[str]]:

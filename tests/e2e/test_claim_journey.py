@@ -180,3 +180,10 @@ def test_a_blank_start_an_example_and_a_refused_price_year_that_keeps_the_check(
             .filter(([, content, box]) => content > box + 1)"""
     )
     assert wide == [], wide
+    for size in ("projector", "phone"):
+        page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
+        page.wait_for_timeout(800)
+        expander = page.get_by_test_id("stExpander").filter(has_text="Line by line")
+        expander.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(400)
+        page.screenshot(path=artifacts / f"claim-lines-{size}.png")
