@@ -159,7 +159,6 @@ bound(
     claim.note or "",
     library,
     lambda v: {"field": "note", "value": v.strip() or None},
-    max_chars=1000,
     height=68,
     placeholder="e.g. the scheme's annual report 2024/25, page 12",
     help="Goes into the report you send back, beside the claim's own figures.",

@@ -937,7 +937,7 @@ class ClaimSpec(Frozen):
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = None
-    note: str | None = Field(default=None, max_length=1000, description="where the claim comes from")
+    note: str | None = Field(default=None, description="where the claim comes from, as the user cites it")
 
     @field_validator("claimed_on", mode="before")
     @classmethod
