@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import roi
 from roi import claims
@@ -284,3 +286,33 @@ def test_a_dated_claim_survives_its_file_and_its_link():
         {"claim": "x", "claimed_saving": 1, "claimed_on": "2018-05-31", **{"savings": FALLS["savings"]}}
     )
     assert claims.parse(roi.dump_spec(dated)) == dated and claims.from_link(claims.to_link(dated)) == dated
+
+
+LIBRARY = roi.load_library()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.sampled_from(sorted(LIBRARY.unit_costs)), st.integers(1, 5000)), min_size=1, max_size=4
+    ),
+    price_year=st.integers(2000, 2024),
+    weeks=st.integers(1, 104),
+)
+def test_a_claim_priced_at_the_librarys_own_costs_reproduces_and_walks_only_by_the_adjustments(
+    picks, price_year, weeks
+):
+    savings = []
+    for cost_id, quantity in picks:
+        cost = LIBRARY.unit_costs[cost_id]
+        value = round(cost.value * LIBRARY.deflator_factor(cost.price_year, price_year), 2)
+        savings.append({"unit_cost": cost_id, "quantity": quantity, "value": value})
+    claimed = sum(s["quantity"] * s["value"] for s in savings)
+    result = check(claimed_saving=claimed, period_weeks=weeks, price_year=price_year, savings=savings)
+    found = {f.code for f in result.flags}
+    assert not found & {"does_not_reproduce", "unit_cost_differs"}
+    walk = result.steps.set_index("step")["amount"]
+    assert walk["arithmetic"] == pytest.approx(0, abs=1e-6 * max(1, claimed))
+    assert abs(walk["unit_cost"]) <= 0.01 * sum(s["quantity"] for s in savings)  # pennies of rounding only
+    assert (result.steps["step"] != "annualisation").all()
+    assert result.adjusted_period == pytest.approx(result.adjusted * weeks / 52)
