@@ -3,17 +3,18 @@
 The figures (pounds):
 
 - ``recomputed``: the claim's quantities at each line's chosen unit cost (the library's unless the
-  person checking chose the current scenario's or their own) in the claim's own price year (by
-  default that of the library unit costs it uses), over the claim's own period. With the library's
-  unit costs a true claim reproduces. ``recomputed_library`` always uses the library's.
+  person checking chose the current scenario's or their own) in the claim's own price year (as
+  stated; else the year it was made, ``claimed_on``; else the GDP deflator's latest outturn year),
+  over the claim's own period. ``recomputed_library`` always uses the library's.
 - ``annualised``: that, scaled to 52 weeks.
 - ``adjusted``: the *fiscal* part of that (savings to public bodies, cashable and non-cashable),
   uprated to the current price year, after deadweight, attribution and optimism bias. ``low`` and
   ``high`` bracket it from the ranges. ``cash`` and ``capacity`` split it; ``economic`` and
   ``social`` value are reported beside it, adjusted the same way, and never added into it.
-- ``steps``: the gap between claimed and adjusted, one step a row (unit cost, annualisation,
-  uprating, value that is not a saving, deadweight, attribution, optimism bias); the steps sum to
-  ``adjusted - claimed``. A last step, capacity versus cash, takes ``adjusted`` to ``cash``.
+- ``steps``: the walk from claimed to adjusted, like for like: every amount for the claim's own
+  period (the claim's own arithmetic, the library's unit cost, uprating, value that is not a saving,
+  deadweight, attribution, optimism bias); the steps sum to ``adjusted_period - claimed``. A last
+  step, capacity versus cash, takes it to cash for the period. The figure a year is apart, never a step.
 
 Conventions (where the person checking gives no figure of their own) are documented in
 ``assumptions/claim_defaults.yaml`` and returned beside every line by :func:`convention`.
@@ -1022,9 +1023,8 @@ def _line_flags(
         if len(saving.stands_for) == 1:  # an inline price for one library unit cost: compare the two
             stands = library.unit_costs[saving.stands_for[0]]
             at_price_year = stands.value * library.deflator_factor(stands.price_year, price_year, uplift)
-            _differs(
-                name, saving.value, at_price_year, f"the library's {_lc(stands.label)}", price_year, defaults, flags
-            )  # type: ignore[arg-type]
+            whose = f"the library's {_lc(stands.label)}"
+            _differs(name, float(saving.value or 0), at_price_year, whose, price_year, defaults, flags)
     elif saving.value is not None and valued.value > 0:
         whose = {"own": "your own value", "scenario": "the current scenario's value"}.get(
             valued.basis, f"the library's {_lc(cost.label)}"
@@ -1115,13 +1115,10 @@ def _ratio_flag(claim: ClaimSpec, library: Library, flags: list[Flag]) -> None:
 
 
 def _overlap_flags(claim: ClaimSpec, library: Library, defaults: ClaimDefaults, flags: list[Flag]) -> None:
-    ids = [
-        s.unit_cost for s in claim.savings if s.unit_cost and s.quantity > 0
-    ]  # a line counting nothing overlaps nothing
+    counted = [s for s in claim.savings if s.quantity > 0]  # a line counting nothing overlaps nothing
+    ids = [s.unit_cost for s in counted if s.unit_cost]
     for unit_cost in sorted({u for u in ids if ids.count(u) > 1}):
-        schemes = sorted(
-            {s.intervention or "the same scheme" for s in claim.savings if s.unit_cost == unit_cost and s.quantity > 0}
-        )
+        schemes = sorted({s.intervention or "the same scheme" for s in counted if s.unit_cost == unit_cost})
         flags.append(
             Flag(
                 "double_count",
@@ -1188,9 +1185,7 @@ def _independent(
     )
     again = check_claim(other, library, file, scenario)
     source_claims = {derived[a].claim.lower() for a, _ in used}
-    reproduces = abs(float(lines["recomputed_library"].sum()) - claim.claimed_saving) <= max(
-        1.0, 0.01 * claim.claimed_saving
-    )
+    reproduces = _reproduces(float(lines["recomputed_library"].sum()), claim.claimed_saving)
     circular = claim.claim.lower() in source_claims or (reproduces and len(claim.savings) == len(swaps))
     derived_text, independent_text = [], []
     for a, b in used:
