@@ -7,6 +7,7 @@ import streamlit as st
 import roi
 import ui
 from roi import claim_report, claims
+from roi.export import plain
 from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
 from roi.schema import VALUE_TYPES
@@ -22,8 +23,8 @@ claim_state.init(library)
 st.title("Check a savings claim")
 st.caption(
     "Enter a claim as the scheme states it. The tool recomputes it at the library's unit costs, the current "
-    "scenario's or your own, puts it on a like-for-like annual footing, applies deadweight, attribution and "
-    "optimism bias, shows each step from the claimed figure to a defensible one, and says who gets the money."
+    "scenario's or your own, applies deadweight, attribution and optimism bias, shows each step from the claimed "
+    "figure to a defensible one like for like (in the claim's own period and prices), and says who gets the money."
 )
 
 costs = {k: c.label for k, c in sorted(library.unit_costs.items(), key=lambda kv: kv[1].label)}
@@ -40,9 +41,11 @@ with st.container(border=True):
     cols = st.columns([3, 1, 3, 2], vertical_alignment="bottom")
     names = claim_state.example_names()
     pick = cols[0].selectbox(
-        "Start from an example",
+        "Start a new claim or open an example",
         names,
-        format_func=lambda n: claim_state.example(n).claim,
+        format_func=lambda n: (
+            "A blank claim" if n == claim_state.BLANK_NAME else f"Example: {claim_state.example(n).claim}"
+        ),
         key="claim-example",
     )
     if cols[1].button("Open", key="claim-open-example", width="stretch"):
@@ -96,7 +99,7 @@ def on_line(i: int, name: str, clear_if=None):  # noqa: ANN001, ANN202
 # -- The claim as stated --------------------------------------------------------------------------
 
 st.subheader("The claim as stated")
-cols = st.columns([3, 2, 1, 1])
+cols = st.columns([3, 2, 1])
 bound(cols[0].text_input, "What is claimed", "title", claim.claim, library, top("claim"), max_chars=200)
 bound(
     cols[1].number_input,
@@ -122,8 +125,9 @@ bound(
     step=1.0,
     format="%.1f",
 )
+cols = st.columns([1, 1, 2])  # a refused value is said beside its field, so each has room
 bound(
-    cols[3].number_input,
+    cols[0].number_input,
     "Price year (0: not stated)",
     "year",
     int(claim.price_year or 0),
@@ -135,7 +139,30 @@ bound(
     help="Prices to the end of HM Treasury's GDP deflator table are outturn; later years use a forecast.",
 )
 if claim.price_year and library.year_status(claim.price_year, claim.price_uplift) != "outturn":
-    cols[3].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
+    cols[0].caption(f"{claim.price_year}: a forecast year, said in the check's flags.")
+bound(
+    cols[1].text_input,
+    "Claim made on (a year or a date)",
+    "claimed-on",
+    "" if claim.claimed_on is None else str(claim.claimed_on),
+    library,
+    lambda v: {"field": "claimed_on", "value": claim_state.claimed_on_value(v)},
+    max_chars=10,
+    placeholder="e.g. 2024 or 2024-03-31",
+    help="With no price year, the claim's pounds are taken at this year's prices; with neither, at the latest "
+    "outturn year of the GDP deflator.",
+)
+bound(
+    cols[2].text_area,
+    "Where the claim comes from (its source, as you would cite it)",
+    "note",
+    claim.note or "",
+    library,
+    lambda v: {"field": "note", "value": v.strip() or None},
+    height=68,
+    placeholder="e.g. the scheme's annual report 2024/25, page 12",
+    help="Goes into the report you send back, beside the claim's own figures.",
+)
 cols = st.columns(3)
 bound(
     cols[0].checkbox,
@@ -360,10 +387,18 @@ with st.container(border=True, key="claim-ucd"):
 
 # -- The check ------------------------------------------------------------------------------------
 
-try:
-    check = claims.check_claim(claim, library, claim_state.TYPED, current.scenario)
-except roi.InputError as error:
-    st.error(md(error), icon=":material/warning:")
+if claim_state.is_blank(claim):
+    st.info(
+        "Type the claim above (what it claims, the saving, and a line for each outcome it counts), or open an "
+        "example, and its check appears here.",
+        icon=":material/edit_note:",
+    )
+    st.stop()
+check, refused = claim_state.last_good_check(claim, library, current.scenario)
+if refused:
+    kept = " The last good check stays below." if check is not None else ""
+    st.error(f"{md(refused)}.{kept}", icon=":material/warning:")
+if check is None:
     st.stop()
 
 st.subheader("The check")
@@ -376,16 +411,27 @@ cols[1].metric(
     help="The claim's quantities at the unit costs chosen above, in the claim's own prices and period.",
 )
 cols[2].metric(
+    f"Adjusted ({weeks}, {check.current_price_year} prices)",
+    pounds(check.adjusted_period),
+    help="Fiscal savings only (cash and capacity), uprated, after deadweight, attribution and optimism bias, "
+    "for the claim's own period: like for like with the claimed figure.",
+)
+cols[3].metric(
     f"Adjusted, a year ({check.current_price_year} prices)",
     pounds(check.adjusted),
-    help="Fiscal savings only (cash and capacity), uprated, after deadweight, attribution and optimism bias.",
+    help="The same, scaled to 52 weeks: to set beside annual budgets, not against the claimed figure.",
 )
-cols[3].metric("of which cash, a year", pounds(check.cash), help="The share of the adjusted saving that is cash.")
+st.caption(
+    f"The claim's prices: {check.price_year}, as it states."
+    if check.claim.price_year
+    else f"{check.price_year_reason[0].upper()}{check.price_year_reason[1:]}."
+)
 st.markdown(
-    f"A defensible figure is **{pounds(check.adjusted)} a year** (range {pounds(check.low)} to "
-    f"{pounds(check.high)}) at {check.current_price_year} prices, "
-    f"or **{pounds(check.adjusted * check.period_factor)}** "
-    f"for the claim's own {weeks}: {pounds(check.cash)} a year in cash and {pounds(check.capacity)} in capacity freed."
+    f"Like for like, a defensible figure for the claim's own {weeks} is **{pounds(check.adjusted_period)}** "
+    f"({check.range_text(period=True)}) at {check.current_price_year} prices, against the claimed "
+    f"{pounds(check.claimed)}: {pounds(check.cash * check.period_factor)} in cash and "
+    f"{pounds(check.capacity * check.period_factor)} in capacity freed. A year, it is {pounds(check.adjusted)} "
+    f"({check.range_text()})."
 )
 
 st.markdown("**Like for like**")
@@ -399,7 +445,7 @@ st.table(
         }
     ).set_index("Figure")
 )
-st.markdown("**From claimed to adjusted, step by step**")
+st.markdown(f"**From claimed to adjusted, step by step (the claim's {weeks})**")
 steps = check.steps
 st.table(
     pd.DataFrame(
@@ -410,9 +456,14 @@ st.table(
         }
     ).set_index("Step")
 )
+st.markdown(
+    f"A year (52 weeks), for comparison and not a step: the adjusted figure is **{pounds(check.adjusted)}**, "
+    f"of which {pounds(check.cash)} cash."
+)
 st.caption(
-    f"The steps down to optimism bias sum to the adjusted {pounds(check.adjusted)} less the claimed "
-    f"{pounds(check.claimed)}; the last takes the adjusted figure to cash."
+    f"Every amount is for the claim's own {weeks}. The steps down to optimism bias sum to the adjusted "
+    f"{pounds(check.adjusted_period)} less the claimed {pounds(check.claimed)}; the last takes the adjusted "
+    "figure to cash."
 )
 
 if check.flags:
@@ -440,49 +491,46 @@ st.dataframe(
     key="claim-money",
 )
 
+# Tables that wrap (st.table) rather than scroll sideways: each must fit a 1280x720 projector.
 with st.expander("Line by line"):
     lines = check.lines
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Line": lines["line_label"],
-                "Unit cost": lines["unit_cost_label"],
-                "Unit cost used": lines["cost_basis_label"],
+                "Unit cost used": lines["unit_cost_label"] + " (" + lines["cost_basis_label"].str.lower() + ")",
                 f"£ per unit ({check.price_year} prices)": lines["unit_value"].map(lambda v: pounds(v, True)),
-                "Partner": lines["partner_label"],
-                "Value type": lines["value_type_label"],
-                "Recomputed": lines["recomputed"].map(pounds),
+                "Partner, value type": lines["partner_label"] + ": " + lines["value_type_label"].str.lower(),
+                f"Recomputed ({weeks})": lines["recomputed"].map(pounds),
                 "Adjusted, a year": lines["adjusted"].map(pounds),
-                "Deadweight": lines["deadweight"].map(percent),
-                "Attribution": lines["attribution"].map(percent),
-                "Optimism bias": lines["optimism_bias"].map(percent),
-                "Cash share": lines["cashable_share"].map(percent),
+                "Deadweight / attribution / optimism bias / cash share": [
+                    " / ".join(
+                        percent(getattr(r, k)) for k in ("deadweight", "attribution", "optimism_bias", "cashable_share")
+                    )
+                    for r in lines.itertuples()
+                ],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("Line")
     )
 with st.expander("Sources of the unit costs"):
     sources = check.sources
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Unit cost": sources["label"],
                 "Used as": sources["used_as"],
                 "Value": sources["value"].map(lambda v: pounds(v, True)),
                 "Price year": sources["price_year"].map(lambda y: "not stated" if pd.isna(y) else f"{int(y)}"),
-                "Source": sources["source"],
+                "Source": sources["source"].map(plain),  # as in the report: no line references
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("Unit cost")
     )
     if check.independent is not None:
         st.caption(check.independent.note)
 
 st.markdown("**Send back the check**")
-stem = "".join(ch if ch.isalnum() else "-" for ch in claim.claim.lower()).strip("-")[:60] or "claim"
-cols = st.columns(4)
+stem = "".join(ch if ch.isalnum() else "-" for ch in check.claim.claim.lower()).strip("-")[:60] or "claim"
+cols = st.columns(2)  # two a row: four labels side by side are cut short on a projector
 cols[0].download_button(
     "Claim check report (PDF)",
     data=lambda: claim_report.pdf(check),
@@ -503,9 +551,10 @@ cols[1].download_button(
     width="stretch",
     key="claim-xlsx",
 )
-cols[2].download_button(
+cols = st.columns(2)
+cols[0].download_button(
     "This claim (YAML)",
-    data=roi.dump_spec(claim),
+    data=roi.dump_spec(check.claim),
     file_name=f"{stem}.yaml",
     mime="application/x-yaml",
     on_click="ignore",
@@ -513,5 +562,5 @@ cols[2].download_button(
     width="stretch",
     key="claim-yaml",
 )
-with cols[3]:
+with cols[1]:
     saved.claim_save_panel()

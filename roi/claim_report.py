@@ -25,22 +25,37 @@ def _percent(value: float) -> str:
     return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
 
 
+STATED_KINDS = {"money": "money", "weeks": "number", "year": "year", "per_pound": "per_pound", "text": "text"}
+
+
 def claim_as_stated(check: ClaimCheck) -> pd.DataFrame:
-    """The claim as the scheme states it, one row a field, in words."""
+    """The claim as the scheme states it, one row a field: ``As stated`` holds the value (a number where it
+    is one, for the workbook) and ``Kind`` how to show it (money, weeks, year, per_pound or text)."""
     claim = check.claim
-    rows = [
-        ("Claim", claim.claim),
-        ("Claimed saving", pounds(claim.claimed_saving)),
-        ("Period", f"{claim.period_weeks:g} weeks" if claim.period_weeks else "not stated (taken as a year)"),
-        ("Price year", str(claim.price_year) if claim.price_year else f"not stated (taken as {check.price_year})"),
-        ("Deadweight already applied", "yes" if claim.deadweight_applied else "no"),
-        ("Attribution already applied", "yes" if claim.attribution_applied else "no"),
+    rows: list[tuple[str, object, str]] = [
+        ("Claim", claim.claim, "text"),
+        ("Claimed saving", float(claim.claimed_saving), "money"),
+        ("Period (weeks)", float(claim.period_weeks), "weeks")
+        if claim.period_weeks
+        else ("Period (weeks)", "not stated (taken as a year)", "text"),
+        ("Price year", claim.price_year, "year")
+        if claim.price_year
+        else ("Price year", f"not stated ({check.price_year_reason})", "text"),
+    ]
+    if claim.claimed_on is not None:
+        rows.append(("Claim made on", str(claim.claimed_on), "text"))
+    rows += [
+        ("Deadweight already applied", "yes" if claim.deadweight_applied else "no", "text"),
+        ("Attribution already applied", "yes" if claim.attribution_applied else "no", "text"),
     ]
     if claim.ratio_per_pound:
-        rows.append(("Return cited", f"£{claim.ratio_per_pound:,.2f} per £1"))
-    if claim.note:
-        rows.append(("Note", claim.note))
-    return pd.DataFrame(rows, columns=["Field", "As stated"])
+        rows.append(("Return cited (£ per £1)", claim.ratio_per_pound, "per_pound"))
+    rows.append(("Source", claim.note or "not given", "text"))
+    return pd.DataFrame(rows, columns=["Field", "As stated", "Kind"])
+
+
+SHARE_COLUMNS = ("Deadweight", "Attribution", "Optimism bias", "Cash share")
+SHARE_FIELDS = ("deadweight", "attribution", "optimism_bias", "cashable_share")
 
 
 def line_table(check: ClaimCheck) -> pd.DataFrame:
@@ -59,19 +74,14 @@ def line_table(check: ClaimCheck) -> pd.DataFrame:
                 "Booked as": row.booked_as_label,
                 "Unit cost used": row.cost_basis_label,
                 f"£ per unit ({check.price_year} prices)": row.unit_value,
-                "Deadweight": _percent(row.deadweight),
-                "Attribution": _percent(row.attribution),
-                "Optimism bias": _percent(row.optimism_bias),
-                "Cash share": _percent(row.cashable_share),
-                "Library convention (deadweight, attribution, optimism bias, cash share)": ", ".join(
-                    _percent(v)
-                    for v in (
-                        row.deadweight_convention,
-                        row.attribution_convention,
-                        row.optimism_bias_convention,
-                        row.cashable_share_convention,
-                    )
-                ),
+                "Deadweight": row.deadweight,
+                "Attribution": row.attribution,
+                "Optimism bias": row.optimism_bias,
+                "Cash share": row.cashable_share,
+                **{
+                    f"Library's {name.lower()}": getattr(row, f"{field}_convention")
+                    for name, field in zip(SHARE_COLUMNS, SHARE_FIELDS, strict=True)
+                },
             }
         )
     return pd.DataFrame(rows)
@@ -111,7 +121,9 @@ def pdf(check: ClaimCheck) -> bytes:
     report.para(
         f"Checked on {date.today():%d %B %Y}. Claimed {pounds(check.claimed)} over {weeks}"
         f"{'' if claim.period_weeks else ' (no period stated)'}, at {check.price_year} prices"
-        f"{'' if claim.price_year else ' (no price year stated)'}. Adjusted figures are fiscal savings to public "
+        f"{'' if claim.price_year else f' ({check.price_year_reason})'}. "
+        f"Source: {(claim.note or 'not given').rstrip('.')}. "
+        "Adjusted figures are fiscal savings to public "
         f"bodies a year at {check.current_price_year} prices; economic and social value is shown beside them, "
         "never added in.",
         8,
@@ -130,7 +142,7 @@ def pdf(check: ClaimCheck) -> bytes:
                 r["Booked as"].split(" (")[0],
                 r["Unit cost used"],
                 pounds(r[f"£ per unit ({check.price_year} prices)"], True),
-                f"{r['Deadweight']} / {r['Attribution']} / {r['Optimism bias']} / {r['Cash share']}",
+                " / ".join(_percent(r[k]) for k in SHARE_COLUMNS),
             ]
             for _, r in lines.iterrows()
         ],
@@ -146,16 +158,19 @@ def pdf(check: ClaimCheck) -> bytes:
         (102, 40, 40),
     )
     report.para(
-        f"Defensible: {pounds(check.adjusted)} a year (range {pounds(check.low)} to {pounds(check.high)}), of which "
-        f"{pounds(check.cash)} cash and {pounds(check.capacity)} capacity freed.",
+        f"Defensible, like for like: {pounds(check.adjusted_period)} for the claim's {weeks} "
+        f"({check.range_text(period=True)}), against {pounds(check.claimed)} claimed. A year: "
+        f"{pounds(check.adjusted)} ({check.range_text()}), of which {pounds(check.cash)} cash and "
+        f"{pounds(check.capacity)} capacity freed.",
         8.5,
         20,
     )
-    report.heading("From claimed to adjusted, step by step", 10)
+    report.heading(f"From claimed to adjusted, step by step (the claim's {weeks})", 10)
     _table(
         report,
         [["Step", "Change", "Running total"], ["Claimed", "", pounds(check.claimed)]]
-        + [[r.label, pounds(r.amount), pounds(r.running_total)] for r in check.steps.itertuples()],
+        + [[r.label, pounds(r.amount), pounds(r.running_total)] for r in check.steps.itertuples()]
+        + [["A year (52 weeks), for comparison, not a step: adjusted", "", pounds(check.adjusted)]],
         (122, 30, 30),
     )
     report.heading("Who gets the money, a year", 10)
@@ -203,10 +218,11 @@ def workbook(check: ClaimCheck) -> bytes:
     )
     stated = claim_as_stated(check)
     stated = pd.concat(
-        [stated, pd.DataFrame([{"Field": "Claim file (YAML)", "As stated": dump_spec(check.claim)}])],
+        [stated, pd.DataFrame([{"Field": "Claim file (YAML)", "As stated": dump_spec(check.claim), "Kind": "text"}])],
         ignore_index=True,
     )
-    _sheet(book, "Claim as stated", stated, formats, note)
+    kinds = {"As stated": [STATED_KINDS[k] for k in stated["Kind"]]}
+    _sheet(book, "Claim as stated", stated[["Field", "As stated"]], formats, note, kinds=kinds)
     table = check.like_for_like()
     _sheet(
         book,
@@ -219,7 +235,7 @@ def workbook(check: ClaimCheck) -> bytes:
             }
         ),
         formats,
-        f"Range of the adjusted figure a year: {pounds(check.low)} to {pounds(check.high)}.",
+        f"The adjusted figure a year: {check.range_text()}; for the claim's {weeks}: {check.range_text(period=True)}.",
     )
     steps = pd.concat(
         [
@@ -239,7 +255,9 @@ def workbook(check: ClaimCheck) -> bytes:
         "Steps",
         steps,
         formats,
-        "Each step is the change from the row above; down to optimism bias they sum to adjusted less claimed.",
+        f"Every amount is for the claim's {weeks}. Each step is the change from the row above; down to optimism "
+        f"bias they sum to adjusted less claimed. A year (52 weeks), not a step: adjusted {pounds(check.adjusted)}.",
+        kinds={"Change (£)": "money", "Running total (£)": "money"},
     )
     _sheet(
         book,
@@ -266,7 +284,9 @@ def workbook(check: ClaimCheck) -> bytes:
         formats,
         "A year, at current prices, after every adjustment.",
     )
-    _sheet(book, "Lines", line_table(check), formats)
+    lines = line_table(check)
+    shares = [c for c in lines.columns if c in SHARE_COLUMNS or c.startswith("Library's ")]
+    _sheet(book, "Lines", lines, formats, kinds={**dict.fromkeys(shares, "share"), "Quantity": "number"})
     sources = check.sources
     _sheet(
         book,
@@ -282,6 +302,7 @@ def workbook(check: ClaimCheck) -> bytes:
         ),
         formats,
         check.independent.note if check.independent is not None else None,
+        kinds={"Price year": "year"},
     )
     book.close()
     return buffer.getvalue()

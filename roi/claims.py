@@ -3,17 +3,18 @@
 The figures (pounds):
 
 - ``recomputed``: the claim's quantities at each line's chosen unit cost (the library's unless the
-  person checking chose the current scenario's or their own) in the claim's own price year (by
-  default that of the library unit costs it uses), over the claim's own period. With the library's
-  unit costs a true claim reproduces. ``recomputed_library`` always uses the library's.
+  person checking chose the current scenario's or their own) in the claim's own price year (as
+  stated; else the year it was made, ``claimed_on``; else the GDP deflator's latest outturn year),
+  over the claim's own period. ``recomputed_library`` always uses the library's.
 - ``annualised``: that, scaled to 52 weeks.
 - ``adjusted``: the *fiscal* part of that (savings to public bodies, cashable and non-cashable),
   uprated to the current price year, after deadweight, attribution and optimism bias. ``low`` and
   ``high`` bracket it from the ranges. ``cash`` and ``capacity`` split it; ``economic`` and
   ``social`` value are reported beside it, adjusted the same way, and never added into it.
-- ``steps``: the gap between claimed and adjusted, one step a row (unit cost, annualisation,
-  uprating, value that is not a saving, deadweight, attribution, optimism bias); the steps sum to
-  ``adjusted - claimed``. A last step, capacity versus cash, takes ``adjusted`` to ``cash``.
+- ``steps``: the walk from claimed to adjusted, like for like: every amount for the claim's own
+  period (the claim's own arithmetic, the library's unit cost, uprating, value that is not a saving,
+  deadweight, attribution, optimism bias); the steps sum to ``adjusted_period - claimed``. A last
+  step, capacity versus cash, takes it to cash for the period. The figure a year is apart, never a step.
 
 Conventions (where the person checking gives no figure of their own) are documented in
 ``assumptions/claim_defaults.yaml`` and returned beside every line by :func:`convention`.
@@ -74,8 +75,8 @@ BASIS_LABELS = {
     "claim": "The claim's own",
 }
 STEP_LABELS = {
-    "unit_cost": "Unit cost difference (the claim's quantities at the chosen unit costs)",
-    "annualisation": "Annualisation (the claim's period to 52 weeks)",
+    "arithmetic": "The claim's own arithmetic (its quantities times its own prices)",
+    "unit_cost": "At the library's unit cost (the claim's quantities at the library's prices)",
     "uprating": "Uprating to current prices (GDP deflator)",
     "not_a_saving": "Economic and social value: not a saving to any public body",
     "deadweight": "Deadweight (would have happened anyway)",
@@ -85,14 +86,20 @@ STEP_LABELS = {
 }
 FIGURE_LABELS = {
     "claimed": "Claimed",
-    "recomputed": "Recomputed (the claim's prices)",
+    "recomputed": "Recomputed at the chosen unit costs (the claim's prices)",
     "adjusted": "Adjusted fiscal saving (current prices)",
     "cash": "  of which cash",
     "capacity": "  of which capacity freed (non-cashable)",
     "economic": "Economic value beside it (not a saving)",
     "social": "Social value beside it (not a saving)",
 }
-FISCAL_STEPS = ("unit_cost", "annualisation", "uprating", "not_a_saving", "deadweight", "attribution", "optimism_bias")
+UNIT_COST_STEP_LABELS = {
+    "library": STEP_LABELS["unit_cost"],
+    "chosen": "At the chosen unit costs (the claim's quantities at the library's, the current scenario's or your "
+    "own prices)",
+}
+FISCAL_STEPS = ("arithmetic", "unit_cost", "uprating", "not_a_saving", "deadweight", "attribution", "optimism_bias")
+NO_RANGE = "no range: every figure here is your own"
 
 
 class ClaimDerivedCost(Frozen):
@@ -182,6 +189,21 @@ class ClaimCheck:
     flags: tuple[Flag, ...] = field(default_factory=tuple)
     independent: Independent | None = None
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    price_year_reason: str = "stated by the claim"
+
+    @property
+    def adjusted_period(self) -> float:
+        """The adjusted fiscal saving for the claim's own period (where the step table ends)."""
+        return self.adjusted * self.period_factor
+
+    def range_text(self, period: bool = False) -> str:
+        """'range £1,000 to £2,000' (a year, or for the claim's period), or, where every figure is the
+        checker's own so the range has no width, 'no range: every figure here is your own'."""
+        scale = self.period_factor if period else 1.0
+        low, high = self.low * scale, self.high * scale
+        if pounds(low) == pounds(high):
+            return NO_RANGE
+        return f"range {pounds(low)} to {pounds(high)}"
 
     @property
     def claimed_annualised(self) -> float:
@@ -266,13 +288,15 @@ class ClaimCheck:
             "low": self.low,
             "high": self.high,
             "price_year": self.price_year,
+            "price_year_reason": self.price_year_reason,
+            "claimed_on": None if self.claim.claimed_on is None else str(self.claim.claimed_on),
             "current_price_year": self.current_price_year,
             "flags": [f.as_dict() for f in self.flags],
             "by_partner": self.by_partner().to_dict(orient="records"),
             "recomputed_library": self.recomputed_library,
             "period_weeks": self.period_weeks,
             "claimed_annualised": self.claimed_annualised,
-            "adjusted_period": self.adjusted * self.period_factor,
+            "adjusted_period": self.adjusted_period,
             "cash": self.cash,
             "capacity": self.capacity,
             "economic": self.economic,
@@ -425,6 +449,8 @@ claim: Hospital discharge housing scheme          # what the claim is called
 claimed_saving: 270000                            # the saving the scheme claims, in pounds
 period_weeks: 26                                  # the period the claim covers, in weeks
 # price_year: 2024                                # the year of the claim's prices, if it says
+# claimed_on: 2024-03-31                          # when the claim was made (a year or a date); with no
+                                                  # price_year its pounds are taken at that year's prices
 deadweight_applied: false                         # true if the claim already took off deadweight
 attribution_applied: false                        # true if the claim already took off attribution
 # ratio_per_pound: 4.5                            # a "£ per £1" the claim cites, if any
@@ -679,19 +705,32 @@ def _value_line(
     return _Valued(cost.value * factor, low, high, library_value, saving.cost_basis or "library", bearers, cost)
 
 
-def _price_year(claim: ClaimSpec, library: Library, scenario_costs: dict[str, UnitCost] | None = None) -> int:
-    """The claim's price year: as stated, else that of the unit cost its first line uses (the library's,
-    the scenario's, or your own value's), else the latest year of the GDP deflator."""
-    latest = library.deflator_years()[1]
+def latest_outturn_year(library: Library) -> int:
+    """The last year of the GDP deflator table that is outturn, not an OBR forecast."""
+    last = library.deflator_years()[1]
+    forecast = library.deflator.forecast_from
+    return last if forecast is None else min(last, forecast - 1)
+
+
+def claimed_year(claim: ClaimSpec) -> int | None:
+    """The year the claim was made (its ``claimed_on`` year or date), if it says."""
+    made = claim.claimed_on
+    return made if made is None or isinstance(made, int) else made.year
+
+
+def price_year_taken(claim: ClaimSpec, library: Library) -> tuple[int, str]:
+    """The claim's price year and why: as stated; else the year the claim was made; else the latest
+    outturn year of the GDP deflator. A sceptic takes a claim's pounds as those of when it was made,
+    never as those of an old unit cost (which would uprate the claim for it)."""
     if claim.price_year is not None:
-        return claim.price_year
-    for saving in claim.savings:
-        if saving.cost_basis == "own":
-            return saving.own_price_year or latest
-        if saving.unit_cost is not None:
-            costs = scenario_costs if saving.cost_basis == "scenario" and scenario_costs else library.unit_costs
-            return costs.get(saving.unit_cost, library.unit_costs[saving.unit_cost]).price_year
-    return latest
+        return claim.price_year, "stated by the claim"
+    made = claimed_year(claim)
+    if made is not None:
+        return made, f"the claim states no price year: taken as {made}, the year the claim was made"
+    latest = latest_outturn_year(library)
+    return latest, (
+        f"the claim states no price year and no date: taken as {latest}, the latest outturn year of the GDP deflator"
+    )
 
 
 def check_claim(
@@ -712,7 +751,7 @@ def check_claim(
     uplift = claim.price_uplift
     check_price_years(claim, library, file)
     scenario_costs = scenario.unit_costs if scenario is not None else library.unit_costs
-    price_year = _price_year(claim, library, scenario_costs)
+    price_year, price_year_reason = price_year_taken(claim, library)
     if price_year not in library.price_index(uplift):  # a scenario cost's own price year
         raise InputError(file, "price_year", outside_message(library, price_year, uplift))
     # Current prices: the GDP deflator table's last year, or the claim's own if later (a claim priced in
@@ -729,14 +768,7 @@ def check_claim(
     if forecast:
         flags.append(Flag("forecast_prices", forecast))
     if claim.price_year is None:
-        known = any(s.unit_cost for s in claim.savings)
-        flags.append(
-            Flag(
-                "no_price_year",
-                f"The claim states no price year; it is taken as {price_year}"
-                + (", the price year of the unit cost it uses." if known else "."),
-            )
-        )
+        flags.append(Flag("no_price_year", _sentence(price_year_reason) + "."))
     elif current - claim.price_year > defaults.max_price_year_age:
         flags.append(
             Flag(
@@ -754,20 +786,21 @@ def check_claim(
     for i, saving in enumerate(claim.savings):
         valued = _value_line(saving, library, scenario_costs, price_year, uplift)
         rule = convention(saving, library, defaults, claim)
-        _line_flags(saving, valued, library, defaults, price_year, flags)
+        if saving.quantity > 0:  # a line that counts nothing raises no flag
+            _line_flags(saving, valued, library, defaults, price_year, uplift, flags)
         rows.extend(_rows(i, saving, valued, rule, library, weeks, uprate))
     lines = pd.DataFrame(rows)
     _overlap_flags(claim, library, defaults, flags)
     _adjustment_flags(claim, lines, current, flags)
     _ratio_flag(claim, library, flags)
     recomputed = float(lines["recomputed"].sum())
-    if abs(recomputed - claim.claimed_saving) > max(1.0, 0.01 * claim.claimed_saving):
-        chosen = "the library's" if (lines["cost_basis"] == "library").all() else "the chosen"
+    own_total = claims_own_total(claim)
+    if own_total is not None and not _reproduces(own_total, claim.claimed_saving):
         flags.append(
             Flag(
                 "does_not_reproduce",
-                f"The claimed {pounds(claim.claimed_saving)} does not reproduce: "
-                f"the quantities at {chosen} unit costs give {pounds(recomputed)}.",
+                f"The claimed {pounds(claim.claimed_saving)} does not reproduce: the claim's own quantities "
+                f"times its own prices give {pounds(own_total)}.",
             )
         )
     fiscal = lines["fiscal"]
@@ -789,10 +822,17 @@ def check_claim(
         current_price_year=current,
         period_weeks=float(weeks),
         lines=lines,
-        steps=_steps(float(claim.claimed_saving), lines),
+        steps=_steps(
+            float(claim.claimed_saving),
+            own_total,
+            lines,
+            weeks / WEEKS_A_YEAR,
+            _step_labels(lines, price_year, current, own_total is not None),
+        ),
         flags=tuple(flags),
         independent=independent,
-        sources=_sources(claim, library, scenario_costs, defaults),
+        sources=_sources(claim, library, scenario_costs, defaults, price_year),
+        price_year_reason=price_year_reason,
     )
     return check
 
@@ -885,25 +925,72 @@ def _rows(
     return rows
 
 
-def _steps(claimed: float, lines: pd.DataFrame) -> pd.DataFrame:
-    """The gap between claimed and adjusted, one step a row; each step is the change in the total
-    from one stage to the next, so the steps sum to adjusted - claimed (and with the last, to cash)."""
+def _reproduces(total: float, claimed: float) -> bool:
+    """Within a pound or 1% of the claimed figure (the claim's rounding)."""
+    return abs(total - claimed) <= max(1.0, 0.01 * claimed)
+
+
+def claims_own_total(claim: ClaimSpec) -> float | None:
+    """The claim's own quantities times its own prices, where every line states a price; else None
+    (its arithmetic cannot be checked, only its quantities at the library's unit costs)."""
+    if any(s.value is None for s in claim.savings):
+        return None
+    return float(sum(s.quantity * s.value for s in claim.savings))  # type: ignore[operator]
+
+
+def _step_labels(lines: pd.DataFrame, price_year: int, current: int, priced: bool) -> dict[str, str]:
+    labels = dict(STEP_LABELS)
+    if not priced:
+        labels["arithmetic"] = "The claim's own arithmetic: not checkable (it does not price every line)"
+    valued_by = lines.loc[lines["unit_cost"].notna(), "cost_basis"]
+    labels["unit_cost"] = UNIT_COST_STEP_LABELS["library" if (valued_by == "library").all() else "chosen"]
+    labels["uprating"] = (
+        f"Uprating from {price_year} to {current} prices (GDP deflator)"
+        if current != price_year
+        else f"Uprating: none, the claim is at {current} prices"
+    )
+    return labels
+
+
+def _steps(
+    claimed: float, own_total: float | None, lines: pd.DataFrame, period_factor: float, labels: dict[str, str]
+) -> pd.DataFrame:
+    """The walk from claimed to adjusted, every amount in the claim's own period (like for like); each
+    step is the change in the total from one stage to the next, so the steps sum to the adjusted figure
+    for the period less the claimed one (and with the last, to cash). The claim's arithmetic is checked
+    where every line states its price; the rest of any gap to the library's unit costs is a neutral step."""
     fiscal = lines["fiscal"]
+    recomputed = float(lines["recomputed"].sum())
     stages = [
         ("claimed", claimed),
-        ("unit_cost", float(lines["recomputed"].sum())),
-        ("annualisation", float(lines["annualised"].sum())),
-        ("uprating", float(lines["uprated"].sum())),
-        ("not_a_saving", float(lines["fiscal_uprated"].sum())),
-        ("deadweight", float(lines["after_deadweight"].sum())),
-        ("attribution", float(lines["after_attribution"].sum())),
-        ("optimism_bias", float(lines.loc[fiscal, "adjusted"].sum())),
-        ("capacity", float(lines["cash"].sum())),
+        ("arithmetic", claimed if own_total is None else own_total),
+        ("unit_cost", recomputed),
+        ("uprating", float(lines["uprated"].sum()) * period_factor),
+        ("not_a_saving", float(lines["fiscal_uprated"].sum()) * period_factor),
+        ("deadweight", float(lines["after_deadweight"].sum()) * period_factor),
+        ("attribution", float(lines["after_attribution"].sum()) * period_factor),
+        ("optimism_bias", float(lines.loc[fiscal, "adjusted"].sum()) * period_factor),
+        ("capacity", float(lines["cash"].sum()) * period_factor),
     ]
     rows = []
     for (_, before), (step, after) in zip(stages, stages[1:], strict=False):
-        rows.append({"step": step, "label": STEP_LABELS[step], "amount": after - before, "running_total": after})
+        rows.append({"step": step, "label": labels[step], "amount": after - before, "running_total": after})
     return pd.DataFrame(rows)
+
+
+def _differs(
+    name: str, claimed: float, checked: float, whose: str, price_year: int, defaults: ClaimDefaults, flags: list[Flag]
+) -> None:
+    """Flag a claim's unit price that differs from the one it is checked against by more than the tolerance."""
+    if checked > 0 and abs(claimed - checked) / checked > defaults.unit_cost_tolerance:
+        flags.append(
+            Flag(
+                "unit_cost_differs",
+                f"'{name}': the claim values a unit at {pounds(claimed, True)}; {whose} is "
+                f"{pounds(checked, True)} at {price_year} prices ({(claimed - checked) / checked:+.0%}, beyond "
+                f"the {defaults.unit_cost_tolerance:.0%} tolerance).",
+            )
+        )
 
 
 def _line_flags(
@@ -912,10 +999,11 @@ def _line_flags(
     library: Library,
     defaults: ClaimDefaults,
     price_year: int,
+    uplift: PriceUplift | None,
     flags: list[Flag],
 ) -> None:
-    """Flags about one line: untraceable values, unit costs that differ, wrong partner, capacity as cash,
-    value that is not a saving."""
+    """Flags about one line: untraceable values, unit costs that differ (a library one, or one an inline
+    value stands for), wrong partner, capacity as cash, value that is not a saving."""
     cost = library.unit_costs.get(saving.unit_cost) if saving.unit_cost else None
     name = saving.label or (cost.label if cost else "saving")
     partner_label = library.partners[saving.partner].label if saving.partner in library.partners else saving.partner
@@ -932,28 +1020,22 @@ def _line_flags(
                 ),
             )
         )
+        if len(saving.stands_for) == 1:  # an inline price for one library unit cost: compare the two
+            stands = library.unit_costs[saving.stands_for[0]]
+            at_price_year = stands.value * library.deflator_factor(stands.price_year, price_year, uplift)
+            whose = f"the library's {_lc(stands.label)}"
+            _differs(name, float(saving.value or 0), at_price_year, whose, price_year, defaults, flags)
     elif saving.value is not None and valued.value > 0:
-        if abs(saving.value - valued.value) / valued.value > defaults.unit_cost_tolerance:
-            whose = {"own": "your own value", "scenario": "the current scenario's value"}.get(
-                valued.basis, f"the library's {cost.label.lower()}"
-            )
-            flags.append(
-                Flag(
-                    "unit_cost_differs",
-                    f"'{name}': the claim values a unit at {pounds(saving.value, True)}; "
-                    f"{whose} is {pounds(valued.value, True)} at {price_year} prices "
-                    f"({(saving.value - valued.value) / valued.value:+.0%}).",
-                )
-            )
+        whose = {"own": "your own value", "scenario": "the current scenario's value"}.get(
+            valued.basis, f"the library's {_lc(cost.label)}"
+        )
+        _differs(name, saving.value, valued.value, whose, price_year, defaults, flags)
     # What the booking is checked against: the unit cost's bearers, or what an inline value stands for.
     traced = [cost] if cost is not None else [library.unit_costs[s] for s in saving.stands_for]
     if saving.partner is not None and traced:
-        fiscal_bearers = {b.partner: c for c in traced for b in c.bearers() if b.value_type in FISCAL_VALUE_TYPES}
-        elsewhere = [
-            c
-            for c in traced
-            if saving.partner not in fiscal_bearers or saving.partner not in {b.partner for b in c.bearers()}
-        ]
+        # Booked to a partner who bears none of it. (A partner who bears it only as economic or social
+        # value, such as individuals and a QALY, is the non-fiscal flag's case, not this one.)
+        elsewhere = [c for c in traced if saving.partner not in {b.partner for b in c.bearers()}]
         if elsewhere:
             borne = "; ".join(
                 f"{_lc(c.label)} is borne by {' and '.join(library.partners[b.partner].label for b in c.bearers())}"
@@ -1005,6 +1087,8 @@ def _adjustment_flags(claim: ClaimSpec, lines: pd.DataFrame, current: int, flags
         if not done
     ]
     fiscal = lines["fiscal"]
+    if not lines.loc[fiscal, "annualised"].any():
+        return  # nothing fiscal is counted: nothing to adjust
     flags.append(
         Flag(
             "no_adjustments",
@@ -1031,9 +1115,10 @@ def _ratio_flag(claim: ClaimSpec, library: Library, flags: list[Flag]) -> None:
 
 
 def _overlap_flags(claim: ClaimSpec, library: Library, defaults: ClaimDefaults, flags: list[Flag]) -> None:
-    ids = [s.unit_cost for s in claim.savings if s.unit_cost]
+    counted = [s for s in claim.savings if s.quantity > 0]  # a line counting nothing overlaps nothing
+    ids = [s.unit_cost for s in counted if s.unit_cost]
     for unit_cost in sorted({u for u in ids if ids.count(u) > 1}):
-        schemes = sorted({s.intervention or "the same scheme" for s in claim.savings if s.unit_cost == unit_cost})
+        schemes = sorted({s.intervention or "the same scheme" for s in counted if s.unit_cost == unit_cost})
         flags.append(
             Flag(
                 "double_count",
@@ -1069,7 +1154,7 @@ def _independent(
     used: list[tuple[str, str]] = []
     for i, saving in enumerate(claim.savings):
         rows = lines[lines["line"] == i]
-        if saving.unit_cost not in derived or rows.empty or rows["cost_basis"].iloc[0] == "own":
+        if saving.unit_cost not in derived or rows.empty or rows["cost_basis"].iloc[0] == "own" or not saving.quantity:
             continue
         if (
             rows["cost_basis"].iloc[0] == "scenario"
@@ -1095,14 +1180,12 @@ def _independent(
     other = claim.model_copy(
         update={
             "savings": tuple(swaps.get(i, s) for i, s in enumerate(claim.savings)),
-            "price_year": _price_year(claim, library, scenario.unit_costs if scenario is not None else None),
+            "price_year": price_year_taken(claim, library)[0],
         }
     )
     again = check_claim(other, library, file, scenario)
     source_claims = {derived[a].claim.lower() for a, _ in used}
-    reproduces = abs(float(lines["recomputed_library"].sum()) - claim.claimed_saving) <= max(
-        1.0, 0.01 * claim.claimed_saving
-    )
+    reproduces = _reproduces(float(lines["recomputed_library"].sum()), claim.claimed_saving)
     circular = claim.claim.lower() in source_claims or (reproduces and len(claim.savings) == len(swaps))
     derived_text, independent_text = [], []
     for a, b in used:
@@ -1134,7 +1217,11 @@ def _independent(
 
 
 def _sources(
-    claim: ClaimSpec, library: Library, scenario_costs: dict[str, UnitCost], defaults: ClaimDefaults
+    claim: ClaimSpec,
+    library: Library,
+    scenario_costs: dict[str, UnitCost],
+    defaults: ClaimDefaults,
+    price_year: int,
 ) -> pd.DataFrame:
     """The source of every unit value the check uses: library costs with their citation, the
     scenario's edits, your own values (credited to you), and the claim's own figures."""
@@ -1153,7 +1240,7 @@ def _sources(
             continue
         seen.add(key)
         if basis == "own":
-            year = saving.own_price_year or claim.price_year
+            year = saving.own_price_year or price_year
             rows.append(
                 {
                     "unit_cost": cost_id or "",
@@ -1172,7 +1259,7 @@ def _sources(
                     "label": saving.label or "Saving",
                     "used_as": "The claim's own value",
                     "value": saving.value,
-                    "price_year": claim.price_year,
+                    "price_year": price_year,
                     "source": "The claim's own figure, as stated: " + (claim.note or "no source given"),
                 }
             )
@@ -1241,6 +1328,9 @@ def check_price_years(claim: ClaimSpec, library: Library, file: str = "claim") -
     index = library.price_index(uplift)
     if claim.price_year is not None and claim.price_year not in index:
         raise InputError(file, "price_year", outside_message(library, claim.price_year, uplift))
+    made = claimed_year(claim)
+    if made is not None and made not in index:
+        raise InputError(file, "claimed_on", "the claim's date: " + outside_message(library, made, uplift))
     for i, saving in enumerate(claim.savings):
         if saving.own_price_year is not None and saving.own_price_year not in index:
             problem = outside_message(library, saving.own_price_year, uplift)

@@ -311,8 +311,9 @@ class Outcome(Frozen):
     drop_off: Fraction = 0.0
     ranges: dict[str, Range] = Field(default_factory=dict)
     range_basis: dict[str, RangeBasis] = Field(
-        default_factory=dict, description="set on resolving a scenario: which ranges are the user's own ('yours') "
-        "or the library's moved with the user's value ('moved'); the rest are the library's"
+        default_factory=dict,
+        description="set on resolving a scenario: which ranges are the user's own ('yours') "
+        "or the library's moved with the user's value ('moved'); the rest are the library's",
     )
     source: Source
     adjustments_source: Source | None = None
@@ -378,6 +379,7 @@ def outcome_key(outcomes: tuple[Outcome, ...], k: int) -> tuple[str, str, int]:
         return (outcome.unit_cost, outcome.id, 0)
     n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
     return (outcome.unit_cost, "", n)
+
 
 def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
     """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
@@ -819,6 +821,7 @@ class Overlap(Frozen):
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
     unit_cost: UnitCostId | None = Field(default=None, description="only this unit cost's lines overlap")
 
+
 InputName = Annotated[
     str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")
 ]
@@ -923,6 +926,9 @@ class ClaimSpec(Frozen):
     claimed_saving: Money
     period_weeks: float | None = Field(default=None, ge=1, le=520, description="weeks the claim covers, 1 to 520")
     price_year: Year | None = None
+    claimed_on: int | date | None = Field(
+        default=None, description="when the claim was made (a year or a date): its price year if it states none"
+    )
     price_uplift: PriceUplift | None = Field(
         default=None, description="your own judgement, per cent a year past the GDP deflator table"
     )
@@ -931,7 +937,27 @@ class ClaimSpec(Frozen):
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, description="where the claim comes from, as the user cites it")
+
+    @field_validator("claimed_on", mode="before")
+    @classmethod
+    def _year_or_date(cls, value: object) -> int | date | None:
+        """A year (2024, or "2024") or a date (2024-03-31); anything else in one plain sentence."""
+        wanted = "give a year from 1900 to 2200 (such as 2024) or a date (such as 2024-03-31)"
+        if value is None or (isinstance(value, date) and 1900 <= value.year <= 2200):
+            return value
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
+            value = int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+            return value
+        if isinstance(value, str) and len(value) <= 10:
+            try:
+                made = date.fromisoformat(value.strip())
+            except ValueError:
+                made = None
+            if made is not None and 1900 <= made.year <= 2200:
+                return made
+        raise ValueError(wanted)
 
 
 # ---------------------------------------------------------------------------------------------

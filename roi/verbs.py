@@ -203,14 +203,16 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
             ],
         )
     )
-    print(f"\nAdjusted range a year: {pounds(check.low)} to {pounds(check.high)}\n")
+    print(f"\nThe claim's prices: {check.price_year}, {check.price_year_reason}.")
+    print(f"Adjusted for the {weeks}: {check.range_text(period=True)}; a year: {check.range_text()}.\n")
     print(
         _table(
-            ["From claimed to adjusted", "Change", "Running total"],
+            [f"From claimed to adjusted ({weeks})", "Change", "Running total"],
             [("Claimed", "", pounds(check.claimed))]
             + [(r.label, pounds(r.amount), pounds(r.running_total)) for r in check.steps.itertuples()],
         )
     )
+    print(f"A year (52 weeks), for comparison and not a step: adjusted {pounds(check.adjusted)}.")
     print()
     print(
         _table(

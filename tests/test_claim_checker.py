@@ -188,10 +188,10 @@ def test_district_direct_says_its_bed_day_is_circular_and_recomputes_at_the_king
     circular = next(f.message for f in check.flags if f.code == "circular")
     assert "derived from this very claim" in circular and "proves nothing" in circular
     assert "£395" in circular and "King's Fund" in circular
-    independent = 725 * 395 * D[2017] / D[2022]
+    independent = 725 * 395 * D[2018] / D[2022]  # in the claim's 2018 prices
     assert round(check.independent.recomputed, 2) == round(independent, 2)
     assert check.independent.adjusted == pytest.approx(
-        independent * 52 / 29 * 100 / D[2017] * 0.75 * 0.75 * 0.6, abs=0.005
+        independent * 52 / 29 * 100 / D[2018] * 0.75 * 0.75 * 0.6, abs=0.005
     )
     assert check.independent.circular and ("bed_day", "delayed_discharge_bed_day") in check.independent.unit_costs
     assert "kingsfund.org.uk" in check.independent.note
@@ -246,18 +246,23 @@ def test_each_judgement_replaces_its_convention():
 
 
 def test_district_direct_steps_to_the_penny():
+    # Dated 2018 (the toolkit's publication) with no price year: its £181,250 is taken at 2018 prices. Every
+    # step is for its own 29 weeks: 725 library bed-days (£250 at 2017 prices) are £184,807.68 at 2018
+    # prices, £233,459.18 at 2024 prices; less 25% deadweight, 25% of the rest unattributed, 40% optimism bias.
     check = check_claim(claims.load("district_direct"))
     steps = check.steps.set_index("step")["amount"]
-    uprated = 325_000 * 100 / D[2017]
-    assert round(steps["unit_cost"], 2) == 0.00
-    assert round(steps["annualisation"], 2) == 143_750.00
-    assert round(steps["uprating"], 2) == round(uprated - 325_000, 2)
+    assert (check.price_year, round(check.recomputed, 2)) == (2018, 184_807.68)
+    assert round(steps["arithmetic"], 2) == 0.00  # no price of its own to check
+    assert round(steps["unit_cost"], 2) == 3_557.68  # 184,807.68 - 181,250
+    assert round(steps["uprating"], 2) == 48_651.49  # 233,459.18 - 184,807.68
     assert steps["not_a_saving"] == 0
-    assert round(steps["deadweight"], 2) == round(-0.25 * uprated, 2)
-    assert round(steps["attribution"], 2) == round(-0.25 * 0.75 * uprated, 2)
-    assert round(steps["optimism_bias"], 2) == round(-0.4 * 0.75 * 0.75 * uprated, 2)
-    assert round(steps["capacity"], 2) == round(-check.adjusted, 2)
-    assert sum(steps[s] for s in claims.FISCAL_STEPS) == pytest.approx(check.adjusted - check.claimed, abs=1e-6)
+    assert round(steps["deadweight"], 2) == -58_364.79
+    assert round(steps["attribution"], 2) == -43_773.60
+    assert round(steps["optimism_bias"], 2) == -52_528.31
+    assert round(check.adjusted_period, 2) == 78_792.47 and check.adjusted_period < check.claimed
+    assert round(check.adjusted, 2) == round(78_792.47 * 52 / 29, 2)  # the year apart, never a step
+    assert round(steps["capacity"], 2) == -78_792.47
+    assert sum(steps[s] for s in claims.FISCAL_STEPS) == pytest.approx(check.adjusted_period - check.claimed, abs=1e-6)
 
 
 def test_the_step_table_names_each_step_in_order():
@@ -298,8 +303,10 @@ def test_steps_always_sum_to_adjusted_minus_claimed_and_then_to_cash(lines, clai
     check = check_claim(spec)
     fiscal = check.steps[check.steps["step"].isin(claims.FISCAL_STEPS)]["amount"].sum()
     scale = max(1.0, abs(check.claimed), check.steps["running_total"].abs().max())
-    assert fiscal == pytest.approx(check.adjusted - check.claimed, abs=1e-9 * scale)
-    assert check.steps["amount"].sum() == pytest.approx(check.cash - check.claimed, abs=1e-9 * scale)
+    assert fiscal == pytest.approx(check.adjusted_period - check.claimed, abs=1e-9 * scale)
+    assert check.steps["amount"].sum() == pytest.approx(
+        check.cash * check.period_factor - check.claimed, abs=1e-9 * scale
+    )
     assert check.cash + check.capacity == pytest.approx(check.adjusted, abs=1e-9 * scale)
     assert check.low <= check.adjusted * (1 + 1e-12) + 1e-9 and check.adjusted <= check.high * (1 + 1e-12) + 1e-9
 
@@ -378,7 +385,9 @@ def test_check_claim_json_keeps_the_old_keys_and_adds_cash_capacity_steps():
     old = {"claimed", "recomputed", "annualised", "adjusted", "low", "high", "price_year", "flags", "by_partner"}
     new = {"cash", "capacity", "economic", "social", "steps", "value_by_partner", "independent", "claimed_annualised"}
     assert old | new <= payload.keys()
-    assert payload["recomputed"] == 181_250 and payload["annualised"] == 325_000
+    assert round(payload["recomputed"], 2) == 184_807.68 and payload["price_year"] == 2018
+    assert payload["price_year_reason"] == "the claim states no price year: taken as 2018, the year the claim was made"
+    assert payload["steps"][-2]["running_total"] == pytest.approx(payload["adjusted_period"])
     assert payload["cash"] + payload["capacity"] == pytest.approx(payload["adjusted"], abs=1e-5)
     assert payload["value_by_partner"][0]["partner_label"] == "NHS acute hospital"
     assert payload["independent"]["circular"] is True

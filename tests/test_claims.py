@@ -14,16 +14,18 @@ from roi.schema import ClaimSpec
 
 from .conftest import ROOT
 
+D = roi.load_library().deflator.index
+
 
 def codes(claim: dict) -> set[str]:
     return {flag.code for flag in check_claim(ClaimSpec.model_validate(claim)).flags}
 
 
-def test_district_direct_claim_reproduces_181250_and_325000_a_year():
+def test_district_direct_claim_at_the_library_bed_day_in_its_own_2018_prices():
     check = check_claim(roi.load_claim("district_direct"))
-    assert round(check.recomputed, 2) == 181_250.00
-    assert round(check.annualised, 2) == 325_000.00
-    assert check.price_year == 2017
+    assert round(check.recomputed_library, 2) == round(725 * 250 * D[2018] / D[2017], 2) == 184_807.68
+    assert check.annualised == pytest.approx(725 * 250 * D[2018] / D[2017] * 52 / 29)
+    assert check.price_year == 2018  # the year the claim was made; the bed-day's 2017 is never taken
     expected = 325_000 * 100 / 77.6367 * (1 - 0.25) * 0.75 * (1 - 0.4)  # the library convention, red grade
     assert check.adjusted == pytest.approx(expected, abs=0.01)
     assert check.low < check.adjusted < check.high
@@ -83,7 +85,7 @@ def test_a_clean_claim_raises_no_flag():
 @pytest.mark.parametrize(
     "claim, code",
     [
-        (variant(line={"value": 600}), "unit_cost_differs"),
+        (variant(line={"value": 600}, claimed_saving=6000), "unit_cost_differs"),
         (variant(price_year=None), "no_price_year"),
         (variant(price_year=2010, claimed_saving=10 * 395 * 69.1217 / 90.5005), "old_price_year"),
         (variant(deadweight_applied=False), "no_adjustments"),
@@ -106,7 +108,7 @@ def test_a_clean_claim_raises_no_flag():
             variant(
                 savings=[
                     {"unit_cost": "delayed_discharge_bed_day", "quantity": 10},
-                    {"unit_cost": "non_elective_admission", "quantity": 0},
+                    {"unit_cost": "non_elective_admission", "quantity": 2},
                 ]
             ),
             "double_count",
@@ -150,4 +152,4 @@ def test_cli_check_claim_json_keys():
     )
     payload = json.loads(done.stdout)
     assert {"claimed", "recomputed", "annualised", "adjusted", "low", "high", "price_year", "flags"} <= payload.keys()
-    assert payload["annualised"] == 325_000
+    assert payload["annualised"] == pytest.approx(725 * 250 * D[2018] / D[2017] * 52 / 29)

@@ -162,7 +162,7 @@ def test_a_rejected_upload_and_link_echo_the_value_and_file_name_as_text():
     data = hostile_claim().model_dump(mode="json", exclude_none=True)
     data["savings"][0]["partner"] = "[x](https://evil.example)"
     at = on_claim_page({claims.LINK_PARAM: claims.to_link(ClaimSpec.model_validate(data))})
-    assert any("example is shown instead" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("blank claim is shown instead" in e.value for e in at.error), [e.value for e in at.error]
     assert shown(at, "[x](https://evil.example)")
     assert_nothing_raw(at)
     at.file_uploader(key="claim-upload").upload(

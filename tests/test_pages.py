@@ -180,8 +180,10 @@ def test_check_a_claim_page_shows_claimed_recomputed_and_adjusted_with_flags():
     at = start()
     at.switch_page("pages/5_Check_a_claim.py").run()
     assert not at.exception
+    at.selectbox(key="claim-example").select("district_direct").run()  # it opens on a blank claim
+    at.button(key="claim-open-example").click().run()
     assert metric(at, "Claimed (29 weeks)") == "£181,250"
-    assert metric(at, "Recomputed (29 weeks, 2017 prices)") == "£181,250"
+    assert metric(at, "Recomputed (29 weeks, 2018 prices)") == "£184,808"  # the library's bed-day in 2018 prices
     assert len([w for w in at.warning if "presented as cash" in w.value]) == 1
     assert len([w for w in at.warning if "proves nothing" in w.value]) == 1
 

@@ -223,10 +223,10 @@ def test_a_claim_outside_the_prices_is_refused_by_edit_in_one_line(library):
 
 
 def test_the_page_prices_a_claim_in_2025_and_2026_and_says_a_bad_year_beside_the_field():
-    from .test_claim_page import key, open_page
+    from .test_claim_page import key, open_example, open_page
     from .test_pages import metric
 
-    at = open_page()
+    at = open_example(open_page())  # the page opens on a blank claim
     year = at.number_input(key=key(at, "year"))
     assert year.max == 2030  # the last year the tool can uprate to (the table, then the proxy)
     for price_year in (2025, 2026):

@@ -16,8 +16,17 @@ import roi
 from roi import claims
 from roi.schema import ClaimSpec
 
-DEFAULT_EXAMPLE = "district_direct"
 TYPED = "the claim on screen"
+BLANK_NAME = ""  # the "Start from" choice of a blank claim
+# A blank claim to type into: one line and nothing counted (a claim needs a line; the line a unit cost).
+BLANK = ClaimSpec.model_validate(
+    {"claim": "New claim", "claimed_saving": 0, "savings": [{"unit_cost": "bed_day", "quantity": 0}]}
+)
+
+
+def is_blank(claim: ClaimSpec) -> bool:
+    """Nothing claimed and nothing counted yet: there is nothing to check."""
+    return claim.claimed_saving == 0 and all(s.quantity == 0 for s in claim.savings)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -26,26 +35,29 @@ def _example_json(name: str) -> str:
 
 
 def example(name: str) -> ClaimSpec:
-    return ClaimSpec.model_validate_json(_example_json(name))
+    """A shipped example claim by name, or the blank claim for BLANK_NAME."""
+    return BLANK if name == BLANK_NAME else ClaimSpec.model_validate_json(_example_json(name))
 
 
 def example_names() -> list[str]:
-    return [p.stem for p in sorted(roi.library.CLAIMS_DIR.glob("*.yaml"))]
+    """The blank claim first, then the shipped examples."""
+    return [BLANK_NAME, *(p.stem for p in sorted(roi.library.CLAIMS_DIR.glob("*.yaml")))]
 
 
 def init(library: roi.Library) -> None:
-    """A new session starts from the claim in its link (?c=...), else the District Direct example."""
+    """A new session starts from the claim in its link (?c=...), else a blank claim (the examples are
+    offered beside it: an example's source note must never follow the user's own claim)."""
     state = st.session_state
     if "claim" in state:
         return
-    state.claim = example(DEFAULT_EXAMPLE)
+    state.claim = BLANK
     state.claim_generation = 0
     packed = st.query_params.get(claims.LINK_PARAM)
     if packed:
         try:
             state.claim = claims.from_link(packed, library)
         except roi.InputError as error:
-            state.claim_error = f"{error}. The District Direct example is shown instead."
+            state.claim_error = f"{error}. A blank claim is shown instead."
 
 
 def set_claim(claim: ClaimSpec) -> None:
@@ -120,6 +132,24 @@ def previous_words(value: Any) -> str:
     if value in (None, 0, ""):
         return "the value before (not stated)"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def claimed_on_value(text: str) -> int | str | None:
+    """The "claim made on" field as the claim takes it: a year, a date (YYYY-MM-DD), or None if empty."""
+    text = text.strip()
+    return None if not text else int(text) if text.isdigit() else text
+
+
+def last_good_check(claim: ClaimSpec, library: roi.Library, scenario: roi.Scenario) -> tuple[Any, str | None]:
+    """The check of the claim on screen, kept as the last good one; if it is refused, the last good
+    check (or None) and the reason, so nothing on screen is lost."""
+    state = st.session_state
+    try:
+        check = claims.check_claim(claim, library, TYPED, scenario)
+    except roi.InputError as error:
+        return state.get("claim_last_check"), str(error)
+    state["claim_last_check"] = check
+    return check, None
 
 
 def update_link() -> None:

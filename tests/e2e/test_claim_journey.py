@@ -62,7 +62,7 @@ def test_the_finance_lead_checks_the_900_bed_day_claim_and_downloads_the_report(
     expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£198,450", timeout=WAIT)
     expect(tile(page, "Claimed (26 weeks)")).to_have_text("£270,000", timeout=WAIT)
     expect(tile(page, "Recomputed (26 weeks, 2024 prices)")).to_have_text("£315,000", timeout=WAIT)
-    expect(page.get_by_text("presented as cash").first).to_be_visible()
+    expect(page.get_by_text("taken as 2024, the latest outturn year").first).to_be_visible()  # typed from blank
     screenshots(page, artifacts, "claim-typed")
 
     page.get_by_test_id("stSidebar").get_by_text("Overview").click()
@@ -123,3 +123,67 @@ def test_a_claim_link_opens_on_a_fresh_server(page: Page, fresh_server: str, art
     expect(tile(page, "Claimed (26 weeks)")).to_have_text("£270,000", timeout=WAIT)
     expect(tile(page, "Adjusted, a year (2024 prices)")).to_have_text("£198,450", timeout=WAIT)
     page.screenshot(path=artifacts / "claim-from-link.png", full_page=True)
+
+
+def test_a_blank_start_an_example_and_a_refused_price_year_that_keeps_the_check(page: Page, app_url: str, artifacts):
+    """Issue 25, items 2 and 3, in a real browser: the page opens blank with the examples offered; a price
+    year outside the deflator is refused beside the field and the check, exports and Save stay."""
+    from .test_fit import MEASURE
+
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{app_url}/Check_a_claim")
+    wait_for_run(page)
+    expect(page.get_by_text("open an example, and its check appears here")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        wait_for_run(page)
+        page.wait_for_timeout(800)
+        page.screenshot(path=artifacts / f"claim-blank-{size}.png")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.get_by_test_id("stSelectbox").filter(has_text="Start a new claim or open an example").click()
+    page.get_by_role("option", name="Example: District Direct pilot", exact=True).click()
+    wait_for_run(page)
+    page.locator(".st-key-claim-open-example button").click()
+    wait_for_run(page)
+    expect(tile(page, "Claimed (29 weeks)")).to_have_text("£181,250", timeout=WAIT)
+    expect(tile(page, "Adjusted (29 weeks, 2024 prices)")).to_have_text("£78,792", timeout=WAIT)
+    expect(
+        page.get_by_label("Where the claim comes from (its source, as you would cite it)", exact=True)
+    ).to_have_value(claims.load("district_direct").note, timeout=WAIT)
+    fill(page, "Price year (0: not stated)", "1985")
+    expect(page.get_by_text("Not applied: 1985 is outside the GDP deflator")).to_be_visible(timeout=WAIT)
+    expect(tile(page, "Adjusted (29 weeks, 2024 prices)")).to_have_text("£78,792", timeout=WAIT)
+    expect(page.get_by_role("button", name="Claim check workbook (Excel)")).to_be_visible()
+    screenshots(page, artifacts, "claim-refused")
+    for size, (width, height) in SIZES.items():  # the message beside the field
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(600)
+        page.get_by_text("Not applied: 1985").first.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(400)
+        page.screenshot(path=artifacts / f"claim-refused-field-{size}.png")
+    # Every table of the check fits a projector: drawn afresh at 1280x720 (the link keeps the claim).
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.reload()
+    wait_for_run(page)
+    expect(tile(page, "Adjusted (29 weeks, 2024 prices)")).to_have_text("£78,792", timeout=WAIT)
+    page.wait_for_timeout(1500)
+    for name in ("Line by line", "Sources of the unit costs"):  # the tables inside the expanders too
+        page.get_by_test_id("stExpander").filter(has_text=name).locator("summary").click()
+    page.wait_for_timeout(1500)
+    problems = page.evaluate(MEASURE)
+    assert problems == [], problems
+    page.screenshot(path=artifacts / "claim-expanded-projector.png", full_page=True)
+    wide = page.evaluate(  # no table scrolls sideways: its content is no wider than the box it sits in
+        """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller, [data-testid=stTable]')]
+            .map(e => [e.innerText.slice(0, 40), e.scrollWidth, e.clientWidth])
+            .filter(([, content, box]) => content > box + 1)"""
+    )
+    assert wide == [], wide
+    for size in ("projector", "phone"):
+        page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
+        page.wait_for_timeout(800)
+        expander = page.get_by_test_id("stExpander").filter(has_text="Line by line")
+        expander.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(400)
+        page.screenshot(path=artifacts / f"claim-lines-{size}.png")
