@@ -232,7 +232,7 @@ class Deal:
                     "cash_p10": cents(row.get("cash_p10")),
                     "fallback": cents(row["fallback"]),
                     "cash_by_year": [cents(v) for v in row["cash_by_year"]],
-                    "turns_positive_year": row["turns_positive_year"],
+                    "turns_positive_year": year_or_none(row["turns_positive_year"]),
                     "largest_carried": cents(row["largest_carried"]),
                 }
                 for row in self.positions.to_dict(orient="records")
@@ -462,7 +462,8 @@ def assumptions(rule: str, terms: Terms, ledger: _Ledger) -> tuple[str, ...]:
         for service, (partner, amount) in terms.cores.items():
             name = ledger.service_labels[ledger.services.index(service)]
             out.append(
-                f"{label[partner]} carries {pounds(amount)} (present value) of {name} as its statutory core, whatever the deal."
+                f"{label[partner]} carries {pounds(amount)} (present value) of {name} as its statutory core, "
+                "whatever the deal."
             )
     if terms.confidence is not None:
         promise = (
@@ -472,7 +473,8 @@ def assumptions(rule: str, terms: Terms, ledger: _Ledger) -> tuple[str, ...]:
         )
         out.append(
             f"Solved at {terms.confidence:.0%} confidence: each partner's {promise} in at least "
-            f"{terms.confidence:.0%} of the simulation's draws; a partner's contribution in a draw is its share of that draw's cost."
+            f"{terms.confidence:.0%} of the simulation's draws; a partner's contribution in a draw is its "
+            "share of that draw's cost."
         )
     return tuple(out)
 
@@ -1139,3 +1141,17 @@ def funding_percentages(result: Result) -> dict[str, float]:
         return dict.fromkeys(partners, 0.0)
     tenths = _pennies(np.array([funded[ledger.index(p)] / total * 10 for p in partners]), 10.0) * 10
     return {p: round(float(v), 1) for p, v in zip(partners, tenths, strict=True)}
+
+
+def year_or_none(value: Any) -> str | None:
+    """A financial year from a positions table, None where there is none (pandas may hold NaN)."""
+    return value if isinstance(value, str) else None
+
+
+def shortfall_sentence(proposal: Deal) -> str:
+    """One plain sentence: why no split keeps everyone whole, and by how much (PV pounds)."""
+    where = "" if proposal.confidence is None else f" in {proposal.confidence:.0%} of the simulation's draws"
+    return (
+        f"No split leaves every partner whole in cash{where}: what the partners can pay falls "
+        f"{pounds(proposal.shortfall)} (present value) short of the offer's cost, whoever pays."
+    )
