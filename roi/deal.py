@@ -824,12 +824,12 @@ def _qualifier(terms: Terms) -> str:
 
 
 def _holds(ledger: _Ledger, positions: pd.DataFrame, terms: Terms) -> bool:
-    """Every public partner at or above its fallback: centrally, and in at least the chosen share of draws."""
+    """Every public partner at or above its fallback: at the central values, or at a confidence c in
+    at least a share c of the draws (the promise made; the central values are one point among them)."""
     public = positions[ledger.public]
-    central = bool((public["cash_npv"] >= public["fallback"] - PENNY).all())
-    if terms.confidence is None or "prob_below_fallback" not in public:
-        return central
-    return central and bool((public["prob_below_fallback"] <= 1 - terms.confidence + 1e-9).all())
+    if terms.confidence is None:
+        return bool((public["cash_npv"] >= public["fallback"] - PENNY).all())
+    return bool((public["prob_below_fallback"] <= 1 - terms.confidence + 1e-9).all())
 
 
 def _vector(ledger: _Ledger, values: dict[str, float], default: float) -> np.ndarray:
