@@ -569,12 +569,14 @@ def check_deal(scenario: Scenario, file: str = "scenario") -> None:
     if deal is None:
         return
     library = scenario.library
-    for partner in deal.shares:
+    named = [(f"deal.shares.{p}", p) for p in deal.shares]
+    named += [(f"deal.by_intervention.{i}.{p}", p) for i, split in deal.by_intervention.items() for p in split]
+    for where, partner in named:
         if partner not in library.partners or not library.partners[partner].fiscal:
-            raise InputError(file, f"deal.shares.{partner}", _not_public(partner, library))
+            raise InputError(file, where, _not_public(partner, library))
     if deal.gain_share is not None:
         check_gain_share(scenario, deal.gain_share, file, "deal.")
-    elif not deal.shares:
+    elif not (deal.shares or deal.by_intervention):
         raise InputError(file, "deal.shares", "a deal needs shares that sum to 1, or gain_share terms")
 
 
@@ -708,6 +710,7 @@ def propose(
     weights: dict[str, float] | None = None,
     fallbacks: dict[str, float] | None = None,
     cores: dict[str, tuple[str, float]] | None = None,
+    service_split: dict[str, dict[str, float]] | None = None,
 ) -> Deal:
     """Propose how the offer's cost is shared under ``rule`` (see the module docstring).
 
@@ -716,6 +719,7 @@ def propose(
     the gain share. ``simulation``: a :class:`roi.uncertainty.Simulation` of the same scenario as
     written, for P10/P50/P90 of each partner's cash position and its chance of being worse off.
     ``confidence``, ``by_service``, ``weights``, ``fallbacks``, ``cores``: see :class:`Terms`.
+    ``service_split`` (custom, an agreed deal by service): intervention id -> partner id -> share.
     Raises :class:`roi.InputError` naming the field for a bad rule, shares, payer, outcome, price,
     cap, confidence, weight, fallback or core.
     """
@@ -726,6 +730,7 @@ def propose(
     named = tuple(shares or ()) + ((payer,) if payer and payer in library.partners else ())
     named += tuple(p for p in (weights or {}) | (fallbacks or {}) if p in library.partners)
     named += tuple(p for p, _ in (cores or {}).values() if p in library.partners)
+    named += tuple(p for split in (service_split or {}).values() for p in split if p in library.partners)
     ledger = _ledger(result, named)
     total = float(ledger.pv(ledger.cost).sum())
     if total <= PENNY:
@@ -758,6 +763,9 @@ def propose(
             label = f"Each partner pays what it can; {ledger.labels[lead]} carries the shortfall"
     elif terms.by_service:
         service_pay = _service_proportional(ledger, rule, terms, lead)
+        contributions = _contributions(ledger, service_pay, total)
+    elif service_split:
+        service_pay = _agreed_service_pay(ledger, service_split)
         contributions = _contributions(ledger, service_pay, total)
     else:
         if rule == "custom":
@@ -808,8 +816,8 @@ def propose(
         carriers=carriers,
         draws=0 if simulation is None else len(simulation.pv_costs),
         confidence=terms.confidence,
-        by_service=terms.by_service,
-        by_intervention=_service_table(ledger, service_pay, contributions, terms.by_service),
+        by_service=terms.by_service or bool(service_split),
+        by_intervention=_service_table(ledger, service_pay, contributions),
         assumptions=assumptions(rule, terms, ledger),
     )
 
@@ -934,9 +942,17 @@ def _contributions(ledger: _Ledger, pay: np.ndarray, total: float) -> np.ndarray
     return shares.T @ ledger.service_cost
 
 
-def _service_table(
-    ledger: _Ledger, pay: np.ndarray | None, contributions: np.ndarray, by_service: bool
-) -> pd.DataFrame:
+def _agreed_service_pay(ledger: _Ledger, split: dict[str, dict[str, float]]) -> np.ndarray:
+    """PV pounds by intervention and partner from agreed shares of each intervention's cost."""
+    service_pv = ledger.service_cost @ ledger.factors
+    pay = np.zeros((len(ledger.services), len(ledger.partners)))
+    for i, service in enumerate(ledger.services):
+        for partner, share in split.get(service, {}).items():
+            pay[i, ledger.index(partner)] = share * service_pv[i]
+    return pay
+
+
+def _service_table(ledger: _Ledger, pay: np.ndarray | None, contributions: np.ndarray) -> pd.DataFrame:
     """Intervention x partner: each partner's share of each intervention's cost and its PV (pooled
     rules: the same share on every intervention)."""
     service_pv = ledger.service_cost @ ledger.factors
@@ -1039,13 +1055,34 @@ def apply_deal(spec: ScenarioSpec, deal: Deal) -> ScenarioSpec:
     if deal.gain_share is not None:
         record = AppliedDeal(rule="gain_share", label=deal.label, gain_share=deal.gain_share)
         return base.model_copy(update={"deal": record})
-    shares = {p: s for p, s in deal.shares.items() if s > 1e-12}
-    scale = math.fsum(shares.values())
-    shares = {p: s / scale for p, s in shares.items()}
     replaced = tuple(ReplacedFunding(intervention=c.id, funded_by=c.funded_by) for c in base.interventions)
+    if deal.by_service:
+        by_service = {c.id: _normalised(service_shares(deal, c.id)) for c in base.interventions}
+        record = AppliedDeal(
+            rule=deal.rule,  # type: ignore[arg-type]
+            label=deal.label,
+            replaced=replaced,
+            by_intervention=by_service,
+        )
+        choices = tuple(c.model_copy(update={"funded_by": dict(by_service[c.id])}) for c in base.interventions)
+        return base.model_copy(update={"interventions": choices, "deal": record})
+    shares = _normalised(deal.shares)
     record = AppliedDeal(rule=deal.rule, label=deal.label, shares=shares, replaced=replaced)  # type: ignore[arg-type]
     choices = tuple(c.model_copy(update={"funded_by": dict(shares)}) for c in base.interventions)
     return base.model_copy(update={"interventions": choices, "deal": record})
+
+
+def _normalised(shares: dict[str, float]) -> dict[str, float]:
+    """Shares without the partners that pay nothing, scaled to sum to exactly 1."""
+    kept = {p: s for p, s in shares.items() if s > 1e-12}
+    scale = math.fsum(kept.values())
+    return {p: s / scale for p, s in kept.items()}
+
+
+def service_shares(deal: Deal, intervention: str) -> dict[str, float]:
+    """Each partner's share of one intervention's cost under ``deal``."""
+    rows = deal.by_intervention[deal.by_intervention["intervention"] == intervention]
+    return dict(zip(rows["partner"], rows["share"].astype(float), strict=True))
 
 
 def undo_deal(spec: ScenarioSpec) -> ScenarioSpec:
@@ -1067,7 +1104,8 @@ def in_force(spec: ScenarioSpec) -> AppliedDeal | None:
     if deal.gain_share is not None:
         return deal
     replaced = {r.intervention for r in deal.replaced}
-    if all(c.id in replaced and c.funded_by == deal.shares for c in spec.interventions):
+    agreed_for = deal.by_intervention.get if deal.by_intervention else (lambda _: deal.shares)
+    if all(c.id in replaced and c.funded_by == agreed_for(c.id) for c in spec.interventions):
         return deal
     return None
 
@@ -1112,6 +1150,8 @@ def agreed(result: Result, simulation: Any = None) -> Deal | None:
             cap=terms.cap,
             simulation=simulation,
         )
+    elif record.by_intervention:
+        found = propose(base, "custom", service_split=dict(record.by_intervention), simulation=simulation)
     else:
         found = propose(base, "custom", shares=dict(record.shares), simulation=simulation)
     return replace(found, rule=record.rule, label=record.label)

@@ -311,8 +311,9 @@ class Outcome(Frozen):
     drop_off: Fraction = 0.0
     ranges: dict[str, Range] = Field(default_factory=dict)
     range_basis: dict[str, RangeBasis] = Field(
-        default_factory=dict, description="set on resolving a scenario: which ranges are the user's own ('yours') "
-        "or the library's moved with the user's value ('moved'); the rest are the library's"
+        default_factory=dict,
+        description="set on resolving a scenario: which ranges are the user's own ('yours') "
+        "or the library's moved with the user's value ('moved'); the rest are the library's",
     )
     source: Source
     adjustments_source: Source | None = None
@@ -378,6 +379,7 @@ def outcome_key(outcomes: tuple[Outcome, ...], k: int) -> tuple[str, str, int]:
         return (outcome.unit_cost, outcome.id, 0)
     n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
     return (outcome.unit_cost, "", n)
+
 
 def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
     """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
@@ -799,10 +801,15 @@ class AppliedDeal(Frozen):
     shares: dict[Identifier, Fraction] = Field(default_factory=dict)
     gain_share: GainShareTerms | None = None
     replaced: tuple[ReplacedFunding, ...] = ()
+    by_intervention: dict[Identifier, dict[Identifier, Fraction]] = Field(
+        default_factory=dict, description="a deal by service: each intervention's own shares, each summing to 1"
+    )
 
     @model_validator(mode="after")
     def _terms(self) -> AppliedDeal:
-        if self.gain_share is None:
+        for intervention, shares in self.by_intervention.items():
+            _check_shares(list(shares.values()), f"deal shares of {intervention}")
+        if self.gain_share is None and not self.by_intervention:
             _check_shares(list(self.shares.values()), "deal shares")
         return self
 
@@ -818,6 +825,7 @@ class Overlap(Frozen):
     )
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
     unit_cost: UnitCostId | None = Field(default=None, description="only this unit cost's lines overlap")
+
 
 InputName = Annotated[
     str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")

@@ -328,3 +328,19 @@ def test_bad_terms_on_the_command_line_exit_2_with_one_line(args, words, capsys)
     assert main(["deal", "district_offer", "--rule", "cash_break_even", "--draws", "200", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err
+
+
+# -- applying a deal by service -------------------------------------------------------------------------
+
+
+def test_an_applied_deal_by_service_sets_each_services_funding_and_comes_back_the_same(services):
+    d = deal.propose(services, "proportional", by_service=True, cores={"a": ("district", 1500)})
+    spec = deal.apply_deal(services.scenario.spec, d)
+    funded = {c.id: c.funded_by for c in spec.interventions}
+    assert funded["a"] == pytest.approx({"district": 0.5, "nhs_acute": 0.5})
+    assert funded["b"] == pytest.approx({"county_asc": 1.0})
+    applied = roi.run(roi.resolve(spec))
+    assert deal.in_force(spec) is not None
+    again = deal.agreed(applied)
+    assert service_pv(again) == service_pv(d) and pv(again) == pv(d)
+    assert deal.undo_deal(spec) == services.scenario.spec
