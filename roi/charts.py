@@ -7,6 +7,8 @@ Axes are in pounds; tooltips carry exact figures formatted in pandas.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -70,6 +72,40 @@ def short_pounds(value: float) -> str:
     if value >= 1e3:
         return f"{sign}£{value / 1e3:,.0f}k"
     return f"{sign}£{value:,.0f}"
+
+
+def pound_ticks(values: np.ndarray | list[float], most: int = 5) -> tuple[list[float], str]:
+    """Regular ticks for a pound axis and the Vega label expression for them: at most ``most``
+    ticks one round step apart (1, 2, 2.5 or 5 times a power of ten), zero among them, covering the
+    values, every label in one unit (£m, £k or £) with as few decimals as keep labels distinct."""
+    data = np.asarray(values, dtype=float)
+    low, high = min(0.0, float(data.min(initial=0.0))), max(0.0, float(data.max(initial=0.0)))
+    if high - low < 1.0:  # nothing (or pennies) to show: an axis from £0 to £1
+        high = max(high, low + 1.0)
+    span = high - low
+    step = _round_step(span / max(1, most - 1))
+    while math.ceil(high / step - 1e-9) - math.floor(low / step + 1e-9) + 1 > most:
+        step = _round_step(step * 1.0001)
+    ticks = [k * step for k in range(math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9) + 1)]
+    biggest = max(abs(t) for t in ticks)
+    unit, scale = ("m", 1e6) if biggest >= 1e6 else ("k", 1e3) if biggest >= 1e3 else ("", 1.0)
+    decimals = next(d for d in range(4) if all(abs(round(t / scale, d) - t / scale) < 1e-9 for t in ticks))
+    expr = f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    return ticks, expr
+
+
+def _round_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``raw``."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-12))
+
+
+def pound_axis(values: np.ndarray | list[float], title: str, most: int = 5) -> tuple[alt.Axis, alt.Scale]:
+    """An axis and scale in pounds with the regular ticks of :func:`pound_ticks`, the scale ending
+    on the outer ticks (so labels never crowd at the ends)."""
+    ticks, expr = pound_ticks(values, most)
+    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap=False)
+    return axis, alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
 
 
 def partner_scale(result: Result, ids: list[str]) -> alt.Scale:
@@ -520,17 +556,14 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
     data = pd.concat(frames, ignore_index=True)
     data["value_text"] = data["value"].map(pounds)
     order = list(deal.positions["label"])
+    axis, scale = pound_axis(data["value"], "Received less paid in")
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("when:N", sort=when),
-            x=alt.X(
-                "value:Q",
-                title="Received less paid in",
-                axis=alt.Axis(labelExpr=POUND_AXIS),
-            ),
+            x=alt.X("value:Q", axis=axis, scale=scale),
             color=alt.Color(
                 "when:N",
                 sort=when,
