@@ -196,6 +196,7 @@ class Deal:
     by_service: bool = False
     by_intervention: pd.DataFrame = field(default_factory=pd.DataFrame)
     assumptions: tuple[str, ...] = ()
+    cores: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
         """The `deal --json` document."""
@@ -819,6 +820,7 @@ def propose(
         by_service=terms.by_service or bool(service_split),
         by_intervention=_service_table(ledger, service_pay, contributions),
         assumptions=assumptions(rule, terms, ledger),
+        cores=terms.cores,
     )
 
 
@@ -1063,11 +1065,19 @@ def apply_deal(spec: ScenarioSpec, deal: Deal) -> ScenarioSpec:
             label=deal.label,
             replaced=replaced,
             by_intervention=by_service,
+            confidence=deal.confidence,
+            cores=deal.cores,
         )
         choices = tuple(c.model_copy(update={"funded_by": dict(by_service[c.id])}) for c in base.interventions)
         return base.model_copy(update={"interventions": choices, "deal": record})
     shares = _normalised(deal.shares)
-    record = AppliedDeal(rule=deal.rule, label=deal.label, shares=shares, replaced=replaced)  # type: ignore[arg-type]
+    record = AppliedDeal(
+        rule=deal.rule,  # type: ignore[arg-type]
+        label=deal.label,
+        shares=shares,
+        replaced=replaced,
+        confidence=deal.confidence,
+    )
     choices = tuple(c.model_copy(update={"funded_by": dict(shares)}) for c in base.interventions)
     return base.model_copy(update={"interventions": choices, "deal": record})
 
@@ -1154,7 +1164,35 @@ def agreed(result: Result, simulation: Any = None) -> Deal | None:
         found = propose(base, "custom", service_split=dict(record.by_intervention), simulation=simulation)
     else:
         found = propose(base, "custom", shares=dict(record.shares), simulation=simulation)
-    return replace(found, rule=record.rule, label=record.label)
+    found = replace(found, rule=record.rule, label=record.label)
+    return _as_solved(found, base, record, simulation)
+
+
+def _as_solved(found: Deal, base: Result, record: AppliedDeal, simulation: Any) -> Deal:
+    """An agreed deal with the promise it was solved under (confidence, by service, statutory core):
+    whether that holds, the shortfall and the assumptions, from solving the rule again on ``base``."""
+    if record.rule not in AUTOMATIC_RULES or not (record.confidence or record.by_intervention):
+        return found
+    confidence = record.confidence if simulation is not None else None
+    try:
+        solved = propose(
+            base,
+            record.rule,
+            simulation=simulation,
+            confidence=confidence if record.rule in PROMISING_RULES else None,
+            by_service=bool(record.by_intervention) and record.rule in SERVICE_RULES,
+            cores={k: tuple(v) for k, v in record.cores.items()} or None,  # type: ignore[misc]
+        )
+    except InputError:  # the offer has changed beyond the terms (say, a core now above its cost)
+        return found
+    return replace(
+        found,
+        feasible=solved.feasible,
+        shortfall=solved.shortfall,
+        carriers=solved.carriers,
+        confidence=solved.confidence,
+        assumptions=solved.assumptions,
+    )
 
 
 def before_deal(scenario: Scenario) -> Scenario:

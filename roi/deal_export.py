@@ -35,8 +35,30 @@ def heads_of_terms(result: Result, draws: int = DRAWS, seed: int = SEED) -> tupl
     table["Cash back, present value"] = positions["pv_cash"].to_numpy()
     table["Capacity back, present value"] = positions["pv_capacity"].to_numpy()
     table["Cash position, present value"] = positions["cash_npv"].to_numpy()
-    table["Chance of losing cash"] = positions["prob_worse_off"].to_numpy() if "prob_worse_off" in positions else None
+    if "prob_worse_off" in positions:
+        table["Cash position P10, present value"] = positions["cash_p10"].to_numpy()
+        table["Chance of losing cash"] = positions["prob_worse_off"].to_numpy()
+    table["Cash turns positive"] = [deal.year_or_none(y) or "-" for y in positions["turns_positive_year"]]
+    table["Largest carried (£)"] = positions["largest_carried"].to_numpy()
     return agreed, table
+
+
+def cash_by_year(agreed: deal.Deal) -> pd.DataFrame:
+    """Each partner's running cash position (undiscounted) at the end of each financial year."""
+    table = pd.DataFrame({"Partner": agreed.positions["label"]})
+    for t, year in enumerate(agreed.years):
+        table[f"Cash position to {year} (£)"] = [float(row[t]) for row in agreed.positions["cash_by_year"]]
+    return table
+
+
+def service_split(agreed: deal.Deal) -> pd.DataFrame:
+    """Intervention x partner: each paying partner's share of each intervention's cost."""
+    rows = agreed.by_intervention
+    paying = rows.groupby("label", sort=False)["pv"].sum()
+    partners = [p for p in paying.index if abs(paying[p]) > 0.005]
+    wide = rows.pivot_table(index="intervention_label", columns="label", values="share", sort=False)
+    wide = wide.reindex(columns=partners).fillna(0.0).reset_index()
+    return wide.rename(columns={"intervention_label": "Intervention"} | {p: f"{p}: share" for p in partners})
 
 
 def _terms_text(agreed: deal.Deal, result: Result) -> str:
@@ -51,14 +73,18 @@ def _terms_text(agreed: deal.Deal, result: Result) -> str:
             "in the year they are avoided. "
         )
     if agreed.shortfall > 0:
-        text += (
-            f"No split leaves every partner whole in cash: cash savings fall {pounds(agreed.shortfall)} short "
-            "of the cost. "
-        )
+        text += deal.shortfall_sentence(agreed) + " "
     elif agreed.feasible:
         text += "On the central estimate no partner loses cash. "
     if agreed.draws:
-        text += f"The chance of losing cash comes from {agreed.draws:,} simulations of every range (seed {SEED})."
+        text += (
+            f"The chance of losing cash and the P10 of each cash position come from {agreed.draws:,} simulations "
+            f"of every range (seed {SEED}). "
+        )
+    text += (
+        "Each partner's cash turns positive in the first financial year from which its running cash saved, less "
+        "what it puts in (undiscounted), stays at or above zero; the largest carried is the lowest point before."
+    )
     return text
 
 
@@ -71,6 +97,19 @@ def heads_of_terms_sheet(book: Any, result: Result, formats: dict) -> None:
         return
     agreed, table = found
     _sheet(book, "Heads of terms", table, formats, _terms_text(agreed, result))
+    _sheet(
+        book,
+        "Deal cash by year",
+        cash_by_year(agreed),
+        formats,
+        "Each partner's running cash position: cash saved less what it puts in, undiscounted, at constant prices.",
+    )
+    if agreed.by_service:
+        split = service_split(agreed)
+        kinds = dict.fromkeys([c for c in split.columns if c != "Intervention"], "share")
+        _sheet(
+            book, "Deal by service", split, formats, "Each partner's share of each intervention's cost.", kinds=kinds
+        )
 
 
 def heads_of_terms_page(pack: Any, result: Result) -> None:
@@ -103,7 +142,7 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
         for values in table.itertuples(index=False):
             row = grid.row()
             for column, value in zip(columns, values, strict=True):
-                if column == "Partner":
+                if column in ("Partner", "Cash turns positive"):
                     row.cell(_latin(str(value)))
                 elif column == "Chance of losing cash":
                     row.cell("-" if value is None or pd.isna(value) else f"{value:.0%}")
@@ -116,7 +155,37 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
         8,
         90,
     )
+    _running_cash_table(pack, agreed, width)
     remaining = pack.h - 16 - pack.get_y()
     if remaining > 40:
         png = chart_png(charts.deal_positions(agreed, "cash_npv", width=520))
         pack.image(io.BytesIO(png), h=min(remaining, 90))
+
+
+def _running_cash_table(pack: Any, agreed: deal.Deal, width: float) -> None:
+    """The PDF's running cash position by financial year, partners that pay or save cash only."""
+    from .charts import short_pounds
+    from .export import _latin
+
+    positions = agreed.positions
+    keep = (positions["pv_contribution"].abs() > 0.005) | (positions["pv_cash"].abs() > 0.005)
+    pack.ln(2)
+    pack.heading("Running cash position by financial year (undiscounted)", 11)
+    pack.set_font("Helvetica", size=8)
+    first = 46
+    rest = (width - first) / len(agreed.years)
+    with pack.table(
+        col_widths=(first, *[rest] * len(agreed.years)),
+        text_align=("LEFT", *["RIGHT"] * len(agreed.years)),
+        line_height=4.2,
+        first_row_as_headings=True,
+    ) as grid:
+        header = grid.row()
+        header.cell("Partner")
+        for year in agreed.years:
+            header.cell(year)
+        for row in positions[keep].itertuples():
+            line = grid.row()
+            line.cell(_latin(row.label))
+            for value in row.cash_by_year:
+                line.cell(_latin(short_pounds(value)))

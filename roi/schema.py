@@ -804,6 +804,10 @@ class AppliedDeal(Frozen):
     by_intervention: dict[Identifier, dict[Identifier, Fraction]] = Field(
         default_factory=dict, description="a deal by service: each intervention's own shares, each summing to 1"
     )
+    confidence: float | None = Field(None, ge=0.5, le=0.99, description="the confidence it was solved at")
+    cores: dict[Identifier, tuple[Identifier, Money]] = Field(
+        default_factory=dict, description="intervention -> (partner, PV pounds) of a statutory core, by service"
+    )
 
     @model_validator(mode="after")
     def _terms(self) -> AppliedDeal:
