@@ -129,6 +129,7 @@ if rule in deal.PROMISING_RULES or rule in deal.SERVICE_RULES:
                     max_value=100.0,
                     value=80.0,
                     step=5.0,
+                    format="%.0f",
                     key="deal-confidence",
                     help="From 50% to 99%: each partner's promise holds in at least this share of draws.",
                 )

@@ -90,7 +90,10 @@ def pound_ticks(values: np.ndarray | list[float], most: int = 5) -> tuple[list[f
     biggest = max(abs(t) for t in ticks)
     unit, scale = ("m", 1e6) if biggest >= 1e6 else ("k", 1e3) if biggest >= 1e3 else ("", 1.0)
     decimals = next(d for d in range(4) if all(abs(round(t / scale, d) - t / scale) < 1e-9 for t in ticks))
-    expr = f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    expr = (
+        f"datum.value == 0 ? '£0' : (datum.value < 0 ? '-£' : '£') + "
+        f"format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    )
     return ticks, expr
 
 
