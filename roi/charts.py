@@ -107,7 +107,8 @@ def pound_axis(values: np.ndarray | list[float], title: str, most: int = 5) -> t
     """An axis and scale in pounds with the regular ticks of :func:`pound_ticks`, the scale ending
     on the outer ticks (so labels never crowd at the ends)."""
     ticks, expr = pound_ticks(values, most)
-    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap=False)
+    # On a narrow chart every other label goes ('parity'), so those left stay evenly spaced.
+    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap="parity")
     return axis, alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
 
 
@@ -580,6 +581,6 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
                 alt.Tooltip("value_text:N", title=title),
             ],
         )
-        .properties(title=f"{title} (present value)", width=width, height=max(160, 56 * len(order)))
+        .properties(title=wrap(f"{title} (present value)"), width=width, height=max(160, 56 * len(order)))
     )
     return finish(chart)

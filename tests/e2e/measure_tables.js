@@ -13,7 +13,7 @@
     }
   }
   for (const axis of document.querySelectorAll('[data-testid=stVegaLiteChart] svg g.role-axis-label')) {
-    const boxes = [...axis.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => [t.textContent, t.getBoundingClientRect()]);
+    const boxes = [...axis.querySelectorAll('text')].filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => [t.textContent, t.getBoundingClientRect()]);
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const [a, ra] = boxes[i], [b, rb] = boxes[j];

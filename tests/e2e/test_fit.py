@@ -119,3 +119,9 @@ def test_make_the_deal_fits_a_projector_with_no_table_scrolling_sideways(page: P
         if name != "phone":
             assert page.evaluate(TABLES)["problems"] == [], name
         _screenshot(page, artifacts / f"fit-make-the-deal-{name}.png")
+
+
+def test_the_deal_charts_axis_labels_never_collide_on_a_phone(page: Page, app_url: str):
+    _open_deal(page, app_url, DEAL_SIZES["phone"])
+    problems = [p for p in page.evaluate(TABLES)["problems"] if p.startswith("axis labels")]
+    assert problems == []
