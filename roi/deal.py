@@ -197,6 +197,7 @@ class Deal:
     by_intervention: pd.DataFrame = field(default_factory=pd.DataFrame)
     assumptions: tuple[str, ...] = ()
     cores: dict[str, tuple[str, float]] = field(default_factory=dict)
+    reachable: float | None = None  # at a confidence no split reaches: the highest one a split does
 
     def payload(self) -> dict[str, Any]:
         """The `deal --json` document."""
@@ -239,6 +240,7 @@ class Deal:
                 for row in self.positions.to_dict(orient="records")
             ],
             "confidence": self.confidence,
+            "reachable_confidence": self.reachable,
             "by_service": self.by_service,
             "contributions_by_intervention": [
                 {
@@ -745,6 +747,9 @@ def propose(
     margins = _margins(ledger, "partner_cash", ledger.cash, fallback, terms.confidence, simulation, total)
     best, shortfall = _break_even(ledger, terms, margins, weight, total, lead)
     offer_feasible = shortfall <= PENNY
+    reachable = None
+    if terms.confidence is not None and not offer_feasible:
+        reachable = _highest_confidence(ledger, terms, fallback, weight, simulation, total, lead)
     if rule == "gain_share":
         gain = _gain_share_terms(scenario, payer, outcome, price, cap, ledger.partners[lead], file)
         payments = gain_share_payments(scenario, gain)
@@ -821,6 +826,7 @@ def propose(
         by_intervention=_service_table(ledger, service_pay, contributions),
         assumptions=assumptions(rule, terms, ledger),
         cores=terms.cores,
+        reachable=reachable,
     )
 
 
@@ -879,6 +885,43 @@ def _margins(
         ratio = (np.asarray(source.get(partner, np.zeros(count)), dtype=float) - fallback[i]) / costs
         out[i] = float(np.partition(ratio, allowed)[allowed]) * total
     return out
+
+
+def _highest_confidence(
+    ledger: _Ledger,
+    terms: Terms,
+    fallback: np.ndarray,
+    weight: np.ndarray,
+    simulation: Any,
+    total: float,
+    lead: int,
+) -> float | None:
+    """The highest confidence, in whole percentages from 50% to 99%, at which a split keeps every
+    partner at or above its fallback; None if not even 50% (the shortfall only grows with c)."""
+    low, high = 50, 99
+    if not _reaches(ledger, terms, fallback, weight, simulation, total, lead, low / 100):
+        return None
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _reaches(ledger, terms, fallback, weight, simulation, total, lead, middle / 100):
+            low = middle
+        else:
+            high = middle - 1
+    return low / 100
+
+
+def _reaches(
+    ledger: _Ledger,
+    terms: Terms,
+    fallback: np.ndarray,
+    weight: np.ndarray,
+    simulation: Any,
+    total: float,
+    lead: int,
+    confidence: float,
+) -> bool:
+    margins = _margins(ledger, "partner_cash", ledger.cash, fallback, confidence, simulation, total)
+    return _break_even(ledger, terms, margins, weight, total, lead)[1] <= PENNY
 
 
 def _break_even(
@@ -1192,6 +1235,7 @@ def _as_solved(found: Deal, base: Result, record: AppliedDeal, simulation: Any) 
         carriers=solved.carriers,
         confidence=solved.confidence,
         assumptions=solved.assumptions,
+        reachable=solved.reachable,
     )
 
 
@@ -1229,7 +1273,14 @@ def year_or_none(value: Any) -> str | None:
 def shortfall_sentence(proposal: Deal) -> str:
     """One plain sentence: why no split keeps everyone whole, and by how much (PV pounds)."""
     where = "" if proposal.confidence is None else f" in {proposal.confidence:.0%} of the simulation's draws"
-    return (
+    text = (
         f"No split leaves every partner whole in cash{where}: what the partners can pay falls "
         f"{pounds(proposal.shortfall)} (present value) short of the offer's cost, whoever pays."
     )
+    if proposal.confidence is not None:
+        text += (
+            " Not even at 50%."
+            if proposal.reachable is None
+            else f" The highest confidence a split reaches is {proposal.reachable:.0%}."
+        )
+    return text

@@ -98,6 +98,16 @@ def test_at_95_percent_no_split_reaches_it_and_the_deal_says_by_how_much(three):
     assert pv(d) == {"district": 3000.00, "county_asc": 7000.00, "nhs_acute": 0.00}
     assert "£1,000 (present value) short" in deal.shortfall_sentence(d)
     assert "in 95% of the simulation's draws" in deal.shortfall_sentence(d)
+    # At 90% one draw in ten may lose: £8,000 + £2,000 meets the cost, so 90% is the most a split reaches.
+    assert d.reachable == 0.9 and "The highest confidence a split reaches is 90%." in deal.shortfall_sentence(d)
+
+
+def test_the_default_offer_is_short_of_cash_even_at_50_percent():
+    scenario = load_scenario("district_offer")
+    d = deal.propose(roi.run(scenario), "cash_break_even", simulation=simulation_for(scenario, 2000, 1), confidence=0.8)
+    assert not d.feasible and d.reachable is None
+    assert deal.shortfall_sentence(d).endswith("Not even at 50%.")
+    assert d.payload()["reachable_confidence"] is None
 
 
 def test_equal_return_at_a_confidence_equalises_the_low_end_of_pounds_back(three):
