@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import charts, deal
@@ -44,11 +45,27 @@ def heads_of_terms(result: Result, draws: int = DRAWS, seed: int = SEED) -> tupl
 
 
 def cash_by_year(agreed: deal.Deal) -> pd.DataFrame:
-    """Each partner's running cash position (undiscounted) at the end of each financial year."""
-    table = pd.DataFrame({"Partner": agreed.positions["label"]})
-    for t, year in enumerate(agreed.years):
-        table[f"Cash position to {year} (£)"] = [float(row[t]) for row in agreed.positions["cash_by_year"]]
-    return table
+    """For each partner that pays or saves cash, each financial year: what it puts in, the cash it
+    saves and its running cash position to the end of the year (all undiscounted)."""
+    rows = []
+    paid = agreed.contributions.set_index("partner")
+    for position in agreed.positions.itertuples():
+        running = np.asarray(position.cash_by_year, dtype=float)
+        given = paid.loc[position.partner, list(agreed.years)].to_numpy(dtype=float)
+        if not (np.abs(given).sum() > 0.005 or abs(position.pv_cash) > 0.005):
+            continue
+        saved = np.diff(running, prepend=0.0) + given
+        for t, year in enumerate(agreed.years):
+            rows.append(
+                {
+                    "Partner": position.label,
+                    "Financial year": year,
+                    "Contribution (£)": float(given[t]),
+                    "Cash saved (£)": float(saved[t]),
+                    "Running cash position (£)": float(running[t]),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def service_split(agreed: deal.Deal) -> pd.DataFrame:
