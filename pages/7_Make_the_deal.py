@@ -163,7 +163,12 @@ if rule in deal.PROMISING_RULES or rule in deal.SERVICE_RULES:
                     key="deal-core-partner",
                 )
                 pounds_core = amount.number_input(
-                    "Core (£, present value)", value=0.0, step=50_000.0, key="deal-core", help="Your figure."
+                    "Core (£, present value)",
+                    value=0.0,
+                    step=50_000.0,
+                    format="%.0f",
+                    key="deal-core",
+                    help="Your figure.",
                 )
                 options["cores"] = {core_of: (carrier, pounds_core)}
         spots["cores"] = right.empty()
@@ -183,7 +188,11 @@ if rule == "cash_break_even":
                 f"{label_of[partner]}: weight", value=1.0, step=0.5, key=f"deal-weight-{partner}"
             )
             fallback = fallback_col.number_input(
-                f"{label_of[partner]}: fallback (£)", value=0.0, step=50_000.0, key=f"deal-fallback-{partner}"
+                f"{label_of[partner]}: fallback (£)",
+                value=0.0,
+                step=50_000.0,
+                format="%.0f",
+                key=f"deal-fallback-{partner}",
             )
             if weight != 1.0:
                 weights[partner] = weight

@@ -57,8 +57,9 @@ RULE_HELP = {
     "proportional": "Each partner funds in proportion to the fiscal savings it receives, cash and freed capacity.",
     "proportional_cash": "Each partner funds in proportion to the cash it saves; freed capacity earns no share.",
     "cash_break_even": (
-        "Every partner gets at least its money back in cash; the cash left over is shared as equally as it "
-        "can be. Where cash savings fall short of the cost, no such split exists and the page says by how much."
+        "Every partner gets at least its money back in cash (or its fallback); the cash left over is shared "
+        "by bargaining weight, equally unless you set weights. Where cash savings fall short of the cost, no "
+        "such split exists and the page says by how much."
     ),
     "equal_return": (
         "Every paying partner gets the same fiscal £ back per £1 it puts in. With one pooled split this "
