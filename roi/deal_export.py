@@ -173,36 +173,51 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
         90,
     )
     _running_cash_table(pack, agreed, width)
+    pack.ln(4)
     remaining = pack.h - 16 - pack.get_y()
     if remaining > 40:
         png = chart_png(charts.deal_positions(agreed, "cash_npv", width=520))
         pack.image(io.BytesIO(png), h=min(remaining, 90))
+    if agreed.by_service:
+        _service_page(pack, agreed, width)
+
+
+def _grid(pack: Any, header: list[str], rows: list[list[str]], width: float, first: float = 46) -> None:
+    """A small PDF table: a text column, then right-aligned figures of equal width."""
+    from .export import _latin
+
+    pack.set_font("Helvetica", size=8)
+    rest = (width - first) / (len(header) - 1)
+    with pack.table(
+        col_widths=(first, *[rest] * (len(header) - 1)),
+        text_align=("LEFT", *["RIGHT"] * (len(header) - 1)),
+        line_height=4.2,
+        first_row_as_headings=True,
+    ) as grid:
+        for values in [header, *rows]:
+            line = grid.row()
+            for value in values:
+                line.cell(_latin(value))
 
 
 def _running_cash_table(pack: Any, agreed: deal.Deal, width: float) -> None:
     """The PDF's running cash position by financial year, partners that pay or save cash only."""
     from .charts import short_pounds
-    from .export import _latin
 
     positions = agreed.positions
     keep = (positions["pv_contribution"].abs() > 0.005) | (positions["pv_cash"].abs() > 0.005)
     pack.ln(2)
     pack.heading("Running cash position by financial year (undiscounted)", 11)
-    pack.set_font("Helvetica", size=8)
-    first = 46
-    rest = (width - first) / len(agreed.years)
-    with pack.table(
-        col_widths=(first, *[rest] * len(agreed.years)),
-        text_align=("LEFT", *["RIGHT"] * len(agreed.years)),
-        line_height=4.2,
-        first_row_as_headings=True,
-    ) as grid:
-        header = grid.row()
-        header.cell("Partner")
-        for year in agreed.years:
-            header.cell(year)
-        for row in positions[keep].itertuples():
-            line = grid.row()
-            line.cell(_latin(row.label))
-            for value in row.cash_by_year:
-                line.cell(_latin(short_pounds(value)))
+    rows = [[row.label, *(short_pounds(v) for v in row.cash_by_year)] for row in positions[keep].itertuples()]
+    _grid(pack, ["Partner", *agreed.years], rows, width)
+
+
+def _service_page(pack: Any, agreed: deal.Deal, width: float) -> None:
+    """Who funds each service: each paying partner's share of each intervention's cost."""
+    split = service_split(agreed)
+    pack.add_page(orientation="L")
+    pack.heading("Heads of terms: who funds each service", 15)
+    pack.para("Each partner's share of each intervention's cost, by service.", 9.5, 20)
+    rows = [[str(r[0]), *(f"{v:.1%}" for v in r[1:])] for r in split.itertuples(index=False)]
+    header = [c.removesuffix(": share") if c != "Intervention" else c for c in split.columns]
+    _grid(pack, header, rows, width, first=110)

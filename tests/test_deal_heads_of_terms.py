@@ -86,3 +86,10 @@ def test_the_agreed_deal_keeps_the_shortfall_it_was_solved_at(agreed):
 
 def pv_of(d: deal.Deal) -> dict[str, float]:
     return dict(zip(d.contributions["partner"], d.contributions["pv"], strict=True))
+
+
+def test_the_board_pack_of_a_deal_by_service_gives_who_funds_each_service(agreed):
+    pages = PdfReader(io.BytesIO(export.board_pack(agreed, draws=200))).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "who funds each service" in text
+    assert "Disabled facilities grant (DFG) adaptations" in text
