@@ -2,11 +2,11 @@
 
 from types import SimpleNamespace
 
-import pandas as pd
 import streamlit as st
 
 import roi
 import ui
+import ui.deal_tables
 from roi import charts, deal
 from roi.deal_verb import simulation_for
 from roi.limits import standard_draws
@@ -46,10 +46,16 @@ def draws(spec_json: str) -> dict | None:
     sim = simulation_for(scenario, standard_draws(scenario), SEED)
     if sim is None:
         return None
-    return {"pv_costs": sim.pv_costs, "partner_costs": sim.partner_costs, "partner_cash": sim.partner_cash}
+    return {
+        "pv_costs": sim.pv_costs,
+        "partner_costs": sim.partner_costs,
+        "partner_cash": sim.partner_cash,
+        "partner_fiscal": sim.partner_fiscal,
+    }
 
 
-drawn = draws(base_spec.model_dump_json())
+base_json = base_spec.model_dump_json()
+drawn = draws(base_json)
 simulation = None if drawn is None else SimpleNamespace(**drawn)
 
 rule = st.segmented_control(
@@ -64,7 +70,9 @@ rule = rule or "cash_break_even"
 st.caption(deal.RULE_HELP[rule])
 
 options: dict = {}
+spots: dict = {}  # field -> the place beside its input where a refusal is shown
 taking_part = deal.paying_partners(base)
+label_of = {p: library.partners[p].label for p in library.partners}
 if rule == "custom":
     starting = deal.funding_percentages(base)
     cols = st.columns(min(4, len(taking_part)))
@@ -82,6 +90,7 @@ if rule == "custom":
             / 100
         )
     options["shares"] = shares
+    spots["shares"] = st.empty()
 elif rule == "gain_share":
     outcomes = {o.unit_cost for i in current.scenario.interventions for o in i.outcomes}
     unit_costs = [u for u in base.scenario.unit_costs if u in outcomes]
@@ -104,20 +113,115 @@ elif rule == "gain_share":
         "Annual cap (£, 0 for none)", min_value=0.0, max_value=1e12, value=0.0, step=10_000.0, key="deal-cap"
     )
     options["cap"] = cap or None
+    spots["gain_share"] = st.empty()
 
+if rule in deal.PROMISING_RULES or rule in deal.SERVICE_RULES:
+    left, right = st.columns(2)
+    if rule in deal.PROMISING_RULES:
+        if left.toggle(
+            "Hold at a confidence",
+            key="deal-hold",
+            help="Solve the rule so that its promise holds in at least this share of the simulation's draws, "
+            "not only at the central values.",
+        ):
+            options["confidence"] = (
+                left.number_input(
+                    "Confidence (%)",
+                    min_value=0.0,
+                    max_value=100.0,
+                    value=80.0,
+                    step=5.0,
+                    format="%.0f",
+                    key="deal-confidence",
+                    help="From 50% to 99%: each partner's promise holds in at least this share of draws.",
+                )
+                / 100
+            )
+        spots["confidence"] = left.empty()
+    if rule in deal.SERVICE_RULES:
+        options["by_service"] = right.toggle(
+            "Fund by service",
+            key="deal-by-service",
+            help="Share each intervention's cost among the partners its own savings reach, not one pooled split.",
+        )
+        if options["by_service"]:
+            services = {i.id: i.label for i in base.scenario.interventions}
+            core_of = right.selectbox(
+                "Statutory core of",
+                [None, *services],
+                index=1 + list(services).index("dfg_adaptation") if "dfg_adaptation" in services else 0,
+                format_func=lambda i: "No statutory core" if i is None else services[i],
+                key="deal-core-of",
+                help="A part of one intervention's cost that a partner funds whatever the deal, such as the "
+                "housing authority's mandatory disabled facilities grant; the others top it up.",
+            )
+            if core_of is not None:
+                held_by, amount = right.columns(2)
+                carrier = held_by.selectbox(
+                    "Carried by",
+                    taking_part,
+                    index=taking_part.index("district") if "district" in taking_part else 0,
+                    format_func=label_of.get,
+                    key="deal-core-partner",
+                )
+                pounds_core = amount.number_input(
+                    "Core (£, present value)",
+                    value=0.0,
+                    step=50_000.0,
+                    format="%.0f",
+                    key="deal-core",
+                    help="Your figure.",
+                )
+                options["cores"] = {core_of: (carrier, pounds_core)}
+        spots["cores"] = right.empty()
+        spots["by_service"] = right.empty()
+
+if rule == "cash_break_even":
+    with st.expander("Bargaining weights and fallbacks"):
+        st.caption(
+            "A weight is a partner's bargaining power (1 each by default); a fallback is its cash position, "
+            "present value, if there is no deal (£0: no deal, no programme). A housing authority that must "
+            "fund the disabled facilities grant anyway can enter that spending as a negative fallback."
+        )
+        weights, fallbacks = {}, {}
+        for partner in taking_part:
+            weight_col, fallback_col = st.columns(2)
+            weight = weight_col.number_input(
+                f"{label_of[partner]}: weight", value=1.0, step=0.5, key=f"deal-weight-{partner}"
+            )
+            fallback = fallback_col.number_input(
+                f"{label_of[partner]}: fallback (£)",
+                value=0.0,
+                step=50_000.0,
+                format="%.0f",
+                key=f"deal-fallback-{partner}",
+            )
+            if weight != 1.0:
+                weights[partner] = weight
+            if fallback != 0.0:
+                fallbacks[partner] = fallback
+        options["weights"], options["fallbacks"] = weights or None, fallbacks or None
+        spots["weights"] = st.empty()
+        spots["fallbacks"] = st.empty()
+
+stale = False
 try:
     proposal = deal.propose(base, rule, simulation=simulation, file="this page", **options)
+    st.session_state["deal-last-good"] = (base_json, proposal)
 except roi.InputError as error:
-    st.error(f"{md(error)}. Nothing has changed.", icon=":material/warning:")
-    st.stop()
+    where = spots.get(error.field.split(".")[0])
+    (where or st).error(f"{md(error.problem)}", icon=":material/warning:")
+    last = st.session_state.get("deal-last-good")
+    if last is None or last[0] != base_json:
+        st.stop()
+    proposal, stale = last[1], True
+    st.info("The last deal that worked stays below; nothing has been applied.", icon=":material/history:")
 
 st.subheader(md(proposal.label))
+with st.expander("What this rule assumes"):
+    st.markdown("\n".join(f"- {md(line)}" for line in proposal.assumptions))
 if proposal.shortfall > 0:
-    st.warning(
-        f"**No split leaves every partner whole in cash:** the offer's cash savings fall "
-        f"**{pounds(proposal.shortfall)}** short of its cost, whoever pays.",
-        icon=":material/error:",
-    )
+    st.warning(md(deal.shortfall_sentence(proposal)), icon=":material/error:")
     with st.expander("Who carries the shortfall under each rule"):
         st.markdown(
             "\n".join(
@@ -127,6 +231,12 @@ if proposal.shortfall > 0:
                 for name, people in proposal.carriers.items()
             )
         )
+elif proposal.feasible and proposal.confidence is not None:
+    st.success(
+        f"Under this split no partner loses cash in at least {proposal.confidence:.0%} of "
+        f"{proposal.draws:,} simulations.",
+        icon=":material/check_circle:",
+    )
 elif proposal.feasible:
     st.success("Under this split no partner loses cash (central estimate).", icon=":material/check_circle:")
 else:
@@ -156,28 +266,25 @@ st.dataframe(
 )
 
 st.markdown("**Where each partner ends up**")
-positions = proposal.positions
-view = pd.DataFrame(
-    {
-        "Partner": positions["label"],
-        "Pays (PV)": positions["pv_contribution"],
-        "Cash back (PV)": positions["pv_cash"],
-        "Capacity back (PV)": positions["pv_capacity"],
-        "Cash position": positions["cash_npv"],
-        "Fiscal position": positions["fiscal_npv"],
-        "£ back per £1": ["-" if pd.isna(v) else f"£{v:,.2f}" for v in positions["roi"]],
-        "Payback year": ["-" if pd.isna(v) else f"Year {int(v)}" for v in positions["payback_year"]],
-    }
+st.dataframe(ui.deal_tables.positions_view(proposal), hide_index=True, width="stretch", key="deal-positions")
+st.caption(
+    "Present values, in pounds at the scenario's prices (£1.2m is £1,200,000). Cash position is cash saved less "
+    "what the partner puts in; P10 is the cash position in the worst tenth of simulations. The year it turns "
+    "positive and the most it carries are from the undiscounted cash flow below."
 )
-money = ["Pays (PV)", "Cash back (PV)", "Capacity back (PV)", "Cash position", "Fiscal position"]
-formats = dict.fromkeys(money, pounds)
-if "prob_worse_off" in positions:
-    view["Cash position P10 to P90"] = [
-        f"{pounds(a)} to {pounds(b)}" for a, b in zip(positions["cash_p10"], positions["cash_p90"], strict=True)
-    ]
-    view["Chance of losing cash"] = positions["prob_worse_off"]
-    formats["Chance of losing cash"] = "{:.0%}"
-st.dataframe(view.style.format(formats), hide_index=True, width="stretch")
+with st.expander("Capacity, fiscal position and £ back per £1"):
+    st.dataframe(ui.deal_tables.detail_view(proposal), hide_index=True, width="stretch")
+
+if proposal.by_service:
+    st.markdown("**Who funds each service**")
+    st.dataframe(ui.deal_tables.service_view(proposal), hide_index=True, width="stretch", key="deal-services")
+
+st.markdown("**Cash against budgets, each financial year**")
+st.dataframe(ui.deal_tables.cash_by_year_view(proposal), hide_index=True, width="stretch", key="deal-cash-years")
+st.caption(
+    "Each paying partner's running total of cash saved less what it puts in, undiscounted at constant "
+    "prices, to the end of each financial year."
+)
 
 st.button(
     "Apply this deal to the scenario",
@@ -185,6 +292,7 @@ st.button(
     type="primary",
     icon=":material/handshake:",
     on_click=lambda: ui.set_spec(deal.apply_deal(spec, proposal)),
+    disabled=stale,
     help="Sets every intervention's funding (or adds the gain-share payments); Undo puts it back exactly.",
 )
 st.caption(

@@ -122,7 +122,10 @@ def pound_ticks(values: np.ndarray | list[float], most: int = 5) -> tuple[list[f
     biggest = max(abs(t) for t in ticks)
     unit, scale = ("m", 1e6) if biggest >= 1e6 else ("k", 1e3) if biggest >= 1e3 else ("", 1.0)
     decimals = next(d for d in range(4) if all(abs(round(t / scale, d) - t / scale) < 1e-9 for t in ticks))
-    expr = f"(datum.value < 0 ? '-£' : '£') + format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    expr = (
+        f"datum.value == 0 ? '£0' : (datum.value < 0 ? '-£' : '£') + "
+        f"format(abs(datum.value) / {scale:g}, ',.{decimals}f') + '{unit}'"
+    )
     return ticks, expr
 
 
@@ -136,7 +139,8 @@ def pound_axis(values: np.ndarray | list[float], title: str, most: int = 5) -> t
     """An axis and scale in pounds with the regular ticks of :func:`pound_ticks`, the scale ending
     on the outer ticks (so labels never crowd at the ends)."""
     ticks, expr = pound_ticks(values, most)
-    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap=False)
+    # On a narrow chart every other label goes ('parity'), so those left stay evenly spaced.
+    axis = alt.Axis(values=ticks, labelExpr=expr, title=title, labelOverlap="parity")
     return axis, alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=True)
 
 
@@ -651,6 +655,6 @@ def deal_positions(deal, measure: str = "cash_npv", width: int | str = "containe
                 alt.Tooltip("value_text:N", title=title),
             ],
         )
-        .properties(title=f"{title} (present value)", width=width, height=max(160, 56 * len(order)))
+        .properties(title=wrap(f"{title} (present value)"), width=width, height=max(160, 56 * len(order)))
     )
     return finish(chart, f"{title} for each partner: funding as written and under the deal")

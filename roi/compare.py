@@ -18,7 +18,6 @@ INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
 OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attribution", "duration_years", "drop_off")
 
 
-
 def headline_table(results: dict[str, Result]) -> pd.DataFrame:
     """One row per scenario: PV costs, fiscal savings, NPV, BCR, £ saved per £1, payback years (cash
     alone, and cash and freed capacity)."""

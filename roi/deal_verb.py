@@ -25,19 +25,39 @@ def simulation_for(scenario: Any, draws: int, seed: int) -> Any:
     return simulate(scenario, draws, seed)
 
 
-def _shares(pairs: list[str] | None) -> dict[str, float] | None:
+def _shares(pairs: list[str] | None, flag: str = "--share", what: str = "FRACTION, e.g. district=0.6") -> dict | None:
+    """PARTNER=NUMBER pairs from the command line (shares, weights, fallbacks)."""
     if not pairs:
         return None
     shares: dict[str, float] = {}
     for pair in pairs:
         partner, sep, fraction = pair.partition("=")
         if not sep:
-            raise InputError("--share", "", f"'{pair}' is not PARTNER=FRACTION, e.g. district=0.6")
+            raise InputError(flag, "", f"'{pair}' is not PARTNER={what}")
         try:
             shares[partner.strip()] = float(fraction)
         except ValueError:
-            raise InputError("--share", partner.strip(), f"'{fraction}' is not a share from 0 to 1") from None
+            raise InputError(flag, partner.strip(), f"'{fraction}' is not a number") from None
     return shares
+
+
+def _cores(pairs: list[str] | None) -> dict[str, tuple[str, float]] | None:
+    """INTERVENTION=PARTNER:POUNDS pairs: the statutory core each partner carries by service."""
+    if not pairs:
+        return None
+    cores: dict[str, tuple[str, float]] = {}
+    for pair in pairs:
+        service, sep, rest = pair.partition("=")
+        partner, colon, amount = rest.partition(":")
+        if not (sep and colon):
+            raise InputError(
+                "--core", "", f"'{pair}' is not INTERVENTION=PARTNER:POUNDS, e.g. dfg_adaptation=district:1500000"
+            )
+        try:
+            cores[service.strip()] = (partner.strip(), float(amount))
+        except ValueError:
+            raise InputError("--core", service.strip(), f"'{amount}' is not an amount in pounds") from None
+    return cores
 
 
 def cmd_deal(args: argparse.Namespace) -> None:
@@ -55,6 +75,11 @@ def cmd_deal(args: argparse.Namespace) -> None:
         cap=args.cap,
         simulation=simulation_for(base.scenario, args.draws, args.seed),
         file=scenario.file,
+        confidence=args.confidence,
+        by_service=args.by_service,
+        weights=_shares(args.weight, "--weight", "WEIGHT, e.g. county_asc=2"),
+        fallbacks=_shares(args.fallback, "--fallback", "POUNDS, e.g. district=-1500000"),
+        cores=_cores(args.core),
     )
     payload = proposal.payload()
     if args.json:
@@ -74,7 +99,17 @@ def cmd_deal(args: argparse.Namespace) -> None:
     print()
     print(
         _table(
-            ["Partner", "Cash NPV", "Fiscal NPV", "£ per £1", "Payback year", "Chance worse off"],
+            [
+                "Partner",
+                "Cash NPV",
+                "Fiscal NPV",
+                "£ per £1",
+                "Payback year",
+                "Chance worse off",
+                "Cash P10",
+                "Cash turns positive",
+                "Largest carried",
+            ],
             [
                 (
                     row["label"],
@@ -84,20 +119,37 @@ def cmd_deal(args: argparse.Namespace) -> None:
                     "-"
                     if row["payback_year"] is None or row["payback_year"] != row["payback_year"]
                     else str(int(row["payback_year"])),
-                    "-" if row.get("prob_worse_off") is None else f"{row['prob_worse_off']:.0%}",
+                    "-" if row.get("prob_worse_off") is None else f"{row['prob_worse_off']:.1%}",
+                    "-" if row.get("cash_p10") is None else pounds(row["cash_p10"]),
+                    deal.year_or_none(row["turns_positive_year"]) or "-",
+                    pounds(row["largest_carried"]),
                 )
                 for row in proposal.positions.to_dict(orient="records")
             ],
         )
     )
+    if proposal.by_service:
+        print()
+        print(_service_table(proposal))
+    print("\nWhat this rule assumes:")
+    for line in proposal.assumptions:
+        print(f"  - {line}")
     if proposal.shortfall > 0:
-        print(
-            "\nNo split leaves every partner whole in cash: cash savings fall "
-            f"{pounds(proposal.shortfall)} short of the cost."
-        )
+        print("\n" + deal.shortfall_sentence(proposal))
         for rule, people in proposal.carriers.items():
             who = ", ".join(f"{label} {pounds(amount)}" for label, amount in people) or "nobody"
             print(f"  {rule}: short of cash: {who}")
+
+
+def _service_table(proposal: deal.Deal) -> str:
+    """Intervention x partner shares of each intervention's cost (partners that pay something)."""
+    table = proposal.by_intervention
+    payers = [p for p in dict.fromkeys(table["label"]) if table.loc[table["label"] == p, "pv"].abs().sum() > 0.005]
+    rows = []
+    for service, group in table.groupby("intervention_label", sort=False):
+        share = dict(zip(group["label"], group["share"], strict=True))
+        rows.append((service, *(f"{share[p]:.1%}" for p in payers)))
+    return _table(["Intervention", *payers], rows)
 
 
 def _resolve_undone(scenario: Any) -> Any:
@@ -117,6 +169,13 @@ def _register_deal(verbs: Any) -> None:
     parser.add_argument("--cap", type=float, help="gain share: pounds a financial year at most")
     parser.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the chance of loss (0: none)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--confidence", type=float, help="solve so the rule holds in this share of draws (0.5 to 0.99)")
+    parser.add_argument("--by-service", action="store_true", help="share each intervention's cost on its own savings")
+    parser.add_argument("--weight", action="append", metavar="PARTNER=WEIGHT", help="Nash bargaining weight")
+    parser.add_argument("--fallback", action="append", metavar="PARTNER=POUNDS", help="cash position with no deal (PV)")
+    parser.add_argument(
+        "--core", action="append", metavar="INTERVENTION=PARTNER:POUNDS", help="by service: a statutory core (PV)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=cmd_deal)
 

@@ -911,9 +911,7 @@ def offer_page(pack: BoardPack, ctx: PackContext) -> None:
                 "-" if low is None else f"P10 {pounds(low)} to P90 {pounds(high)}",
             ]
         )
-    pack.grid(
-        rows, (32, 19, 21, 23, 25, 20, 42), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5
-    )
+    pack.grid(rows, (32, 19, 21, 23, 25, 20, 42), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), 7.5)
     pack.para(
         "Cash is spending a partner stops; capacity freed (bed-days, admissions, appointments avoided) is "
         "non-cashable: it becomes cash only where beds close or planned spending stops. Economic and social "

@@ -538,9 +538,7 @@ def check_deflator(deflator: Deflator, file: str) -> None:
     got = deflator.index.get(deflator.base_year)
     if got is None or abs(got - 100.0) > 1e-9:
         where = "missing from the index" if got is None else f"{got:g} in the index"
-        raise InputError(
-            file, "base_year", f"{deflator.base_year} is {where}; the base year's value must be 100"
-        )
+        raise InputError(file, "base_year", f"{deflator.base_year} is {where}; the base year's value must be 100")
     if deflator.forecast_from is not None and not years[0] < deflator.forecast_from <= years[-1] + 1:
         raise InputError(
             file,
@@ -549,9 +547,7 @@ def check_deflator(deflator: Deflator, file: str) -> None:
             f"{years[-1] + 1} (outturn first, then forecast)",
         )
     if deflator.proxy is not None and min(deflator.proxy.rates) != years[-1] + 1:
-        raise InputError(
-            file, "proxy.rates", f"starts at {min(deflator.proxy.rates)}; allowed: {years[-1] + 1}"
-        )
+        raise InputError(file, "proxy.rates", f"starts at {min(deflator.proxy.rates)}; allowed: {years[-1] + 1}")
 
 
 def outside_message(library: Library, year: int, uplift: PriceUplift | None = None) -> str:
@@ -567,9 +563,7 @@ def outside_message(library: Library, year: int, uplift: PriceUplift | None = No
     return f"{year} is outside the GDP deflator; allowed: {low} to {high} ({why})"
 
 
-def _check_deflator_year(
-    library: Library, year: int, file: str, field: str, uplift: PriceUplift | None = None
-) -> None:
+def _check_deflator_year(library: Library, year: int, file: str, field: str, uplift: PriceUplift | None = None) -> None:
     if year not in library.price_index(uplift):
         raise InputError(file, field, outside_message(library, year, uplift))
 

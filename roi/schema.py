@@ -801,10 +801,19 @@ class AppliedDeal(Frozen):
     shares: dict[Identifier, Fraction] = Field(default_factory=dict)
     gain_share: GainShareTerms | None = None
     replaced: tuple[ReplacedFunding, ...] = ()
+    by_intervention: dict[Identifier, dict[Identifier, Fraction]] = Field(
+        default_factory=dict, description="a deal by service: each intervention's own shares, each summing to 1"
+    )
+    confidence: float | None = Field(None, ge=0.5, le=0.99, description="the confidence it was solved at")
+    cores: dict[Identifier, tuple[Identifier, Money]] = Field(
+        default_factory=dict, description="intervention -> (partner, PV pounds) of a statutory core, by service"
+    )
 
     @model_validator(mode="after")
     def _terms(self) -> AppliedDeal:
-        if self.gain_share is None:
+        for intervention, shares in self.by_intervention.items():
+            _check_shares(list(shares.values()), f"deal shares of {intervention}")
+        if self.gain_share is None and not self.by_intervention:
             _check_shares(list(self.shares.values()), "deal shares")
         return self
 

@@ -227,9 +227,7 @@ def unit_cost(row: Row) -> UnitCost:
         bearers.append({"partner": partner, "value_type": value_type, "share": parts[kind] / total})
     shares = math.fsum(b["share"] for b in bearers)
     bearers[-1]["share"] += 1 - shares  # rounding: shares sum to 1 exactly
-    given = "; ".join(
-        f"{kind} £{v.value:,.2f} ({v.year_as_given})" for kind, v in row.values.items()
-    )
+    given = "; ".join(f"{kind} £{v.value:,.2f} ({v.year_as_given})" for kind, v in row.values.items())
     source = Source(
         publication=f"Unit Cost Database v1.4 ({SHORT})",
         publisher="New Economy (Greater Manchester), now GMCA",
@@ -243,10 +241,14 @@ def unit_cost(row: Row) -> UnitCost:
         licence="CC BY 4.0 (Unit Cost Database v1.4, New Economy, 2015)",
     )
     split = tuple(Bearer(**b) for b in bearers)
-    common: dict[str, Any] = {"split": split} if len(split) > 1 else {
-        "partner": split[0].partner,
-        "value_type": split[0].value_type,
-    }
+    common: dict[str, Any] = (
+        {"split": split}
+        if len(split) > 1
+        else {
+            "partner": split[0].partner,
+            "value_type": split[0].value_type,
+        }
+    )
     return UnitCost(
         id=row.id,
         label=row.title(),

@@ -19,19 +19,19 @@ def _labels(ticks: list[float], expr: str) -> list[str]:
     unit = expr.rsplit("'", 2)[-2]
     scale = float(expr.split("/ ")[1].split(",")[0])
     decimals = int(expr.split("',.")[1][0])
-    return [("-£" if t < 0 else "£") + f"{abs(t) / scale:,.{decimals}f}" + unit for t in ticks]
+    return ["£0" if t == 0 else ("-£" if t < 0 else "£") + f"{abs(t) / scale:,.{decimals}f}" + unit for t in ticks]
 
 
 def test_the_district_offer_deal_axis_is_minus_6m_to_2m_in_steps_of_2m():
     # Cash positions from -£5,102,296 to £376,700: one unit, one step, no '-£9.0m ... £500k' mixture.
     ticks, expr = charts.pound_ticks([-5_102_296, 376_700, 0])
     assert ticks == [-6e6, -4e6, -2e6, 0, 2e6]
-    assert _labels(ticks, expr) == ["-£6m", "-£4m", "-£2m", "£0m", "£2m"]
+    assert _labels(ticks, expr) == ["-£6m", "-£4m", "-£2m", "£0", "£2m"]
 
 
 def test_half_millions_keep_one_decimal():
     ticks, expr = charts.pound_ticks([0, 1_990_322])
-    assert _labels(ticks, expr) == ["£0.0m", "£0.5m", "£1.0m", "£1.5m", "£2.0m"]
+    assert _labels(ticks, expr) == ["£0", "£0.5m", "£1.0m", "£1.5m", "£2.0m"]
 
 
 @PROFILE

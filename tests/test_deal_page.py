@@ -31,7 +31,8 @@ def test_applying_cash_break_even_on_the_page_shows_everywhere_and_undo_restores
     original = at.session_state["spec"]
     # The district offer's cash savings fall short of its cost: the page says so, in pounds.
     expected = deal.propose(roi.run(roi.load_scenario("district_offer")), "cash_break_even")
-    assert any("short of its cost" in w.value and roi.pounds(expected.shortfall) in w.value for w in at.warning)
+    short = md("short of the offer's cost")
+    assert any(short in w.value and roi.pounds(expected.shortfall) in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) == 2
     chances = at.dataframe[1].value.set_index("Partner")["Chance of losing cash"]
     assert chances.between(0, 1).all() and chances["District council"] > 0.5
@@ -73,7 +74,9 @@ def test_custom_shares_that_do_not_sum_to_100_are_refused_and_nothing_changes():
     at.segmented_control(key="deal-rule").set_value("custom").run()
     assert not at.error, [e.value for e in at.error]  # starts from the funding as written, summing to 100%
     at.number_input(key="deal-share-district").set_value(10.0).run()
-    assert any("sum to 1" in e.value and "Nothing has changed" in e.value for e in at.error)
+    assert any("sum to 1" in e.value for e in at.error)
+    assert any("nothing has been applied" in i.value for i in at.info)  # the last good deal stays
+    assert at.button(key="deal-apply").disabled
     assert at.session_state["spec"] == original
 
 
@@ -89,3 +92,70 @@ def test_a_gain_share_on_the_page_applies_payments_between_partners():
     at.switch_page("pages/3_Savings_by_partner.py").run()
     pays = at.dataframe[0].value.set_index("Partner").loc["NHS acute hospital", "Pays (PV)"]
     assert pays > 0
+
+
+def _deal_at(confidence: float | None = None, **options) -> deal.Deal:  # noqa: ANN003
+    """The page's deal worked out directly: the same 2,000 draws, seed 1."""
+    from roi.deal_verb import simulation_for
+
+    scenario = roi.load_scenario("district_offer")
+    simulation = simulation_for(scenario, 2000, 1)
+    return deal.propose(roi.run(scenario), "cash_break_even", simulation=simulation, confidence=confidence, **options)
+
+
+def test_at_80_percent_confidence_the_page_gives_the_shortfall_and_each_chance_of_losing_cash():
+    at = _on_the_page()
+    at.toggle(key="deal-hold").set_value(True).run()
+    assert not at.exception and at.number_input(key="deal-confidence").value == 80.0
+    expected = _deal_at(0.8)
+    assert any(roi.pounds(expected.shortfall) in w.value and "80%" in w.value for w in at.warning)
+    chances = at.dataframe[1].value.set_index("Partner")["Chance of losing cash"]
+    assert chances["County adult social care"] == position_of(expected, "county_asc", "prob_worse_off") <= 0.2
+    years = _table_with(at, "Financial year")
+    assert list(years["Financial year"])[:2] == ["2025/26", "2026/27"]
+
+
+def _table_with(at: AppTest, column: str):  # noqa: ANN202 - a DataFrame
+    """The page's table that has ``column``."""
+    return next(t.value for t in at.dataframe if column in t.value.columns)
+
+
+def position_of(d: deal.Deal, partner: str, column: str) -> float:
+    return float(d.positions.set_index("partner").loc[partner, column])
+
+
+def test_a_confidence_outside_50_to_99_is_refused_beside_the_field_and_the_last_deal_stays():
+    at = _on_the_page()
+    at.toggle(key="deal-hold").set_value(True).run()
+    good = [t.value for t in at.subheader]
+    at.number_input(key="deal-confidence").set_value(40.0).run()
+    assert any(md("from 0.5 to 0.99 (50% to 99%)") in e.value for e in at.error)
+    assert [t.value for t in at.subheader] == good and at.button(key="deal-apply").disabled
+    at.number_input(key="deal-confidence").set_value(90.0).run()
+    assert not at.error and not at.button(key="deal-apply").disabled
+
+
+def test_by_service_shows_who_funds_each_service_and_applies_per_intervention():
+    at = _on_the_page()
+    at.toggle(key="deal-by-service").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    services = _table_with(at, "Intervention").set_index("Intervention")
+    assert services.fillna(0).sum(axis=1).round(9).eq(1).all()
+    assert "Disabled facilities grant (DFG) adaptations" in services.index
+    at.number_input(key="deal-core").set_value(1e10).run()  # more than the DFG costs
+    assert any(md("statutory core from £0") in e.value for e in at.error)
+    at.number_input(key="deal-core").set_value(1_000_000.0).run()
+    assert not at.error
+    at.button(key="deal-apply").click().run()
+    applied = at.session_state["spec"].deal
+    assert applied.by_intervention and set(applied.by_intervention) == {
+        c.id for c in at.session_state["spec"].interventions
+    }
+    assert applied.by_intervention["dfg_adaptation"]["district"] > 0
+
+
+def test_a_negative_weight_is_refused_beside_the_weights():
+    at = _on_the_page()
+    at.number_input(key="deal-weight-county_asc").set_value(-1.0).run()
+    assert any("weights.county_asc" not in e.value and "not allowed" in e.value for e in at.error)
+    assert at.button(key="deal-apply").disabled

@@ -149,3 +149,43 @@ def test_on_a_phone_build_the_offer_reaches_its_first_input_soon_and_names_inter
         }"""
     )
     assert measured["top"] < 700 and measured["cut"] == [], measured
+
+
+TABLES = (Path(__file__).parent / "measure_tables.js").read_text()
+DEAL_SIZES = {"desktop": (1400, 900), "projector": (1280, 720), "phone": (390, 844)}
+
+
+def _open_deal(page: Page, url: str, size: tuple[int, int]) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{url}/Make_the_deal")
+    wait_for_run(page)
+    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+
+
+def test_make_the_deal_fits_a_projector_with_no_table_scrolling_sideways(page: Page, app_url: str, artifacts):
+    # Issue 25, items 4 and 8: "Where each partner ends up" (with the chance of losing cash and P10) and every
+    # other table on the deal page fit a 1280x720 column; the charts' pound ticks never collide.
+    _open_deal(page, app_url, DEAL_SIZES["projector"])
+    page.get_by_text("Hold at a confidence").click()
+    wait_for_run(page)
+    page.get_by_text("Fund by service").click()
+    wait_for_run(page)
+    for expander in ("Capacity, fiscal position and £ back per £1", "What this rule assumes", "Bargaining weights"):
+        page.get_by_text(expander).first.click()
+    page.wait_for_timeout(1500)
+    tables = page.evaluate(TABLES)
+    assert tables["measured"] >= 6 and tables["problems"] == [], tables  # six tables, each measured
+    assert page.evaluate(MEASURE) == []
+    for name, size in DEAL_SIZES.items():
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.wait_for_timeout(1200)
+        if name != "phone":
+            assert page.evaluate(TABLES)["problems"] == [], name
+        _screenshot(page, artifacts / f"fit-make-the-deal-{name}.png")
+
+
+def test_the_deal_charts_axis_labels_never_collide_on_a_phone(page: Page, app_url: str):
+    _open_deal(page, app_url, DEAL_SIZES["phone"])
+    problems = [p for p in page.evaluate(TABLES)["problems"] if p.startswith("axis labels")]
+    assert problems == []
