@@ -258,11 +258,20 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 )
                 add(
                     i.label,
-                    f"{unit}: rate ratio with the service",
+                    f"{unit}: {e.measure_label or 'rate ratio with the service'}"
+                    + (" (not in use)" if e.use_alternative else ""),
                     e.rate_ratio,
                     o.source,
                     *(e.rate_ratio_range or (None, None)),
                 )
+                if e.alternative is not None:
+                    add(
+                        i.label,
+                        f"{unit}: {e.alternative.label}" + ("" if e.use_alternative else " (not in use)"),
+                        e.alternative.rate_ratio,
+                        e.alternative.source,
+                        *(e.alternative.rate_ratio_range or (None, None)),
+                    )
                 if e.share_label is not None:
                     add(
                         i.label,
@@ -281,14 +290,15 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 span = (None, None) if low is None else (low * scale, high * scale)
             add(i.label, what, o.quantity_per_case, o.source, *span)
             for name in ("deadweight", "displacement", "attribution", "drop_off"):
+                basis = o.duration_source if name == "drop_off" and o.duration_source else o.adjustments_source
                 add(
                     i.label,
                     f"{unit}: {name.replace('_', '-')}",
                     getattr(o, name),
-                    o.adjustments_source,
+                    basis,
                     *o.ranges.get(name, (None, None)),
                 )
-            add(i.label, f"{unit}: lasts (years)", o.duration_years, o.adjustments_source)
+            add(i.label, f"{unit}: lasts (years)", o.duration_years, o.duration_source or o.adjustments_source)
     return pd.DataFrame(rows)
 
 
@@ -318,8 +328,10 @@ def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -
         unit = unit_costs[o.unit_cost].label if o.unit_cost in unit_costs else o.unit_cost
         if o.rate_effect is not None:
             e = o.rate_effect
-            ci = f" (95% CI {e.rate_ratio_range[0]:g}-{e.rate_ratio_range[1]:g})" if e.rate_ratio_range else ""
-            value = f"rate ratio {e.rate_ratio:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
+            span = e.ratio_range_in_use
+            ci = f" (95% CI {span[0]:g}-{span[1]:g})" if span else ""
+            measure = e.alternative.label.lower() if e.use_alternative and e.alternative else "rate ratio"
+            value = f"{measure} {e.ratio_in_use:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
             if e.share_label:
                 value += f" x {e.share_costed:.1%} ({e.share_label.lower()})"
         else:
