@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 
 from .errors import InputError
 from .library import SCENARIOS_DIR, Library, Scenario, ScenarioSpec, load_library, read_yaml, resolve, validate
-from .model import evaluate, run
+from .model import evaluate, pounds, run
 from .schema import Frozen, Identifier, Source
 
 FIGURES_FILE = Path(__file__).resolve().parent.parent / "assumptions" / "published_figures.yaml"
@@ -246,7 +246,10 @@ def reconcile(figure: PublishedFigure, library: Library | None = None, file: str
     variants = tuple(
         (v.label, value([figure.project, v], f"variants[{k}] ({v.label})")[0]) for k, v in enumerate(figure.variants)
     )
-    label = library.interventions[figure.intervention].label if figure.intervention else figure.label
+    if figure.intervention is not None:
+        label = library.interventions[figure.intervention].label
+    else:
+        label = str(read_yaml(SCENARIOS_DIR / f"{figure.scenario}.yaml").get("name", figure.scenario))
     result = Reconciliation(figure, label, price_year, project, tuple(steps), variants)
     _check_closed(result, file)
     return result
@@ -271,3 +274,89 @@ def reconcile_all(path: Path | str | None = None, library: Library | None = None
     path = Path(path) if path is not None else FIGURES_FILE
     library = library or load_library()
     return tuple(reconcile(f, library, path.name) for f in load_figures(path))
+
+
+def money(value: float) -> str:
+    """Pounds to the penny, as every figure in a reconciliation is shown (so shown steps add up)."""
+    return pounds(value, pence=True)
+
+
+def signed(value: float) -> str:
+    """A step in pounds with its sign: +£0.55 or -£2,853.48."""
+    return ("+" if round(value, 2) >= 0 else "") + money(value)
+
+
+def pence(value: float) -> float:
+    return round(value + 0.0, 2)
+
+
+def step_rows(result: Reconciliation) -> list[dict[str, str]]:
+    """The walk from the project's result to the published figure, one row a step, in pounds to the
+    penny. Each step is the difference of the running totals rounded to the penny, so the rows shown
+    add up exactly: project + steps + what is not reproduced = published."""
+    rows = [
+        {
+            "step": "This project, on the published figure's scope",
+            "kind": "",
+            "pounds": "",
+            "running total": money(result.project),
+        }
+    ]
+    for step in result.steps:
+        rows.append(
+            {
+                "step": step.label,
+                "kind": step.kind,
+                "pounds": signed(pence(step.after) - pence(step.before)),
+                "running total": money(step.after),
+            }
+        )
+    rest = pence(result.target) - pence(result.reached)
+    if rest != 0:
+        rows.append(
+            {
+                "step": result.figure.not_reproducible or "Not explained",
+                "kind": "not reproducible",
+                "pounds": signed(rest),
+                "running total": money(result.target),
+            }
+        )
+    rows.append({"step": "Published figure", "kind": "", "pounds": "", "running total": money(result.target)})
+    return rows
+
+
+def verdict(result: Reconciliation) -> str:
+    """One sentence a board can read: how far apart the two figures are and whether the steps close it."""
+    f = result.figure
+    published = f"{money(f.low)} to {money(f.high)}" if f.low is not None and f.high is not None else money(f.value)
+    head = f"Published {published}; this project {money(result.project)} on the same scope"
+    if result.within_range:
+        return f"{head}: within the published range."
+    apart = f"{result.factor:.2f} times apart"
+    if not result.needs_steps:
+        return f"{head}: {apart}, within a factor of {FACTOR:g}."
+    if not result.steps and not result.reproduced:
+        return f"{head}: {apart}; no step could be computed, so the gap ({money(result.gap)}) could not be reproduced."
+    if result.reproduced:
+        return f"{head}: {apart}; the steps below reproduce the published figure."
+    return (
+        f"{head}: {apart}; the steps below close {money(result.reached - result.project)} of the "
+        f"{money(result.gap)} gap, and the rest ({money(result.unexplained)}) could not be reproduced."
+    )
+
+
+def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
+    """One row per published figure: what it is, the published and project values, how far apart."""
+    return [
+        {
+            "published figure": r.figure.label,
+            "measure": MEASURE_LABELS[r.figure.measure],
+            "published": money(r.target),
+            "this project": money(r.project),
+            "times apart": f"{r.factor:.2f}",
+            "reconciled": "yes"
+            if r.reproduced or r.within_range
+            else ("within 1.5 times" if not r.needs_steps else "partly: see the steps"),
+        }
+        for r in results
+    ]
