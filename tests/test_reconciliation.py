@@ -190,4 +190,24 @@ def test_reconciliation_covers_the_services_the_issue_names():
 def test_one_figure_reconciles_alone(library):
     figure = next(f for f in load_figures() if f.id == "bre_excess_cold")
     result = reconcile(figure, library)
-    assert result.reproduced and result.reached == pytest.approx(10 * 771.43 / 6690)  # £540m / 700,000 homes, as shipped
+    # £540m / 700,000 homes = £771.43 a home, as shipped
+    assert result.reproduced and result.reached == pytest.approx(10 * 771.43 / 6690)
+
+
+def test_assumptions_page_shows_how_this_compares_with_published_tools():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(h.value == "How this compares with published tools" for h in at.subheader)
+    summary = at.table[0].value
+    falls = summary.loc[next(i for i in summary.index if "3.17" in i)]
+    expected = next(r for r in reconcile_all() if r.figure.id == "phe_falls_health_care")
+    assert falls["Published"] == "£3.17"
+    assert falls["This project"] == f"£{expected.project:,.2f}"
+    labels = [e.label for e in at.expander]
+    assert any("PHE falls tool" in label for label in labels)
+    steps = at.table[1].value
+    assert steps["Running total"].iloc[-1] == "£3.17"
+    assert any(step.startswith("Not reproducible: ") for step in steps.index)
