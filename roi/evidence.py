@@ -409,3 +409,17 @@ def library_figure_counts(library: Library | None = None) -> dict[str, int]:
             counts["unverified"] += 1
     counts["unverified_ranges"] = sum(c.range_unverified for c in library.unit_costs.values())
     return counts
+
+
+def effect_measure_options(intervention: Intervention) -> dict[str, str]:
+    """The published effect measures an intervention's savings may rely on, by the value of its
+    ``effect_measure`` ('main', 'alternative'), each in users' words with its ratio; empty where its
+    outcomes give only one measure. The default ('main') is said to be the default."""
+    effect = next((o.rate_effect for o in intervention.outcomes if o.rate_effect and o.rate_effect.alternative), None)
+    if effect is None or effect.alternative is None:
+        return {}
+    main = effect.measure_label or "The published rate ratio"
+    return {
+        "main": f"{main} {effect.rate_ratio:g} (the default)",
+        "alternative": f"{effect.alternative.label} {effect.alternative.rate_ratio:g}",
+    }

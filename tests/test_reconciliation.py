@@ -211,3 +211,24 @@ def test_assumptions_page_shows_how_this_compares_with_published_tools():
     steps = at.table[1].value
     assert steps["Running total"].iloc[-1] == "£3.17"
     assert any(step.startswith("Not reproducible: ") for step in steps.index)
+
+
+def test_build_the_offer_switches_falls_to_the_hospitalisation_measure_and_back():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import open_panels
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.selectbox(key="scenario-picker").select("district_offer").run()
+    at.switch_page("pages/1_Build_the_offer.py").run()
+    open_panels(at, "falls_prevention")
+    radio = at.radio(key="g0-falls_prevention-effect-measure")
+    assert radio.value == "main"
+    assert "Fewer falls (rate ratio) 0.62 (the default)" in radio.options
+    radio.set_value("alternative").run()
+    assert not at.exception, [e.value for e in at.exception]
+    chosen = next(i for i in at.session_state["spec"].interventions if i.id == "falls_prevention")
+    assert chosen.effect_measure == "alternative"
+    at.radio(key="g0-falls_prevention-effect-measure").set_value("main").run()
+    chosen = next(i for i in at.session_state["spec"].interventions if i.id == "falls_prevention")
+    assert chosen.effect_measure == "main"
