@@ -42,3 +42,19 @@ def test_published_comparison_fits_without_sideways_scrolling(page: Page, app_ur
     page.screenshot(path=artifacts / f"published-comparison-{size}-{width}x{height}.png")
     falls.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / f"published-comparison-falls-steps-{size}-{width}x{height}.png")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_falls_effect_measure_switch_reads_on_every_screen(page: Page, app_url: str, artifacts, size):
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url}/Build_the_offer")
+    wait_for_run(page)
+    falls = page.get_by_test_id("stExpander").filter(has_text="Falls prevention (home hazard")
+    falls.locator("summary").click()
+    wait_for_run(page)
+    choice = page.get_by_text("Fewer fall-related hospitalisations (risk ratio) 0.96")
+    choice.wait_for(timeout=15_000)
+    choice.scroll_into_view_if_needed()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+    page.screenshot(path=artifacts / f"falls-effect-measure-{size}-{width}x{height}.png")
