@@ -345,12 +345,22 @@ st.caption(
     "published figure is reached or what cannot be reproduced is said."
 )
 summary, details = published_comparison()
+as_published = st.toggle(
+    "Value each service as the published figure does",
+    key=ui.key("as-published"),
+    help="Each service valued by the published figure's method as far as it can be read (its scope of costs, "
+    "no optimism bias, no discounting: the end of its steps below). These are the published tools' methods, "
+    "not this project's, which follows the Green Book.",
+)
+ours = "by the published method" if as_published else "this project"
 st.table(
     pd.DataFrame(
         {
             "Published figure": [row["published figure"] for row in summary],
             "Published": [row["published"] for row in summary],
-            "This project": [row["this project"] for row in summary],
+            "Published tool's method, not this project's" if as_published else "This project": [
+                row[ours] for row in summary
+            ],
             "Times apart": [row["times apart"] for row in summary],
             "Reconciled": [row["reconciled"] for row in summary],
         }

@@ -353,6 +353,7 @@ def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
             "measure": MEASURE_LABELS[r.figure.measure],
             "published": money(r.target),
             "this project": money(r.project),
+            "by the published method": money(r.reached),
             "times apart": f"{r.factor:.2f}",
             "reconciled": "yes"
             if r.reproduced or r.within_range

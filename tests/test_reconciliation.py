@@ -232,3 +232,20 @@ def test_build_the_offer_switches_falls_to_the_hospitalisation_measure_and_back(
     at.radio(key="g0-falls_prevention-effect-measure").set_value("main").run()
     chosen = next(i for i in at.session_state["spec"].interventions if i.id == "falls_prevention")
     assert chosen.effect_measure == "main"
+
+
+def test_value_as_the_published_tool_does_is_labelled_as_the_tools_method():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_Assumptions_and_evidence.py").run()
+    at.toggle(key="g0-as-published").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    summary = at.table[0].value
+    assert "This project" not in summary.columns
+    column = "Published tool's method, not this project's"
+    bre = summary.loc[next(i for i in summary.index if i.startswith("BRE"))]
+    assert bre[column] == "£1.15"  # BRE's method reproduces its own figure
+    falls = summary.loc[next(i for i in summary.index if "3.17" in i)]
+    expected = next(r for r in reconcile_all() if r.figure.id == "phe_falls_health_care")
+    assert falls[column] == f"£{expected.reached:,.2f}"
