@@ -361,8 +361,7 @@ st.table(
             "Published tool's method, not this project's" if as_published else "This project": [
                 row[ours] for row in summary
             ],
-            "Times apart": [row["times apart"] for row in summary],
-            "Reconciled": [row["reconciled"] for row in summary],
+            "Reconciled": [f"{row['times apart']} times apart: {row['reconciled']}" for row in summary],
         }
     ).set_index("Published figure")
 )

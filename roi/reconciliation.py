@@ -345,6 +345,14 @@ def verdict(result: Reconciliation) -> str:
     )
 
 
+def _status(result: Reconciliation) -> str:
+    if result.within_range:
+        return "within the published range"
+    if result.reproduced:
+        return "reproduced"
+    return f"within {FACTOR:g} times" if not result.needs_steps else "partly: see the steps"
+
+
 def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
     """One row per published figure: what it is, the published and project values, how far apart."""
     return [
@@ -355,9 +363,7 @@ def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
             "this project": money(r.project),
             "by the published method": money(r.reached),
             "times apart": f"{r.factor:.2f}",
-            "reconciled": "yes"
-            if r.reproduced or r.within_range
-            else ("within 1.5 times" if not r.needs_steps else "partly: see the steps"),
+            "reconciled": _status(r),
         }
         for r in results
     ]
