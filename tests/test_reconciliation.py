@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import roi
 from roi.model import evaluate
@@ -249,3 +251,30 @@ def test_value_as_the_published_tool_does_is_labelled_as_the_tools_method():
     falls = summary.loc[next(i for i in summary.index if "3.17" in i)]
     expected = next(r for r in reconcile_all() if r.figure.id == "phe_falls_health_care")
     assert falls[column] == f"£{expected.reached:,.2f}"
+
+
+@given(
+    ratio=st.floats(0.05, 1.0),
+    below=st.floats(0.0, 0.5),
+    above=st.floats(0.0, 0.5),
+    share=st.floats(0.001, 1.0),
+)
+def test_an_alternative_interval_reaching_above_one_keeps_the_quantity_within_its_range(ratio, below, above, share):
+    from roi.schema import RateEffect
+
+    base = roi.load_library().interventions["falls_prevention"].outcomes[0].rate_effect
+    alternative = base.alternative.model_copy(
+        update={"rate_ratio": ratio, "rate_ratio_range": (max(0.01, ratio - below), ratio + above)}
+    )
+    effect = RateEffect.model_validate(
+        {
+            **base.model_dump(),
+            "alternative": alternative.model_dump(),
+            "use_alternative": True,
+            "share_costed": share,
+            "share_range": None,
+        }
+    )
+    low, high = effect.quantity_range()
+    assert 0 <= low <= effect.quantity + 1e-12 <= high + 2e-12
+    assert effect.quantity == pytest.approx(1.847 * (1 - ratio) * share)
