@@ -333,7 +333,8 @@ def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -
             measure = e.alternative.label.lower() if e.use_alternative and e.alternative else "rate ratio"
             value = f"{measure} {e.ratio_in_use:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
             if e.share_label:
-                value += f" x {e.share_costed:.1%} ({e.share_label.lower()})"
+                share = f"{e.share_costed:.1%}" if e.share_label.startswith("Share") else f"{e.share_costed:g}"
+                value += f" x {share} ({e.share_label.lower()})"
         else:
             value = f"{o.quantity_per_case:g} per case a year for {o.duration_years} year(s)"
         yield {"effect": unit, "value": value, "source": o.source}

@@ -120,6 +120,7 @@ class StepResult:
 
     @property
     def pounds(self) -> float:
+        """How far this step moves the result, in the figure's measure (pounds per £1, or per case)."""
         return self.after - self.before
 
 
@@ -287,6 +288,7 @@ def signed(value: float) -> str:
 
 
 def pence(value: float) -> float:
+    """A figure rounded to the penny, as shown (so the steps shown telescope exactly)."""
     return round(value + 0.0, 2)
 
 
