@@ -316,6 +316,11 @@ def provenance_counts(scenario: Scenario) -> dict[str, int]:
     return counts
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, the rest (A&E, QALY) as written."""
+    return label[:1].lower() + label[1:]
+
+
 def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -> Iterable[dict[str, Any]]:
     if intervention.ratio is not None:
         r = intervention.ratio
@@ -330,11 +335,12 @@ def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -
             e = o.rate_effect
             span = e.ratio_range_in_use
             ci = f" (95% CI {span[0]:g}-{span[1]:g})" if span else ""
-            measure = e.alternative.label.lower() if e.use_alternative and e.alternative else "rate ratio"
-            value = f"{measure} {e.ratio_in_use:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
+            measure = _lower_first(e.alternative.label) if e.use_alternative and e.alternative else "rate ratio"
+            baseline = _lower_first(e.baseline_label)
+            value = f"{measure} {e.ratio_in_use:g}{ci} on {e.baseline_per_year:g} a year ({baseline})"
             if e.share_label:
                 share = f"{e.share_costed:.1%}" if e.share_label.startswith("Share") else f"{e.share_costed:g}"
-                value += f" x {share} ({e.share_label.lower()})"
+                value += f" x {share} ({_lower_first(e.share_label)})"
         else:
             value = f"{o.quantity_per_case:g} per case a year for {o.duration_years} year(s)"
         yield {"effect": unit, "value": value, "source": o.source}
