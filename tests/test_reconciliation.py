@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Sources, as the library ships them: Cochrane CD013258 (1,847 falls per 1,000 a year, RaR 0.62;
 # hospitalisations RR 0.96), PHE 2018 (5% of falls admitted), Scuffham 2003 (647,721 A&E visits,
 # 204,424 admissions; £2,014 an admission at 2000/01 prices), UCD (A&E £109 at 2011/12, ambulance £216
-# at 2013/14, hip-fracture social care £2,700 at 2008/09), Logan 2012 (0.070 QALY / 5.34 falls),
+# at 2013/14, hip-fracture social care £2,700 at 2008/09), a UK community falls service trial (PMC3424053: 0.070 QALY / 5.34 falls),
 # HM Treasury £70,000 a QALY (2020); GDP deflator 2000 54.8102, 2008 66.89, 2011 70.834, 2013 73.4795,
 # 2020 85.2137, 2024 100; optimism bias on benefits for a high-confidence effect 10%, on costs for a
 # low-confidence cost 20%.
