@@ -327,11 +327,16 @@ def step_rows(result: Reconciliation) -> list[dict[str, str]]:
     return rows
 
 
+def published_text(figure: PublishedFigure) -> str:
+    """The published figure as published: one value, or its range."""
+    if figure.low is not None and figure.high is not None:
+        return f"{money(figure.low)} to {money(figure.high)}"
+    return money(figure.value)
+
+
 def verdict(result: Reconciliation) -> str:
     """One sentence a board can read: how far apart the two figures are and whether the steps close it."""
-    f = result.figure
-    published = f"{money(f.low)} to {money(f.high)}" if f.low is not None and f.high is not None else money(f.value)
-    head = f"Published {published}; this project {money(result.project)} on the same scope"
+    head = f"Published {published_text(result.figure)}; this project {money(result.project)} on the same scope"
     if result.within_range:
         return f"{head}: within the published range."
     apart = f"{result.factor:.2f} times apart"
@@ -352,7 +357,9 @@ def _status(result: Reconciliation) -> str:
         return "within the published range"
     if result.reproduced:
         return "reproduced"
-    return f"within {FACTOR:g} times" if not result.needs_steps else "partly: see the steps"
+    if not result.needs_steps:
+        return f"within {FACTOR:g} times"
+    return "partly: see the steps" if result.steps else "not reproducible: see why"
 
 
 def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
@@ -361,7 +368,7 @@ def summary_rows(results: tuple[Reconciliation, ...]) -> list[dict[str, str]]:
         {
             "published figure": r.figure.label,
             "measure": MEASURE_LABELS[r.figure.measure],
-            "published": money(r.target),
+            "published": published_text(r.figure),
             "this project": money(r.project),
             "by the published method": money(r.reached),
             "times apart": f"{r.factor:.2f}",
