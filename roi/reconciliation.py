@@ -346,6 +346,12 @@ def verdict(result: Reconciliation) -> str:
         return f"{head}: {apart}; no step could be computed, so the gap ({money(result.gap)}) could not be reproduced."
     if result.reproduced:
         return f"{head}: {apart}; the steps below reproduce the published figure."
+    moved = result.reached - result.project
+    if moved * result.gap > 0 and abs(moved) > abs(result.gap):
+        return (
+            f"{head}: {apart}; the steps below take it to {money(result.reached)}, past the published figure "
+            f"by {money(abs(result.unexplained))}, which could not be reproduced."
+        )
     return (
         f"{head}: {apart}; the steps below close {money(result.reached - result.project)} of the "
         f"{money(result.gap)} gap, and the rest ({money(result.unexplained)}) could not be reproduced."

@@ -35,9 +35,9 @@ PROFILE = settings(max_examples=30, deadline=None, suppress_health_check=[Health
 # Then the DFG's cost per grant became DHSC's £10,000 at 2025 prices (deflated to 2024 by the OBR CPI
 # proxy, 3.45%), not £11,025.64 at 2024 prices: NPV -£1,016,445 (-1016444.7089388743). Issue 23 costed
 # what a fall costs besides an admission (A&E, ambulance, social care after fracture, quality of life) over
-# three years: NPV £178,068 (178067.99947779533).
+# three years: NPV -£128,001 (-128000.55957603268).
 # Quantity following still leaves it unchanged to the penny.
-DISTRICT_OFFER_NPV = 178067.99947779533
+DISTRICT_OFFER_NPV = -128000.55957603268
 
 UNIT_COSTS = {
     "test_avoided": {
