@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from roi import charts
+from roi.evidence import effect_measure_options
 from roi.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, pounds
 from roi.schema import follow_target, outcome_key
 from ui.text import md
@@ -181,6 +182,19 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             help="How sure the cost is: high for an audited outturn or a contract price, medium for a published "
             "unit cost or average, low for a local judgement. It sets optimism bias on costs, apart from the "
             "confidence in the effect. A cost you type is graded low until you change this.",
+        )
+    measures = effect_measure_options(intervention)
+    if measures:
+        ui.bound(
+            st.radio,
+            "Effect the savings rely on",
+            f"{intervention.id}-effect-measure",
+            intervention.effect_measure,
+            {**base, "field": "effect_measure"},
+            options=list(measures),
+            format_func=measures.get,
+            help="Two published measures of the same review's effect: every consequence costed for this "
+            "service moves with the one chosen. Why the default is the default: the method notes.",
         )
     st.caption(
         f"{cases(intervention.cases_per_year)} cases a year at "

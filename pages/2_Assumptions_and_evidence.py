@@ -1,5 +1,6 @@
 """Assumptions and evidence: every figure with its source; edit, reset, upload and download."""
 
+import pandas as pd
 import streamlit as st
 
 import roi
@@ -15,6 +16,7 @@ from roi.evidence import (
     unit_cost_table,
 )
 from roi.model import cases, number, pounds
+from roi.reconciliation import reconcile_all, step_rows, summary_rows, verdict
 from roi.schema import ScenarioSpec
 from ui.text import md
 from ui.ucd_search import find_unit_cost
@@ -27,6 +29,18 @@ def evidence_tables(spec_json: str) -> tuple:
     scenario for every session (each table reads every source in the library)."""
     scenario = ui.compute(ScenarioSpec.model_validate_json(spec_json)).scenario
     return provenance_counts(scenario), unit_cost_table(scenario), parameter_table(scenario)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def published_comparison() -> tuple[list[dict[str, str]], list[tuple[str, str, list[dict[str, str]], list[str]]]]:
+    """The project's results beside the published tools' figures (the shipped library, the same for
+    every session): the summary rows and, per figure, its verdict, steps and other readings."""
+    results = reconcile_all()
+    details = [
+        (r.figure.label, verdict(r), step_rows(r), [f"{label}: {pounds(v, pence=True)}" for label, v in r.variants])
+        for r in results
+    ]
+    return summary_rows(results), details
 
 
 current = ui.frame("Assumptions and evidence", ":material/menu_book:")
@@ -327,6 +341,50 @@ st.caption(
     f"judgements ({int(parameters['at_convention'].sum()):,} still at the shipped convention) and "
     f"{int((parameters['provenance'] == 'your figure').sum()):,} are your figures. Change them on *Build the offer*."
 )
+
+# -- How this compares with published tools -----------------------------------------------------------
+st.subheader("How this compares with published tools")
+st.caption(
+    "Each published figure a board may know, beside this project's result for the same service on the same "
+    "scope (the library's figures, not your changes). Where they are more than 1.5 times apart, each step "
+    "reruns the model with one thing done as the published figure does it, in pounds to the penny, until the "
+    "published figure is reached or what cannot be reproduced is said."
+)
+summary, details = published_comparison()
+as_published = st.toggle(
+    "Value each service as the published figure does",
+    key=ui.key("as-published"),
+    help="Each service valued by the published figure's method as far as it can be read (its scope of costs, "
+    "no optimism bias, no discounting: the end of its steps below). These are the published tools' methods, "
+    "not this project's, which follows the Green Book.",
+)
+ours = "by the published method" if as_published else "this project"
+st.table(
+    pd.DataFrame(
+        {
+            "Published figure": [row["published figure"] for row in summary],
+            "Published": [row["published"] for row in summary],
+            "Published tool's method, not this project's" if as_published else "This project": [
+                row[ours] for row in summary
+            ],
+            "Reconciled": [f"{row['times apart']} times apart: {row['reconciled']}" for row in summary],
+        }
+    ).set_index("Published figure")
+)
+for title, sentence, steps, variants in details:
+    with st.expander(title):
+        st.write(md(sentence))
+        st.table(
+            pd.DataFrame(
+                {
+                    "Step": [f"{r['kind'].capitalize()}: {r['step']}" if r["kind"] else r["step"] for r in steps],
+                    "£": [r["pounds"] for r in steps],
+                    "Running total": [r["running total"] for r in steps],
+                }
+            ).set_index("Step")
+        )
+        for line in variants:
+            st.caption(md(f"Shown beside it: {line}"))
 
 # -- Scenario file ---------------------------------------------------------------------------------------
 st.subheader("Scenario file")

@@ -53,6 +53,9 @@ FONT_SIZE = 14
 NARROW = "width < 520"
 LABEL_LIMIT = 220  # partner names; a fixed limit (one that depends on the width upsets the layout)
 TICKS = {"expr": "max(2, min(10, floor(width / 90)))"}
+# An axis label within this many pixels of a chart's end is aligned inside it, not centred on its tick
+# (a tail of draws can put a tick a few pixels from the edge, and a centred label would be clipped).
+FLUSH_PX = 40
 LEGEND_COLUMNS = 1  # one entry a line: never wider than a phone (Vega does not wrap legends)
 
 
@@ -177,7 +180,7 @@ def finish(chart: alt.TopLevelMixin, description: str | None = None) -> alt.TopL
     )
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelOverlap="greedy")
-        .configure_axisX(labelFlush=True, labelBound=True)
+        .configure_axisX(labelFlush=FLUSH_PX, labelBound=True)
         .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=LABEL_LIMIT)
         .configure_title(fontSize=FONT_SIZE + 2, anchor="start", subtitleFontSize=FONT_SIZE - 1)
     )
@@ -458,7 +461,7 @@ def distribution(
                 "start:Q",
                 title=axis_title,
                 scale=alt.Scale(zero=False, nice=False),
-                axis=alt.Axis(labelExpr=label, tickCount=TICKS, labelFlush=True),
+                axis=alt.Axis(labelExpr=label, tickCount=TICKS, labelFlush=FLUSH_PX),
             ),
             x2="end:Q",
             y=alt.Y("count:Q", title="Simulations"),

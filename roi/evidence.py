@@ -258,11 +258,20 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 )
                 add(
                     i.label,
-                    f"{unit}: rate ratio with the service",
+                    f"{unit}: {e.measure_label or 'rate ratio with the service'}"
+                    + (" (not in use)" if e.use_alternative else ""),
                     e.rate_ratio,
                     o.source,
                     *(e.rate_ratio_range or (None, None)),
                 )
+                if e.alternative is not None:
+                    add(
+                        i.label,
+                        f"{unit}: {e.alternative.label}" + ("" if e.use_alternative else " (not in use)"),
+                        e.alternative.rate_ratio,
+                        e.alternative.source,
+                        *(e.alternative.rate_ratio_range or (None, None)),
+                    )
                 if e.share_label is not None:
                     add(
                         i.label,
@@ -281,14 +290,15 @@ def parameter_table(scenario: Scenario) -> pd.DataFrame:
                 span = (None, None) if low is None else (low * scale, high * scale)
             add(i.label, what, o.quantity_per_case, o.source, *span)
             for name in ("deadweight", "displacement", "attribution", "drop_off"):
+                basis = o.duration_source if name == "drop_off" and o.duration_source else o.adjustments_source
                 add(
                     i.label,
                     f"{unit}: {name.replace('_', '-')}",
                     getattr(o, name),
-                    o.adjustments_source,
+                    basis,
                     *o.ranges.get(name, (None, None)),
                 )
-            add(i.label, f"{unit}: lasts (years)", o.duration_years, o.adjustments_source)
+            add(i.label, f"{unit}: lasts (years)", o.duration_years, o.duration_source or o.adjustments_source)
     return pd.DataFrame(rows)
 
 
@@ -306,6 +316,11 @@ def provenance_counts(scenario: Scenario) -> dict[str, int]:
     return counts
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, the rest (A&E, QALY) as written."""
+    return label[:1].lower() + label[1:]
+
+
 def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -> Iterable[dict[str, Any]]:
     if intervention.ratio is not None:
         r = intervention.ratio
@@ -318,10 +333,14 @@ def _effect_value(intervention: Intervention, unit_costs: dict[str, UnitCost]) -
         unit = unit_costs[o.unit_cost].label if o.unit_cost in unit_costs else o.unit_cost
         if o.rate_effect is not None:
             e = o.rate_effect
-            ci = f" (95% CI {e.rate_ratio_range[0]:g}-{e.rate_ratio_range[1]:g})" if e.rate_ratio_range else ""
-            value = f"rate ratio {e.rate_ratio:g}{ci} on {e.baseline_per_year:g} a year ({e.baseline_label.lower()})"
+            span = e.ratio_range_in_use
+            ci = f" (95% CI {span[0]:g}-{span[1]:g})" if span else ""
+            measure = _lower_first(e.alternative.label) if e.use_alternative and e.alternative else "rate ratio"
+            baseline = _lower_first(e.baseline_label)
+            value = f"{measure} {e.ratio_in_use:g}{ci} on {e.baseline_per_year:g} a year ({baseline})"
             if e.share_label:
-                value += f" x {e.share_costed:.1%} ({e.share_label.lower()})"
+                share = f"{e.share_costed:.1%}" if e.share_label.startswith("Share") else f"{e.share_costed:g}"
+                value += f" x {share} ({_lower_first(e.share_label)})"
         else:
             value = f"{o.quantity_per_case:g} per case a year for {o.duration_years} year(s)"
         yield {"effect": unit, "value": value, "source": o.source}
@@ -397,3 +416,17 @@ def library_figure_counts(library: Library | None = None) -> dict[str, int]:
             counts["unverified"] += 1
     counts["unverified_ranges"] = sum(c.range_unverified for c in library.unit_costs.values())
     return counts
+
+
+def effect_measure_options(intervention: Intervention) -> dict[str, str]:
+    """The published effect measures an intervention's savings may rely on, by the value of its
+    ``effect_measure`` ('main', 'alternative'), each in users' words with its ratio; empty where its
+    outcomes give only one measure. The default ('main') is said to be the default."""
+    effect = next((o.rate_effect for o in intervention.outcomes if o.rate_effect and o.rate_effect.alternative), None)
+    if effect is None or effect.alternative is None:
+        return {}
+    main = effect.measure_label or "The published rate ratio"
+    return {
+        "main": f"{main} {effect.rate_ratio:g} (the default)",
+        "alternative": f"{effect.alternative.label} {effect.alternative.rate_ratio:g}",
+    }

@@ -47,6 +47,7 @@ Duration = Annotated[int, Field(ge=1, le=60, description="years an effect lasts"
 Lag = Annotated[int, Field(ge=0, le=60, description="years after funding before an effect starts")]
 Effect = Literal["avoids", "incurs"]
 Range = tuple[float, float]
+EffectMeasure = Literal["main", "alternative"]
 RangeBasis = Literal["yours", "moved"]
 
 SHARE_TOLERANCE = 1e-6
@@ -241,6 +242,18 @@ def _check_ranges(model: BaseModel, ranges: dict[str, Range], allowed: tuple[str
             raise ValueError(f"ranges.{name}: [{low:g}, {high:g}] must contain the central value {central:g}")
 
 
+class AlternativeRatio(Frozen):
+    """A second published measure of the same effect (e.g. the risk ratio of fall-related hospitalisation
+    beside the rate ratio of falls), applied to the same baseline and share when the user chooses it."""
+
+    label: str = Field(min_length=1, description="what it measures, in users' words")
+    rate_ratio: float = Field(gt=0, le=1, description="with the service / without (below 1 = fewer)")
+    rate_ratio_range: Range | None = Field(
+        default=None, description="the 95% confidence interval, if published (may reach above 1)"
+    )
+    source: Source
+
+
 class RateEffect(Frozen):
     """A published relative effect on a baseline rate: units avoided per case a year =
     baseline per person-year x (1 - rate ratio) x share of those events that carry the unit cost.
@@ -258,11 +271,32 @@ class RateEffect(Frozen):
     share_label: str | None = None
     share_range: Range | None = None
     share_source: Source | None = None
+    measure_label: str | None = Field(
+        default=None, description="what the rate ratio measures, in users' words (e.g. 'Fewer falls')"
+    )
+    alternative: AlternativeRatio | None = Field(
+        default=None, description="a second published effect measure the user may rely on instead"
+    )
+    use_alternative: bool = Field(
+        default=False, description="set from the intervention's effect_measure: use the alternative ratio"
+    )
+
+    @property
+    def ratio_in_use(self) -> float:
+        """The rate ratio the quantity is computed from: the alternative's where chosen."""
+        return self.alternative.rate_ratio if self.use_alternative and self.alternative else self.rate_ratio
+
+    @property
+    def ratio_range_in_use(self) -> Range | None:
+        """The interval of the ratio in use."""
+        if self.use_alternative and self.alternative:
+            return self.alternative.rate_ratio_range
+        return self.rate_ratio_range
 
     @property
     def avoided_per_year(self) -> float:
-        """Events avoided per person a year: baseline x (1 - rate ratio)."""
-        return self.baseline_per_year * (1 - self.rate_ratio)
+        """Events avoided per person a year: baseline x (1 - rate ratio in use)."""
+        return self.baseline_per_year * (1 - self.ratio_in_use)
 
     @property
     def quantity(self) -> float:
@@ -274,9 +308,11 @@ class RateEffect(Frozen):
         if self.rate_ratio_range is None and self.share_range is None and self.baseline_range is None:
             return None
         b_low, b_high = self.baseline_range or (self.baseline_per_year, self.baseline_per_year)
-        rr_low, rr_high = self.rate_ratio_range or (self.rate_ratio, self.rate_ratio)
+        rr_low, rr_high = self.ratio_range_in_use or (self.ratio_in_use, self.ratio_in_use)
         s_low, s_high = self.share_range or (self.share_costed, self.share_costed)
-        return (b_low * (1 - rr_high) * s_low, b_high * (1 - rr_low) * s_high)
+        # An interval reaching above 1 (possibly more events) is cut at no effect: a quantity avoided
+        # is never negative in this model.
+        return (max(0.0, b_low * (1 - rr_high) * s_low), b_high * (1 - rr_low) * s_high)
 
 
 class Outcome(Frozen):
@@ -317,6 +353,9 @@ class Outcome(Frozen):
     )
     source: Source
     adjustments_source: Source | None = None
+    duration_source: Source | None = Field(
+        default=None, description="the basis of duration_years and drop_off, where apart from the effect's source"
+    )
     confidence: Confidence | None = Field(
         default=None, description="grade of this outcome's effect; default: the intervention's confidence"
     )
@@ -511,6 +550,26 @@ class Intervention(Frozen):
     volume_source: Source
     outcomes: tuple[Outcome, ...] = ()
     ratio: RatioEvidence | None = None
+    effect_measure: EffectMeasure = Field(
+        default="main",
+        description="which published measure the outcomes' rate effects use: 'main' (e.g. fewer falls) or "
+        "'alternative' (e.g. fewer fall-related hospitalisations), where an outcome gives one",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _measure_to_outcomes(cls, data: object) -> object:
+        # The choice is made once, on the intervention, and every rate effect follows it.
+        if not isinstance(data, dict) or data.get("effect_measure") is None:
+            return data
+        chosen = data["effect_measure"] == "alternative"
+        outcomes = []
+        for outcome in data.get("outcomes") or ():
+            effect = outcome.get("rate_effect") if isinstance(outcome, dict) else None
+            if isinstance(effect, dict) and effect.get("alternative") is not None:
+                outcome = {**outcome, "rate_effect": {**effect, "use_alternative": chosen}}
+            outcomes.append(outcome)
+        return {**data, "outcomes": outcomes}
 
     @field_validator("funded_by")
     @classmethod
@@ -756,6 +815,7 @@ class InterventionChoice(Frozen):
     volume_source: Source | None = None
     outcomes: tuple[OutcomeOverride, ...] | None = None
     ratio: RatioEvidence | None = None
+    effect_measure: EffectMeasure | None = None
 
     @model_validator(mode="after")
     def _one_override_per_id(self) -> InterventionChoice:

@@ -114,6 +114,10 @@ def _effect_sources(intervention):  # noqa: ANN001, ANN202
             yield f"{where}.rate_effect.baseline_source", outcome.rate_effect.baseline_source
             if outcome.rate_effect.share_costed != 1:
                 yield f"{where}.rate_effect.share_source", outcome.rate_effect.share_source
+            if outcome.rate_effect.alternative is not None:
+                yield f"{where}.rate_effect.alternative.source", outcome.rate_effect.alternative.source
+        if outcome.duration_source is not None:
+            yield f"{where}.duration_source", outcome.duration_source
     if intervention.ratio is not None:
         yield f"{intervention.id}.ratio.source", intervention.ratio.source
         yield f"{intervention.id}.ratio.split_source", intervention.ratio.split_source
@@ -163,6 +167,8 @@ def test_judgements_at_the_convention_carry_exactly_the_conventions_values(libra
                 expected = (value.low, value.high) if value.low is not None else None
                 assert outcome.ranges.get(name) == expected, (intervention.id, name)
             drop = kind.get("drop_off")
+            if outcome.duration_source is not None:
+                continue  # duration and drop-off with their own stated basis (a judgement), not the convention's
             if outcome.duration_years == 1 or kind is convention.controlled:
                 assert outcome.drop_off == 0, (intervention.id, "no drop-off within one year")
             else:

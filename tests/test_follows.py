@@ -33,9 +33,11 @@ PROFILE = settings(max_examples=30, deadline=None, suppress_health_check=[Health
 # 104 per 100,000 (DHSC, January 2026) and social prescribing costs a link worker (£38,000 / 250 = £152,
 # 2024 prices) instead of a befriending service's £90: NPV -£1,467,304 (-1467303.6157295816).
 # Then the DFG's cost per grant became DHSC's £10,000 at 2025 prices (deflated to 2024 by the OBR CPI
-# proxy, 3.45%), not £11,025.64 at 2024 prices: NPV -£1,016,445 (-1016444.7089388743).
+# proxy, 3.45%), not £11,025.64 at 2024 prices: NPV -£1,016,445 (-1016444.7089388743). Issue 23 costed
+# what a fall costs besides an admission (A&E, ambulance, social care after fracture, quality of life) over
+# three years: NPV -£128,001 (-128000.55957603268).
 # Quantity following still leaves it unchanged to the penny.
-DISTRICT_OFFER_NPV = -1016444.7089388743
+DISTRICT_OFFER_NPV = -128000.55957603268
 
 UNIT_COSTS = {
     "test_avoided": {

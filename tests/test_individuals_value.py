@@ -2,7 +2,8 @@
 JSON, the Excel workbook, the PDF board pack, the Overview and Savings by partner pages.
 
 Before, the text table showed individuals at £0 in every column though £366,456 of economic value
-(district_offer; £560,461 since issue 26 raised the DFG's volume from 68 to 104 per 100,000)
+(district_offer; £560,461 since issue 26 raised the DFG's volume from 68 to 104 per 100,000; £1,172,598
+since issue 23 added the quality of life of falls avoided)
 reached them, and the board pack left them out of each partner's position."""
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def by_hand() -> roi.Result:
 
 def test_all_of_district_offers_economic_and_social_value_reaches_individuals(offer):
     row = offer.by_partner().set_index("partner").loc["individuals"]
-    assert roi.pounds(row["pv_economic"] + row["pv_social"]) == "£560,461"
+    assert roi.pounds(row["pv_economic"] + row["pv_social"]) == "£1,172,598"
     assert row["pv_economic"] + row["pv_social"] == pytest.approx(
         offer.totals["pv_economic"] + offer.totals["pv_social"], abs=0.005
     )
@@ -64,7 +65,7 @@ def test_run_text_table_shows_individuals_economic_and_social_value(offer, capsy
     assert "Economic" in table[0] and "and social" in table[1]
     cells = _individuals_cells(table)
     # Puts in, cash back, capacity freed, economic and social, cash NPV, fiscal NPV, pays back.
-    assert cells[:5] == ["£0", "£0", "£0", "£560,461", "£0"]
+    assert cells[:5] == ["£0", "£0", "£0", "£1,172,598", "£0"]
     assert max(len(line) for line in table) <= 120
 
 
@@ -85,7 +86,7 @@ def test_run_text_table_headers_line_up_with_their_columns(offer, capsys):
 def test_run_json_gives_individuals_economic_and_social_value():
     done = roi_cli("run", "district_offer", "--json", check=True)
     row = next(r for r in json.loads(done.stdout)["by_partner"] if r["partner"] == "individuals")
-    assert round(row["pv_economic"] + row["pv_social"]) == 560_461
+    assert round(row["pv_economic"] + row["pv_social"]) == 1_172_598
     assert row["pv_benefits"] == pytest.approx(row["pv_economic"] + row["pv_social"], abs=0.01)
     assert row["label"] == INDIVIDUALS
 
@@ -107,8 +108,8 @@ def test_board_pack_lists_individuals_with_their_economic_and_social_value(offer
     first = " ".join(pypdf.PdfReader(io.BytesIO(pack)).pages[0].extract_text().split())
     position = first[first.index("Each partner's position") :]
     assert "Economic and social value (PV)" in position
-    # The individuals' row: pays £0, cash £0, capacity £0, then their £560,461.
-    assert "individuals £0 £0 £0 £560,461" in position
+    # The individuals' row: pays £0, cash £0, capacity £0, then their £1,172,598.
+    assert "individuals £0 £0 £0 £1,172,598" in position
 
 
 def _app() -> AppTest:
@@ -121,10 +122,10 @@ def test_overview_and_savings_by_partner_show_individuals_economic_and_social_va
     row = offer.by_partner().set_index("partner").loc["individuals"]
     at = _app()
     overview = page_tables(at)[0].set_index("Partner")
-    assert overview.loc[INDIVIDUALS, "Economic and social value"] == "£560,461"
+    assert overview.loc[INDIVIDUALS, "Economic and social value"] == "£1,172,598"
     at.switch_page("pages/3_Savings_by_partner.py").run()
     assert not at.exception
     summary = page_tables(at)[0].set_index("Partner")
     assert summary.loc[INDIVIDUALS, "Economic value"] == roi.pounds(row["pv_economic"])
     assert summary.loc[INDIVIDUALS, "Social value"] == roi.pounds(row["pv_social"])
-    assert summary.loc[INDIVIDUALS, "All value less costs"] == "£560,461"
+    assert summary.loc[INDIVIDUALS, "All value less costs"] == "£1,172,598"

@@ -53,15 +53,18 @@ def with_ratio() -> roi.Result:
 def test_adding_the_adaptations_ratio_is_flagged_with_both_labels_and_the_pounds(offer, with_ratio):
     ratio_pv = float(with_ratio.by_intervention().set_index("intervention").loc["adaptations_ratio", "pv_benefits"])
     # The figures of the issue: PV benefits rise by £1.39m and the county's cash NPV by £0.69m; since issue
-    # 26 (the DFG's volume 68 -> 104 per 100,000) the offer's PV benefits are £6.41m, £7.80m with the ratio.
-    assert round(offer.totals["pv_benefits"] / 1e6, 2) == 6.41
-    assert round(with_ratio.totals["pv_benefits"] / 1e6, 2) == 7.80
+    # 26 (the DFG's volume 68 -> 104 per 100,000) the offer's PV benefits were £6.41m, £7.80m with the ratio;
+    # since issue 23 (falls costed beyond admissions) £7.30m and £8.69m.
+    assert round(offer.totals["pv_benefits"] / 1e6, 2) == 7.30
+    assert round(with_ratio.totals["pv_benefits"] / 1e6, 2) == 8.69
     assert with_ratio.totals["pv_benefits"] - offer.totals["pv_benefits"] == pytest.approx(ratio_pv, abs=0.01)
     asc = (with_ratio.evaluation.partner_cash_npv["county_asc"] - offer.evaluation.partner_cash_npv["county_asc"])[0]
     assert round(asc / 1e6, 2) == 0.69
     # Said, with both labels and the pounds: the ratio's whole PV benefits (it cannot be split by unit cost).
     notes = [w for w in with_ratio.warnings if "double counting" in w.lower()]
-    assert len(notes) == 2  # this one, and social prescribing with Healthy Homes (both avoid admissions)
+    # This one, social prescribing with Healthy Homes (both avoid admissions), and since issue 23 falls
+    # prevention with social prescribing (both avoid A&E attendances).
+    assert len(notes) == 3
     note = next(w for w in notes if DFG in w)
     assert RATIO in note and roi.pounds(ratio_pv) == "£1,385,305" and "£1,385,305" in note
     assert "adaptations_ratio" not in note and "dfg_adaptation" not in note  # labels, never ids
@@ -72,11 +75,13 @@ def test_adding_the_adaptations_ratio_is_flagged_with_both_labels_and_the_pounds
     assert with_ratio.totals["pv_benefits"] == pytest.approx(offer.totals["pv_benefits"] + ratio_pv, abs=0.01)
 
 
-def test_the_shipped_offer_alone_flags_only_the_admissions_both_value(offer):
+def test_the_shipped_offer_alone_flags_only_the_admissions_and_ae_visits_both_value(offer):
     notes = [w for w in offer.warnings if "double counting" in w.lower()]
-    assert len(notes) == 1
+    assert len(notes) == 2  # since issue 23 costed the A&E visits of falls, also falls with social prescribing
     assert "Social prescribing (link workers)" in notes[0] and "Healthy Homes on Prescription" in notes[0]
     assert "Non-elective hospital admission" in notes[0]
+    assert "Falls prevention" in notes[1] and "Social prescribing (link workers)" in notes[1]
+    assert "A&E attendance" in notes[1]
 
 
 def test_a_share_of_one_removes_exactly_the_duplicated_value(offer, with_ratio):
@@ -305,7 +310,7 @@ def test_overview_warns_and_lists_it_in_the_notes():
     at = _with_ratio_on_build_the_offer()
     at.switch_page("app.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Possible double counting" in w.value and "2 pairs" in w.value for w in at.warning)
+    assert any("Possible double counting" in w.value and "3 pairs" in w.value for w in at.warning)
     notes = [m.value for m in at.markdown if "double counting" in m.value]
     assert any("DFG" in n and "Home adaptations" in n and "1,385,305" in n for n in notes)
 
