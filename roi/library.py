@@ -1009,8 +1009,23 @@ class _SpecDumper(yaml.SafeDumper):
     double-quoted, where those are escaped."""
 
 
+_READER_RESOLVER = _Resolver()
+
+
+def _read_as_other_than_text(text: str) -> bool:
+    """Whether this project's reader would take the unquoted text for a number, boolean, date or
+    null (``1e3``, ``.5e3``, ``yes``, ``2025-04-01``): PyYAML's writer knows only its own YAML 1.1
+    forms, which miss some of ours, so those would be written bare and read back as numbers."""
+    return _READER_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = '"' if any(c in "\x85\u2028\u2029\ufeff\r" for c in text) else None
+    if any(c in "\x85\u2028\u2029\ufeff\r" for c in text):
+        style = '"'
+    elif _read_as_other_than_text(text):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 

@@ -20,15 +20,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import roi
 from roi.library import dump_spec, parse_yaml, validate
 from roi.schema import ClaimSpec, ScenarioSpec
 
-from . import db
+from . import chain, db, errors
 from .errors import Forbidden, NotFound, StaleVersion, StoreUnavailable
 from .models import (
     DESCRIPTION_MAX,
@@ -214,14 +214,26 @@ def spec_name(kind: str, spec: BaseModel) -> str:
 class Store:
     """The database behind saved work. Opening it creates the SQLite file or migrates PostgreSQL."""
 
-    def __init__(self, url: str | None = None, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, migrate: bool = True, migration_url: str | None = None) -> None:
         self.url = db.database_url(url)
         self.engine: Engine = db.make_engine(self.url)
         if migrate:
-            db.migrate(self.engine)
+            self._migrate(db.migration_url(self.url, migration_url))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", chain.seal_new_rows)
         # Reads need no write lock: on SQLite they begin DEFERRED and run beside a writer (WAL).
         self._readers = sessionmaker(self.engine.execution_options(roi_read_only=True), expire_on_commit=False)
+
+    def _migrate(self, owner_url: str) -> None:
+        """Migrate as the owner role when one is given, then grant the app's role what it needs."""
+        if owner_url == self.url:
+            db.migrate(self.engine)
+            return
+        owner = db.make_engine(owner_url)
+        try:
+            db.migrate(owner, app_user=self.engine.url.username)
+        finally:
+            owner.dispose()
 
     @property
     def where(self) -> str:
@@ -233,9 +245,15 @@ class Store:
         """One transaction: everything in the block is written, or nothing is."""
         try:
             with (self._sessions if write else self._readers).begin() as session:
+                if write and self.engine.dialect.name == "postgresql":
+                    session.execute(text(f"SELECT pg_advisory_xact_lock({db.WRITE_LOCK})"))
                 yield session
-        except OperationalError as exc:
-            raise StoreUnavailable(f"cannot reach the database at {self.where}: {db._reason(exc)}") from exc
+        except IntegrityError:
+            raise  # a clash a caller handles: a name taken, two savers taking one number
+        except (DBAPIError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "NUL" not in str(exc):
+                raise
+            raise errors.plain(exc, self.where) from exc
 
     def for_user(self, email: str) -> UserStore:
         """Work as one person. ``LOCAL_USER`` is the single user of an app without sign-in."""
