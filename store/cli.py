@@ -193,9 +193,7 @@ def cmd_verify(store: Store, args: argparse.Namespace) -> Any:
     report = chain.verify(store.engine)
     payload = {
         "intact": report.intact,
-        "problems": [
-            {"table": p.table, "row": p.seq, "kind": p.kind, "detail": p.detail} for p in report.problems
-        ],
+        "problems": [{"table": p.table, "row": p.seq, "kind": p.kind, "detail": p.detail} for p in report.problems],
         "rows": report.lengths,
         "newest_hash": report.heads,
     }

@@ -29,7 +29,7 @@ from roi.library import dump_spec, parse_yaml, validate
 from roi.schema import ClaimSpec, ScenarioSpec
 
 from . import chain, db, errors
-from .errors import Forbidden, NotFound, StaleVersion, StoreUnavailable
+from .errors import Forbidden, NotFound, StaleVersion
 from .models import (
     DESCRIPTION_MAX,
     KINDS,

@@ -102,9 +102,10 @@ def _parse_times(row: SimpleNamespace) -> None:
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for table in CHAINED:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_{'no_truncate' if postgres else 'no_replace'}" + (
-            f" ON {table}" if postgres else ""
-        ))
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {table}_{'no_truncate' if postgres else 'no_replace'}"
+            + (f" ON {table}" if postgres else "")
+        )
     _set_update_triggers(postgres, enabled=False)
     op.drop_table("chain_heads")
     for table in CHAINED:

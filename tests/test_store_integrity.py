@@ -1,0 +1,385 @@
+"""Issue 20, store integrity: hash chains and `store verify`, the append-only tables against TRUNCATE
+and INSERT OR REPLACE, the two database roles, YAML that reads back as written, store errors in one
+sentence, restore that checks the whole backup first, and names, numbers and texts checked at the door.
+
+Every database test runs on SQLite and on a real PostgreSQL cluster (tests/postgres.py)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, select
+
+import roi
+from roi.library import _SpecDumper, parse_yaml
+from store import Store, chain, errors
+from store.cli import EXIT_TAMPERED
+from store.models import AuditEntry, ChainHead
+from tests.conftest import roi_cli
+from tests.postgres import new_database
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFER = (ROOT / "assumptions/scenarios/district_offer.yaml").read_text()
+CLAIM = (ROOT / "assumptions/claims/district_direct.yaml").read_text()
+ALICE = "alice@district.gov.uk"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.sqlite"
+    return new_database(request.getfixturevalue("postgres_cluster"))
+
+
+@pytest.fixture()
+def store(url):
+    opened = Store(url)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture()
+def alice(store):
+    return store.for_user(ALICE)
+
+
+def offer(cases: int) -> str:
+    return OFFER.replace("  - id: dfg_adaptation\n", f"  - id: dfg_adaptation\n    cases_per_year: {cases}\n")
+
+
+def some_history(user) -> str:  # noqa: ANN001
+    """A workspace with one document in three versions: audit rows 1-4 and version rows 1-3."""
+    workspace = user.ensure_workspace("District")
+    first = user.create(workspace.id, "scenario", "Offer", offer(100), "first")
+    user.save(first.document_id, offer(110), "second", based_on=1)
+    user.save(first.document_id, offer(120), "third", based_on=2)
+    return first.document_id
+
+
+def as_attacker(url: str, *statements: str, params: tuple = ()) -> None:
+    """Write to the tables as someone with the file or a superuser would: triggers out of the way."""
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        for table in ("audit_log", "versions"):
+            for trigger in ("no_update", "no_delete", "no_replace"):
+                connection.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+        for statement in statements:
+            connection.execute(statement.replace("%s", "?"), params if "%s" in statement else ())
+        connection.commit()
+        connection.close()
+        return
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+        connection.execute("SET session_replication_role = replica")  # a superuser switches triggers off
+        for statement in statements:
+            connection.execute(statement, params if "%s" in statement else None)
+
+
+def problems(store: Store) -> list[tuple[str, int | None, str]]:
+    return [(p.table, p.seq, p.kind) for p in chain.verify(store.engine).problems]
+
+
+# ---- 3. hash chains and `store verify` -------------------------------------------------------
+
+
+def test_an_untouched_store_verifies_as_intact_with_every_row_chained(store, alice):
+    some_history(alice)
+    report = chain.verify(store.engine)
+    assert report.intact, report.problems
+    assert report.lengths == {"audit_log": 4, "versions": 3}
+    assert report.heads["versions"] != chain.GENESIS
+
+
+def test_verify_reports_an_altered_audit_row_and_an_altered_version_author(url, store, alice):
+    some_history(alice)
+    as_attacker(
+        url,
+        "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2",
+        "UPDATE versions SET author = 'mallory@elsewhere.org' WHERE seq = 3",
+    )
+    assert problems(store) == [("audit_log", 2, "altered"), ("versions", 3, "altered")]
+
+
+def test_verify_reports_a_removed_row_in_the_middle_and_at_the_end(url, store, alice):
+    some_history(alice)
+    as_attacker(url, "DELETE FROM audit_log WHERE seq = 2", "DELETE FROM versions WHERE seq = 3")
+    assert problems(store) == [("audit_log", 2, "removed"), ("versions", 3, "removed")]
+
+
+def test_verify_reports_a_row_replaced_by_one_with_its_own_consistent_hash(url, store, alice):
+    some_history(alice)
+    with store.transaction(write=False) as session:
+        row = session.scalar(select(AuditEntry).where(AuditEntry.seq == 2))
+        session.expunge(row)
+    row.detail = "version 2: nothing to see"
+    forged = chain.row_hash(row.prev_hash, "audit_log", row)  # the forger recomputes this row's hash
+    as_attacker(
+        url,
+        "DELETE FROM audit_log WHERE seq = 2",
+        "INSERT INTO audit_log (id, at, actor, workspace_id, document_id, action, detail, seq, prev_hash, row_hash) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        params=(
+            row.id,
+            row.at.isoformat(sep=" ") if url.startswith("sqlite") else row.at,
+            row.actor,
+            row.workspace_id,
+            row.document_id,
+            row.action,
+            row.detail,
+            2,
+            row.prev_hash,
+            forged,
+        ),
+    )
+    assert problems(store) == [("audit_log", 2, "replaced")]
+
+
+def test_store_verify_exits_4_naming_the_row_and_0_when_intact(url, store, alice, monkeypatch):
+    some_history(alice)
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    intact = roi_cli("store", "verify")
+    assert intact.returncode == 0, intact.stderr
+    assert intact.stdout.startswith("Intact: 4 audit log rows, 3 versions rows")
+    as_attacker(url, "UPDATE versions SET message = 'rewritten' WHERE seq = 2")
+    tampered = roi_cli("store", "verify", "--json")
+    assert tampered.returncode == EXIT_TAMPERED == 4
+    found = json.loads(tampered.stdout)
+    assert found["intact"] is False
+    assert found["problems"] == [
+        {"table": "versions", "row": 2, "kind": "altered", "detail": "its content no longer matches its hash"}
+    ]
+
+
+def test_concurrent_saves_keep_one_unbroken_chain(store, alice):
+    document_id = some_history(alice)
+    failures: list[BaseException] = []
+
+    def save(n: int) -> None:
+        try:
+            alice.save(document_id, offer(200 + n), f"parallel {n}", based_on=3, on_top=True)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    report = chain.verify(store.engine)
+    assert report.intact, report.problems
+    assert report.lengths == {"audit_log": 10, "versions": 9}
+
+
+# ---- 3. append-only against TRUNCATE and INSERT OR REPLACE; the two roles --------------------
+
+
+def test_insert_or_replace_cannot_rewrite_an_audit_row_or_a_version_author_on_sqlite(tmp_path):
+    opened = Store(f"sqlite:///{tmp_path}/s.sqlite")
+    some_history(opened.for_user(ALICE))
+    opened.dispose()
+    connection = sqlite3.connect(tmp_path / "s.sqlite")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        connection.execute(
+            "INSERT OR REPLACE INTO audit_log (id, at, actor, action, detail) SELECT id, at, "
+            "'mallory', action, detail FROM audit_log WHERE id = 1"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        connection.execute(
+            "INSERT OR REPLACE INTO versions (id, document_id, number, spec, author, created_at, "
+            "message) SELECT id, document_id, number, spec, 'mallory', created_at, message "
+            "FROM versions WHERE number = 1"
+        )
+    assert connection.execute("SELECT count(*) FROM audit_log WHERE actor = 'mallory'").fetchone() == (0,)
+    assert connection.execute("SELECT count(*) FROM versions WHERE author = 'mallory'").fetchone() == (0,)
+    connection.close()
+
+
+def _roles(base_url: str) -> tuple[str, str]:
+    """A database owned by a fresh owner role, and URLs for it as that owner and as a fresh app role."""
+    database = new_database(base_url)
+    name = database.rsplit("/", 1)[1]
+    owner, app = f"owner_{uuid.uuid4().hex[:8]}", f"app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(database.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+        c.execute(f"CREATE ROLE {owner} LOGIN")
+        c.execute(f"CREATE ROLE {app} LOGIN")
+        c.execute(f'ALTER DATABASE "{name}" OWNER TO {owner}')
+        c.execute(f"ALTER SCHEMA public OWNER TO {owner}")
+    host = base_url.split("@", 1)[1]
+    return f"postgresql+psycopg://{owner}@{host}/{name}", f"postgresql+psycopg://{app}@{host}/{name}"
+
+
+def test_on_postgresql_the_app_role_cannot_truncate_disable_or_drop_and_the_owner_hits_a_trigger(
+    postgres_cluster, monkeypatch
+):
+    owner_url, app_url = _roles(postgres_cluster)
+    monkeypatch.setenv("ROI_MIGRATION_DATABASE_URL", owner_url)
+    app = Store(app_url)  # migrates as the owner, then works as the app role
+    user = app.for_user(ALICE)
+    document_id = some_history(user)
+    token = user.share(document_id)
+    user.revoke(document_id, token)
+    user.set_member(user.ensure_workspace("x").id, "bob@county.gov.uk", "viewer")
+    user.remove_member(user.ensure_workspace("x").id, "bob@county.gov.uk")
+    assert user.open(document_id).version.number == 3
+    app.dispose()
+    as_app = psycopg.connect(app_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    for statement in (
+        "TRUNCATE audit_log",
+        "TRUNCATE versions CASCADE",
+        "UPDATE audit_log SET detail = ''",
+        "DELETE FROM versions",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+        "DROP TRIGGER audit_log_no_truncate ON audit_log",
+        "CREATE TABLE sneaky (id int)",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            as_app.execute(statement)
+    as_app.close()
+    with psycopg.connect(owner_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as owner:
+        for table in ("audit_log", "versions"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                owner.execute(f"TRUNCATE {table} CASCADE")
+        assert owner.execute("SELECT count(*) FROM audit_log").fetchone()[0] >= 7
+    verified = Store(app_url)
+    assert chain.verify(verified.engine).intact
+    verified.dispose()
+
+
+# ---- 4. every string written to YAML reads back as the same string ---------------------------
+
+TRICKY = st.one_of(
+    st.sampled_from(
+        [
+            "1e3",
+            "2E5",
+            ".5e3",
+            "-1.5E-3",
+            "1_000",
+            "0x1F",
+            "0o17",
+            "1:20:30",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "true",
+            "False",
+            "null",
+            "~",
+            "",
+            "2025-04-01",
+            "2025-04-01 10:00:00",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "=",
+            "<<",
+            "- a",
+            "a: b",
+            "#x",
+            "'q'",
+            '"q"',
+            " lead",
+            "trail ",
+            "@at",
+            "`tick",
+            "%pct",
+            "!bang",
+            "&anchor",
+            "*alias",
+            "|",
+            ">",
+            "?",
+            "[1]",
+            "{a: 1}",
+        ]
+    ),
+    st.from_regex(r"\A[-+]?[0-9_]{0,6}\.?[0-9_]{0,4}([eE][-+]?[0-9]{1,3})?\Z"),
+    st.text(max_size=60),
+)
+
+
+@given(text=TRICKY)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_string_written_as_yaml_reads_back_as_the_same_string(text):
+    written = yaml.dump({"label": text, text: "key"}, Dumper=_SpecDumper, allow_unicode=True, width=100)
+    assert parse_yaml(written, "round trip") == {"label": text, text: "key"}
+
+
+@pytest.mark.parametrize("looks_like", ["1e3", "2E5", ".5e3", "2025-04-01", "yes", "12"])
+def test_a_scenario_whose_label_and_description_look_like_numbers_opens_after_saving(alice, looks_like):
+    text = OFFER.replace("  - id: handyperson\n", f"  - id: handyperson\n    label: '{looks_like}'\n")
+    text = text.replace("description: >-", f"description: '{looks_like}'\nold_description: >-", 1)
+    text = text.split("old_description:")[0] + "settings:" + text.split("settings:", 1)[1]
+    workspace = alice.ensure_workspace("District")
+    saved = alice.create(workspace.id, "scenario", "Offer", text, "first")
+    loaded = alice.open(saved.document_id)
+    assert loaded.spec.description == looks_like
+    assert loaded.spec.interventions[1].label == looks_like
+    assert roi.library.parse_yaml(roi.dump_spec(loaded.spec), "download")["description"] == looks_like
+
+
+# ---- 4. store errors in one sentence ---------------------------------------------------------
+
+
+def test_a_read_only_database_answers_one_sentence_and_writes_nothing(url, store, alice):
+    document_id = some_history(alice)
+    store.dispose()
+    if url.startswith("sqlite"):
+        read_only = Store(url, migrate=False)
+        event.listen(read_only.engine, "connect", lambda connection, _: connection.execute("PRAGMA query_only=ON"))
+    else:
+        name = url.rsplit("/", 1)[1]
+        as_attacker(url, f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        read_only = Store(url, migrate=False)
+    user = read_only.for_user(ALICE)
+    with pytest.raises(errors.ReadOnly) as refused:
+        user.save(document_id, offer(300), "fourth", based_on=3)
+    assert str(refused.value).startswith("The database is taking no changes just now (it is read-only)")
+    assert "\n" not in str(refused.value)
+    assert user.open(document_id).version.number == 3
+    read_only.dispose()
+
+
+def test_a_save_behind_another_sessions_lock_gives_up_after_the_lock_timeout(url, alice, monkeypatch):
+    import time
+
+    document_id = some_history(alice)
+    monkeypatch.setenv("ROI_LOCK_TIMEOUT_SECONDS", "1")
+    waiting = Store(url, migrate=False)
+    holder = Store(url, migrate=False)
+    with holder.transaction() as session:  # another session's write in progress
+        session.execute(select(ChainHead))
+        started = time.monotonic()
+        with pytest.raises(errors.Busy, match="^Another save was holding the document"):
+            waiting.for_user(ALICE).save(document_id, offer(300), "fourth", based_on=3)
+        assert time.monotonic() - started < 4
+    assert waiting.for_user(ALICE).open(document_id).version.number == 3
+    waiting.dispose()
+    holder.dispose()
+
+
+def test_a_lock_timeout_outside_its_range_is_refused_in_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROI_LOCK_TIMEOUT_SECONDS", "forever")
+    with pytest.raises(errors.StoreUnavailable, match="ROI_LOCK_TIMEOUT_SECONDS is 'forever'; give a number"):
+        Store(f"sqlite:///{tmp_path}/s.sqlite")
+
+
+def test_a_value_the_database_refuses_answers_one_sentence(postgres_cluster):
+    opened = Store(new_database(postgres_cluster))
+    user = opened.for_user(ALICE)
+    workspace = user.ensure_workspace("District")
+    with pytest.raises(errors.Refused, match="^The database refused a value in this work"):
+        with opened.transaction() as session:
+            user._audit(session, "test", workspace.id, None, "a NUL \x00 here")
+    opened.dispose()
