@@ -8,10 +8,14 @@ serves the library, scenario overrides and the app's widgets.
 from __future__ import annotations
 
 import math
+import types
+import typing
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from . import limits
 
 ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "social"]
 VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
@@ -52,10 +56,38 @@ RangeBasis = Literal["yours", "moved"]
 SHARE_TOLERANCE = 1e-6
 
 
+def _bool_for_number(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` holds true/false where ``annotation`` wants a number (pydantic's lax mode
+    would take ``true`` as 1), anywhere inside lists, tuples and mappings."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _bool_for_number(value, args[0])
+    if origin in (typing.Union, types.UnionType):
+        arms = [arm for arm in args if arm is not type(None)]
+        return bool(arms) and all(_bool_for_number(value, arm) for arm in arms)
+    if isinstance(value, bool):
+        return annotation in (int, float)
+    if isinstance(value, dict) and origin is dict and len(args) == 2:
+        return any(_bool_for_number(k, args[0]) or _bool_for_number(v, args[1]) for k, v in value.items())
+    if isinstance(value, (list, tuple)) and origin in (list, tuple) and args:
+        if len(args) == 2 and args[1] is Ellipsis or origin is list:
+            return any(_bool_for_number(item, args[0]) for item in value)
+        return any(_bool_for_number(item, arm) for item, arm in zip(value, args, strict=False))
+    return False
+
+
 class Frozen(BaseModel):
-    """Base: immutable, no unknown fields, no NaN or infinity anywhere."""
+    """Base: immutable, no unknown fields, no NaN or infinity anywhere, no true/false for a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before", check_fields=False)
+    @classmethod
+    def _no_true_or_false_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _bool_for_number(value, field.annotation):
+            raise ValueError("true or false is not a number; give a number")
+        return value
 
 
 class Source(Frozen):
@@ -930,8 +962,8 @@ class ClaimSpec(Frozen):
     attribution_applied: bool = False
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
-    ratio_kind: str | None = None
-    note: str | None = None
+    ratio_kind: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=limits.MAX_TEXT_CHARS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import roi
 from roi.library import dump_spec, parse_yaml, validate
 from roi.schema import ClaimSpec, ScenarioSpec
 
-from . import chain, db, errors
+from . import chain, db, errors, names
 from .errors import Forbidden, NotFound, StaleVersion
 from .models import (
     DESCRIPTION_MAX,
@@ -148,15 +148,25 @@ class AuditInfo:
 
 
 def clean_name(name: str, what: str = "name") -> str:
-    name = " ".join(str(name or "").split())
-    if not name:
-        raise roi.InputError(what, "name", "give a name (1 to 200 characters)")
+    """A name in normal form (NFKC, spaces collapsed), refused with control characters or none visible."""
+    raw = str(name or "")
+    _refuse_controls(raw, what, "name")
+    name = names.normal_form(raw)
+    if not names.look_alike_key(name):
+        raise roi.InputError(what, "name", f"give a name (1 to {NAME_MAX} characters)")
     if len(name) > NAME_MAX:
         raise roi.InputError(what, "name", f"{len(name)} characters is too long; the limit is {NAME_MAX}")
     return name
 
 
+def _refuse_controls(text: str, what: str, field: str, allowed: str = "") -> None:
+    found = [code for code in names.control_characters(text) if chr(int(code[2:], 16)) not in allowed]
+    if found:
+        raise roi.InputError(what, field, f"control characters ({', '.join(found[:3])}) are not allowed")
+
+
 def clean_message(message: str) -> str:
+    _refuse_controls(str(message or ""), "message", "message", allowed="\t\n\r")
     message = " ".join(str(message or "").split())
     if not message:
         raise roi.InputError("message", "message", "say in one line what changed and why (1 to 500 characters)")
@@ -167,7 +177,7 @@ def clean_message(message: str) -> str:
 
 def clean_email(email: str) -> str:
     email = str(email or "").strip().lower()
-    if not EMAIL.match(email) or len(email) > 320:
+    if not EMAIL.match(email) or len(email) > 320 or names.control_characters(email):
         raise roi.InputError("email", "email", f"'{email}' is not an email address such as name@council.gov.uk")
     return email
 
@@ -644,8 +654,7 @@ class UserStore:
             document = self._document(session, document_id, "editor")
             if document.name == name:
                 return
-            if document.name_key != name.casefold():
-                _check_name_free(session, document.workspace_id, name)
+            _check_name_free(session, document.workspace_id, name, renaming=document.id)
             self._audit(
                 session, "document.rename", document.workspace_id, document.id, f"'{document.name}' to '{name}'"
             )
@@ -735,6 +744,7 @@ def _who(role: str) -> str:
 
 
 def _clean_description(description: str) -> str:
+    _refuse_controls(str(description or ""), "description", "description", allowed="\t\n\r")
     description = str(description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise roi.InputError(
@@ -749,12 +759,22 @@ def _name_taken(name: str) -> roi.InputError:
     return roi.InputError("name", "name", f"'{name}' is already used in this workspace; choose another name")
 
 
-def _check_name_free(session: Session, workspace_id: str, name: str) -> None:
-    taken = session.scalar(
-        select(Document.id).where(Document.workspace_id == workspace_id, Document.name_key == name.casefold())
+def _check_name_free(session: Session, workspace_id: str, name: str, renaming: str | None = None) -> None:
+    """Refuse a name already used in the workspace, or one a reader could not tell from it."""
+    key = names.look_alike_key(name)
+    rows = session.execute(
+        select(Document.id, Document.name).where(Document.workspace_id == workspace_id, Document.id != renaming)
     )
-    if taken:
-        raise _name_taken(name)
+    for row in rows:
+        if row.name.casefold() == name.casefold():
+            raise _name_taken(name)
+        if names.look_alike_key(row.name) == key:
+            raise roi.InputError(
+                "name",
+                "name",
+                f"'{name}' looks the same as '{row.name}', already in this workspace "
+                "(it differs only by invisible or look-alike characters); choose another name",
+            )
 
 
 def _info(document: Document, workspace_name: str, role: str, message: str) -> DocumentInfo:
