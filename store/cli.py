@@ -183,7 +183,8 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> Any:
 def cmd_restore(store: Store, args: argparse.Namespace) -> Any:
     if not Path(args.file).is_file():
         raise roi.InputError(args.file, "", "no such file")
-    summary = backups.restore(store, args.file)
+    actor = args.user or os.environ.get("ROI_USER", "").strip() or LOCAL_USER
+    summary = backups.restore(store, args.file, actor=actor if actor == LOCAL_USER else store.for_user(actor).email)
     return summary, (
         f"Restored workspace '{summary['workspace']}': {summary['documents']} documents, {summary['versions']} versions"
     )
