@@ -384,6 +384,11 @@ def _person(value: Any, what: str) -> str:
     return email
 
 
+def _count(n: int, what: str) -> str:
+    singular = what.replace("_", " ").removesuffix("s")
+    return f"{n:,} {singular}{'' if n == 1 else 's'}"
+
+
 def _span(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:6])
     return shown + (" ..." if len(numbers) > 6 else "") if numbers else "(none)"
@@ -420,8 +425,7 @@ def _write(store: Store, plan: dict[str, Any], actor: str) -> dict[str, Any]:
                     workspace_id=ws["id"],
                     document_id=None,
                     action="workspace.restore",
-                    detail=f"restored from a backup: {counts['documents']} documents, {counts['versions']} versions, "
-                    f"{counts['share_links']} share links",
+                    detail="restored from a backup: " + ", ".join(_count(n, what) for what, n in counts.items()),
                 )
             )
     except IntegrityError as exc:

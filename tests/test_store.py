@@ -421,7 +421,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_documents_ve
     assert (restored_log[0].actor, restored_log[0].action, restored_log[0].detail) == (
         "alice@district.gov.uk",
         "workspace.restore",
-        "restored from a backup: 2 documents, 3 versions, 1 share links",
+        "restored from a backup: 2 documents, 3 versions, 1 share link",
     )
     for doc in (offer_doc.document_id, claim_doc.document_id):
         assert again.history(doc) == alice.history(doc)

@@ -6,10 +6,12 @@ Every database test runs on SQLite and on a real PostgreSQL cluster (tests/postg
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import threading
 import uuid
+import zipfile
 from pathlib import Path
 
 import psycopg
@@ -22,6 +24,7 @@ from sqlalchemy import event, select
 import roi
 from roi.library import _SpecDumper, parse_yaml
 from store import Store, chain, errors
+from store import backup as backups
 from store.cli import EXIT_TAMPERED
 from store.models import AuditEntry, ChainHead
 from tests.conftest import roi_cli
@@ -383,3 +386,123 @@ def test_a_value_the_database_refuses_answers_one_sentence(postgres_cluster):
         with opened.transaction() as session:
             user._audit(session, "test", workspace.id, None, "a NUL \x00 here")
     opened.dispose()
+
+
+# ---- 4. restore checks the whole backup first -------------------------------------------------
+
+
+def _backup_of(user) -> tuple[bytes, str]:  # noqa: ANN001
+    document_id = some_history(user)
+    user.share(document_id)
+    return backups.backup(user, user.ensure_workspace("District").id), document_id
+
+
+def _rezip(zipped: bytes, change) -> bytes:  # noqa: ANN001
+    """The backup with its manifest changed by ``change`` (which may return {"__files__": {name: text}})."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(zipped)) as source, zipfile.ZipFile(out, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        result = change(manifest)
+        extra = result.get("__files__", {}) if isinstance(result, dict) else {}
+        for item in source.infolist():
+            if item.filename != "manifest.json" and item.filename not in extra:
+                target.writestr(item, source.read(item))
+        for name, data in extra.items():
+            target.writestr(name, data)
+        target.writestr("manifest.json", json.dumps(manifest))
+    return out.getvalue()
+
+
+def _doc(m):  # noqa: ANN001, ANN202
+    return m["documents"][0]
+
+
+DAMAGES = {
+    "head 99": (lambda m: _doc(m).update(head=99), "head is 99 but the backup holds versions 1 to 3"),
+    "a version missing": (lambda m: _doc(m)["versions"].pop(1), "versions are numbered 1, 3; they must run"),
+    "a version numbered twice": (
+        lambda m: _doc(m)["versions"][2].update(number=2, based_on=1),
+        "versions are numbered 1, 2, 2",
+    ),
+    "an author that is no email": (
+        lambda m: _doc(m)["versions"][0].update(author="mallory"),
+        "author: 'mallory' is not an email address",
+    ),
+    "a NUL in a name": (lambda m: _doc(m).update(name="Off\x00er"), "control characters (U+0000)"),
+    "a look-alike name": (
+        lambda m: m["documents"].append({**_doc(m), "id": "f" * 32, "name": "Оffer"}),
+        "'Оffer' and 'Offer' cannot both be names",
+    ),
+    "a name over 200 characters": (lambda m: _doc(m).update(name="x" * 201), "201 characters is too long"),
+    "an unknown role": (lambda m: m["members"][0].update(role="admin"), "role 'admin' is not one of"),
+    "no owner": (lambda m: m["members"][0].update(role="viewer"), "the workspace has no owner"),
+    "documents not a list": (lambda m: m.update(documents="lots"), "documents: expected a list of entries"),
+    "a missing field": (lambda m: _doc(m).pop("kind"), "manifest.json is incomplete: 'kind' is missing"),
+    "head as text": (lambda m: _doc(m).update(head="3"), "head: '3' is not a whole number"),
+    "archived as text": (lambda m: _doc(m).update(archived="no"), "archived is not true or false"),
+    "a bad date": (lambda m: _doc(m).update(created_at="yesterday"), "'yesterday' is not a date and time"),
+    "a short id": (lambda m: m["workspace"].update(id="abc"), "workspace id: 'abc' is not a 32-character id"),
+    "based_on ahead": (
+        lambda m: _doc(m)["versions"][1].update(based_on=5),
+        "version 2: based_on 5 is not an earlier version",
+    ),
+    "an audit row for another document": (
+        lambda m: m["audit"][1].update(document_id="e" * 32),
+        "audit: an entry names a document the backup does not hold",
+    ),
+    "a changed version file": (
+        lambda m: {"__files__": {_doc(m)["versions"][0]["file"]: "name: changed\n"}},
+        "does not match its checksum",
+    ),
+    "a share link to nowhere": (
+        lambda m: m["share_links"][0].update(document_id="d" * 32),
+        "share_links: a link is not a 64-character hash",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_backup_is_refused_in_one_line_and_nothing_is_written(store, alice, damage, tmp_path):
+    change, expected = DAMAGES[damage]
+    zipped, _ = _backup_of(alice)
+    damaged = _rezip(zipped, change)
+    target = Store(f"sqlite:///{tmp_path}/target.sqlite")
+    with pytest.raises(roi.InputError) as refused:
+        backups.restore(target, damaged)
+    assert expected in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert chain.verify(target.engine).lengths == {"audit_log": 0, "versions": 0}
+    target.dispose()
+
+
+def test_the_restore_command_answers_a_damaged_backup_in_one_line_without_a_traceback(
+    url, alice, tmp_path, monkeypatch
+):
+    zipped, _ = _backup_of(alice)
+    path = tmp_path / "damaged.zip"
+    path.write_bytes(_rezip(zipped, DAMAGES["head 99"][0]))
+    monkeypatch.setenv("ROI_DATABASE_URL", new_database_like(url, tmp_path))
+    done = roi_cli("store", "restore", str(path))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "head is 99 but the backup holds versions 1 to 3" in done.stderr
+
+
+def new_database_like(url: str, tmp_path: Path) -> str:
+    if url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path}/other.sqlite"
+    return new_database(url.rsplit("/", 1)[0])
+
+
+def test_a_restore_is_in_the_audit_log_and_share_links_still_open(url, alice, tmp_path):
+    document_id = some_history(alice)
+    token = alice.share(document_id)
+    zipped = backups.backup(alice, alice.ensure_workspace("District").id)
+    target = Store(new_database_like(url, tmp_path))
+    summary = backups.restore(target, zipped, actor=ALICE)
+    assert summary["share_links"] == 1
+    assert target.open_shared(token).version.number == 3
+    log = target.for_user(ALICE).audit(summary["workspace_id"])
+    assert (log[0].actor, log[0].action) == (ALICE, "workspace.restore")
+    assert chain.verify(target.engine).intact
+    target.dispose()
