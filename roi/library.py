@@ -219,6 +219,26 @@ def _load(text: str) -> Any:
         loader.dispose()
 
 
+# JSON writes a character beyond U+FFFF as two escapes (a surrogate pair, "\ud83d\ude00"); YAML
+# wants one ("\U0001F600"). An escape preceded by an even number of backslashes is a real escape.
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+
+
+def _joined_pair(match: re.Match[str]) -> str:
+    high, low = int(match.group(2), 16), int(match.group(3), 16)
+    return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+
+def _load_allowing_surrogate_pairs(text: str) -> Any:
+    """Parse; if the text uses JSON's surrogate-pair escapes YAML refuses, join each pair and retry."""
+    try:
+        return _load(text)
+    except yaml.MarkedYAMLError as exc:
+        if "escape" not in str(exc.problem or "") or not _SURROGATE_PAIR.search(text):
+            raise
+    return _load(_SURROGATE_PAIR.sub(_joined_pair, text))
+
+
 def parse_yaml(text: str | bytes, file: str) -> Any:
     """Parse YAML text safely: size limit, UTF-8, bounded elements and nesting, decimal numbers,
     no tags, no duplicate keys. Any problem is an InputError naming the file and, where known, the line."""
@@ -232,7 +252,7 @@ def parse_yaml(text: str | bytes, file: str) -> Any:
     if len(text) > MAX_FILE_BYTES:
         raise InputError(file, "", f"file is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,} (1 MB)")
     try:
-        return _load(text)
+        return _load_allowing_surrogate_pairs(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -538,9 +558,7 @@ def check_deflator(deflator: Deflator, file: str) -> None:
     got = deflator.index.get(deflator.base_year)
     if got is None or abs(got - 100.0) > 1e-9:
         where = "missing from the index" if got is None else f"{got:g} in the index"
-        raise InputError(
-            file, "base_year", f"{deflator.base_year} is {where}; the base year's value must be 100"
-        )
+        raise InputError(file, "base_year", f"{deflator.base_year} is {where}; the base year's value must be 100")
     if deflator.forecast_from is not None and not years[0] < deflator.forecast_from <= years[-1] + 1:
         raise InputError(
             file,
@@ -549,9 +567,7 @@ def check_deflator(deflator: Deflator, file: str) -> None:
             f"{years[-1] + 1} (outturn first, then forecast)",
         )
     if deflator.proxy is not None and min(deflator.proxy.rates) != years[-1] + 1:
-        raise InputError(
-            file, "proxy.rates", f"starts at {min(deflator.proxy.rates)}; allowed: {years[-1] + 1}"
-        )
+        raise InputError(file, "proxy.rates", f"starts at {min(deflator.proxy.rates)}; allowed: {years[-1] + 1}")
 
 
 def outside_message(library: Library, year: int, uplift: PriceUplift | None = None) -> str:
@@ -567,9 +583,7 @@ def outside_message(library: Library, year: int, uplift: PriceUplift | None = No
     return f"{year} is outside the GDP deflator; allowed: {low} to {high} ({why})"
 
 
-def _check_deflator_year(
-    library: Library, year: int, file: str, field: str, uplift: PriceUplift | None = None
-) -> None:
+def _check_deflator_year(library: Library, year: int, file: str, field: str, uplift: PriceUplift | None = None) -> None:
     if year not in library.price_index(uplift):
         raise InputError(file, field, outside_message(library, year, uplift))
 

@@ -343,8 +343,9 @@ class Outcome(Frozen):
     drop_off: Fraction = 0.0
     ranges: dict[str, Range] = Field(default_factory=dict)
     range_basis: dict[str, RangeBasis] = Field(
-        default_factory=dict, description="set on resolving a scenario: which ranges are the user's own ('yours') "
-        "or the library's moved with the user's value ('moved'); the rest are the library's"
+        default_factory=dict,
+        description="set on resolving a scenario: which ranges are the user's own ('yours') "
+        "or the library's moved with the user's value ('moved'); the rest are the library's",
     )
     source: Source
     adjustments_source: Source | None = None
@@ -410,6 +411,7 @@ def outcome_key(outcomes: tuple[Outcome, ...], k: int) -> tuple[str, str, int]:
         return (outcome.unit_cost, outcome.id, 0)
     n = sum(1 for o in outcomes[:k] if o.unit_cost == outcome.unit_cost and not o.id)
     return (outcome.unit_cost, "", n)
+
 
 def _check_outcome_ids(outcomes: tuple[Outcome, ...]) -> None:
     """Outcome ids are unique within an intervention (any number of outcomes may share a unit cost)."""
@@ -850,6 +852,7 @@ class Overlap(Frozen):
     )
     share: float = Field(ge=0, le=1, description="share of people in common, 0 to 1")
     unit_cost: UnitCostId | None = Field(default=None, description="only this unit cost's lines overlap")
+
 
 InputName = Annotated[
     str, Field(min_length=1, max_length=300, description="an uncertain input, e.g. unit_cost.bed_day.value")

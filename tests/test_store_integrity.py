@@ -29,6 +29,7 @@ from store.cli import EXIT_TAMPERED
 from store.models import AuditEntry, ChainHead
 from tests.conftest import roi_cli
 from tests.postgres import new_database
+from ui.text import md  # the page shows messages escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFER = (ROOT / "assumptions/scenarios/district_offer.yaml").read_text()
@@ -506,3 +507,87 @@ def test_a_restore_is_in_the_audit_log_and_share_links_still_open(url, alice, tm
     assert (log[0].actor, log[0].action) == (ALICE, "workspace.restore")
     assert chain.verify(target.engine).intact
     target.dispose()
+
+
+# ---- in the app: a refused save keeps the scenario and offers a download; a lowered role -----
+
+APP = str(ROOT / "app.py")
+
+
+def _app(query: dict[str, str] | None = None):  # noqa: ANN202
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _save_as(at, name: str, message: str) -> None:  # noqa: ANN001
+    at.text_input(key="save-as-name").set_value(name)
+    at.text_input(key="save-as-message").set_value(message)
+    at.button(key="save-as-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _texts(elements) -> str:  # noqa: ANN001
+    return " ".join(str(e.value) for e in elements)
+
+
+def test_save_on_a_database_gone_read_only_says_so_keeps_the_scenario_and_offers_a_download(
+    postgres_cluster, monkeypatch
+):
+    url = new_database(postgres_cluster)
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    at = _app()
+    _save_as(at, "Offer", "first")
+    spec_before = at.session_state["spec"]
+    name = url.rsplit("/", 1)[1]
+    as_attacker(  # a failover to a read-only replica: the setting changes and every connection drops
+        url,
+        f'ALTER DATABASE "{name}" SET default_transaction_read_only = on',
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+    )
+    at.text_input(key="save-message").set_value("second")
+    at.button(key="save-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    refused = _texts(at.error)
+    assert md("Not saved: The database is taking no changes just now (it is read-only)") in refused
+    assert "Traceback" not in refused and "psycopg" not in refused
+    assert at.session_state["spec"] == spec_before
+    download = [b for b in at.get("download_button") if "Download this scenario" in str(b.proto.label)]
+    assert download, "a download of the scenario is offered"
+
+
+def test_save_as_with_a_nul_in_the_linked_name_is_refused_inline_on_postgresql(postgres_cluster, monkeypatch):
+    url = new_database(postgres_cluster)
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    at = _app()
+    _save_as(at, "Offer\x00 from a link", "first")
+    assert md("control characters (U+0000) are not allowed") in _texts(at.error)
+    assert at.text_input(key="save-as-message").value == "first"  # nothing typed is lost
+
+
+@pytest.mark.parametrize("button", ["history-archive", "revoke"])
+def test_archive_or_revoke_after_your_role_was_lowered_elsewhere_says_so_instead_of_crashing(
+    tmp_path, monkeypatch, button
+):
+    url = f"sqlite:///{tmp_path}/app.sqlite"
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    at = _app()
+    _save_as(at, "Offer", "first")
+    owner = Store(url).local()
+    owner.share(at.session_state["doc"].id)
+    at.switch_page("pages/8_History.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    connection = sqlite3.connect(tmp_path / "app.sqlite")  # another session lowers this person's role
+    connection.execute("UPDATE members SET role = 'viewer' WHERE email = 'local'")
+    connection.commit()
+    connection.close()
+    key = button if button == "history-archive" else next(b.key for b in at.button if b.key.startswith("revoke-"))
+    at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert md("You are a viewer of this workspace") in _texts(at.error)
+    assert owner.documents(include_archived=True)[0].archived is False
