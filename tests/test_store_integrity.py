@@ -591,3 +591,111 @@ def test_archive_or_revoke_after_your_role_was_lowered_elsewhere_says_so_instead
     assert not at.exception, [e.value for e in at.exception]
     assert md("You are a viewer of this workspace") in _texts(at.error)
     assert owner.documents(include_archived=True)[0].archived is False
+
+
+# ---- 5. names, numbers and texts checked at the door ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "existing"),
+    [
+        ("Off\u200ber", "Offer"),  # a zero-width space
+        ("Оffer", "Offer"),  # a Cyrillic capital O
+        ("Offеr", "Offer"),  # a Cyrillic small ie
+        ("ＯＦＦＥＲ", "Offer"),  # full-width letters (NFKC makes them the plain ones, then case folds)
+        ("Of\u00adfer", "Offer"),  # a soft hyphen
+        ("Οffer\ufe0f", "Offer"),  # a Greek capital omicron and a variation selector
+    ],
+)
+def test_a_look_alike_name_is_refused_naming_the_existing_one(alice, name, existing):
+    workspace = alice.ensure_workspace("District")
+    alice.create(workspace.id, "scenario", existing, OFFER, "first")
+    with pytest.raises(roi.InputError, match=f"looks the same as '{existing}'|'{existing.upper()}' is already used"):
+        alice.create(workspace.id, "scenario", name, OFFER, "second")
+    other = alice.create(workspace.id, "scenario", "Another offer", OFFER, "third")
+    with pytest.raises(roi.InputError, match=f"looks the same as '{existing}'|is already used"):
+        alice.rename(other.document_id, name)
+    assert sorted(d.name for d in alice.documents()) == ["Another offer", existing]
+
+
+def test_a_name_is_kept_in_nfkc_and_a_rename_to_its_own_look_alike_is_allowed(alice):
+    workspace = alice.ensure_workspace("District")
+    saved = alice.create(workspace.id, "scenario", "ﬁnal  offer", OFFER, "first")  # a ligature, two spaces
+    assert alice.documents()[0].name == "final offer"
+    alice.rename(saved.document_id, "Final offer")
+    assert alice.documents()[0].name == "Final offer"
+
+
+@pytest.mark.parametrize("bad", ["Offer\x00", "Offer\x07", "Off\x1ber", "Offer\x7f", "Offer\x85"])
+def test_names_messages_descriptions_and_emails_with_control_characters_are_refused(store, alice, bad):
+    workspace = alice.ensure_workspace("District")
+    with pytest.raises(roi.InputError, match="control characters"):
+        alice.create(workspace.id, "scenario", bad, OFFER, "first")
+    with pytest.raises(roi.InputError, match="control characters"):
+        alice.create(workspace.id, "scenario", "Offer", OFFER, f"why {bad}")
+    with pytest.raises(roi.InputError, match="control characters"):
+        alice.create(workspace.id, "scenario", "Offer", OFFER, "why", description=bad)
+    with pytest.raises(roi.InputError, match="not an email address"):
+        alice.set_member(workspace.id, f"bob{bad}@county.gov.uk", "viewer")
+    assert alice.documents() == []
+
+
+def test_a_description_keeps_its_line_breaks(alice):
+    workspace = alice.ensure_workspace("District")
+    alice.create(workspace.id, "scenario", "Offer", OFFER, "first", description="Line one\nLine two\tend")
+    assert alice.documents()[0].description == "Line one\nLine two\tend"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "field"),
+    [
+        ("scenario", OFFER.replace("  - id: handyperson\n", "  - id: handyperson\n    cases_per_year: true\n"),
+         "interventions[1].cases_per_year"),
+        ("scenario", OFFER.replace("  horizon_years: 10", "  horizon_years: yes"), "settings.horizon_years"),
+        ("claim", CLAIM.replace("claimed_saving: 181250", "claimed_saving: true"), "claimed_saving"),
+        ("claim", CLAIM.replace("quantity: 725", "quantity: on"), "savings[0].quantity"),
+    ],
+)  # fmt: skip
+def test_true_or_false_in_a_number_field_is_refused_naming_the_field(alice, kind, text, field):
+    workspace = alice.ensure_workspace("District")
+    with pytest.raises(roi.InputError, match="true or false is not a number") as refused:
+        alice.create(workspace.id, kind, "Offer", text, "first")
+    assert refused.value.field == field
+
+
+def test_a_claim_note_over_2000_characters_is_refused_even_through_a_link():
+    from roi import claims
+
+    data = roi.library.parse_yaml(CLAIM, "claim")
+    with pytest.raises(roi.InputError, match="at most 2000 characters"):
+        claims.validate_claim({**data, "note": "x" * 2001}, "claim")
+    with pytest.raises(roi.InputError, match="at most 200 characters"):
+        claims.validate_claim({**data, "ratio_kind": "x" * 201}, "claim")
+    assert claims.validate_claim({**data, "note": "x" * 2000}, "claim").note == "x" * 2000
+
+
+def test_a_claim_note_of_950000_characters_in_a_share_link_is_refused():
+    from roi import claims
+
+    data = roi.library.parse_yaml(CLAIM, "claim")
+    spec = claims.validate_claim({**data, "note": "short"}, "claim")
+    link = claims.to_link(spec)
+    long_link = claims.to_link(spec.model_copy(update={"note": "y" * 950_000}))
+    assert len(long_link) < 4_000 and len(link) < 4_000  # the repeated text compresses to a short link
+    with pytest.raises(roi.InputError, match="note"):
+        claims.from_link(long_link)
+
+
+def test_json_surrogate_pair_escapes_for_an_emoji_are_accepted():
+    text = (
+        '{"claim": "Falls pilot \\ud83d\\ude91", "claimed_saving": 1000, "savings": [{"unit_cost": "bed_day", '
+        '"quantity": 4, "label": "Bed days \\uD83C\\uDFE5"}]}'
+    )
+    data = roi.library.parse_yaml(text, "claim.json")
+    assert data["claim"] == "Falls pilot \U0001f691"
+    assert data["savings"][0]["label"] == "Bed days \U0001f3e5"
+    with pytest.raises(roi.InputError, match="escape"):
+        roi.library.parse_yaml('{"claim": "half a pair \\ud83d"}', "claim.json")
+    assert roi.library.parse_yaml('{"claim": "not an escape \\\\ud83d\\\\ude91"}', "c") == {
+        "claim": "not an escape \\ud83d\\ude91"
+    }
