@@ -13,7 +13,8 @@ import typing
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from . import limits
 
@@ -76,18 +77,47 @@ def _bool_for_number(value: Any, annotation: Any) -> bool:
     return False
 
 
+def _holds_numbers(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return False  # a nested model checks its own fields
+    return any(_holds_numbers(arg) for arg in typing.get_args(annotation) if arg is not Ellipsis)
+
+
+_NUMBER_FIELDS: dict[type, dict[str, Any]] = {}
+BOOL_FOR_NUMBER = "true or false is not a number; give a number"
+
+
+def _number_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields that take a number somewhere (a number, or a list or mapping of them)."""
+    found = _NUMBER_FIELDS.get(model)
+    if found is None:
+        found = _NUMBER_FIELDS[model] = {
+            name: field.annotation for name, field in model.model_fields.items() if _holds_numbers(field.annotation)
+        }
+    return found
+
+
 class Frozen(BaseModel):
     """Base: immutable, no unknown fields, no NaN or infinity anywhere, no true/false for a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    @field_validator("*", mode="before", check_fields=False)
+    @model_validator(mode="before")
     @classmethod
-    def _no_true_or_false_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _bool_for_number(value, field.annotation):
-            raise ValueError("true or false is not a number; give a number")
-        return value
+    def _no_true_or_false_for_a_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            wrong = [
+                InitErrorDetails(
+                    type=PydanticCustomError("bool_for_number", BOOL_FOR_NUMBER), loc=(name,), input=data[name]
+                )
+                for name, annotation in _number_fields(cls).items()
+                if name in data and _bool_for_number(data[name], annotation)
+            ]
+            if wrong:  # raised as a ValidationError so that each error keeps its field's path
+                raise ValidationError.from_exception_data(cls.__name__, wrong)
+        return data
 
 
 class Source(Frozen):
