@@ -154,6 +154,16 @@ cols[1].button(
     help="Copies it to a new version on top; the versions after it stay in the history.",
 )
 
+
+def guarded(action, *args, failure: str = "Not changed") -> None:  # noqa: ANN001 - a UserStore method
+    """Run a store action from a button; a refusal (your role was lowered elsewhere, the database
+    is read-only) becomes one sentence on the page instead of an error page."""
+    try:
+        action(*args)
+    except (store.StoreError, ValueError) as error:
+        state["flash_saved_error"] = f"{failure}: {error}"
+
+
 if document.can_edit:
     with st.expander("Name, description, archive"):
 
@@ -176,7 +186,8 @@ if document.can_edit:
         cols[0].button("Save name and description", on_click=rename, key="history-rename", width="stretch")
         cols[1].button(
             "Un-archive" if document.archived else "Archive (hide from the picker; nothing is deleted)",
-            on_click=lambda: person.archive(document.id, not document.archived),
+            on_click=guarded,
+            args=(person.archive, document.id, not document.archived),
             key="history-archive",
             width="stretch",
         )
@@ -185,7 +196,10 @@ if document.role == "owner":
     with st.expander("Share a read-only link"):
         made = state.get(f"share-made-{document.id}")
         if st.button("Make a read-only link", key="history-share"):
-            made = state[f"share-made-{document.id}"] = person.share(document.id)
+            try:
+                made = state[f"share-made-{document.id}"] = person.share(document.id)
+            except (store.StoreError, ValueError) as error:
+                st.error(f"No link made: {error}")
         if made:
             st.markdown("Copy this link now: it is shown once. Anyone with it can open and export this document.")
             st.code(f"?share={made}", language=None)
@@ -193,7 +207,11 @@ if document.role == "owner":
             row = st.columns([3, 1])
             row[0].caption(f"Link {md(fingerprint)}… made by {md(store.display_name(made_by))}, {saved.when(made_at)}")
             row[1].button(
-                "Revoke", key=f"revoke-{fingerprint}", on_click=person.revoke, args=(document.id, fingerprint)
+                "Revoke",
+                key=f"revoke-{fingerprint}",
+                on_click=guarded,
+                args=(person.revoke, document.id, fingerprint),
+                kwargs={"failure": "Not revoked"},
             )
 
     with st.expander(f"Members of {md(document.workspace_name)}"):

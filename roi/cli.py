@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         register(verbs)
     saved = verbs.add_parser(
         "store",
-        help="saved, versioned documents: save, list, history, export, backup, restore",
+        help="saved, versioned documents: save, list, history, export, backup, restore, verify",
         add_help=False,
     )
     saved.add_argument("store_args", nargs=argparse.REMAINDER)

@@ -219,6 +219,26 @@ def _load(text: str) -> Any:
         loader.dispose()
 
 
+# JSON writes a character beyond U+FFFF as two escapes (a surrogate pair, "\ud83d\ude00"); YAML
+# wants one ("\U0001F600"). An escape preceded by an even number of backslashes is a real escape.
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+
+
+def _joined_pair(match: re.Match[str]) -> str:
+    high, low = int(match.group(2), 16), int(match.group(3), 16)
+    return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+
+def _load_allowing_surrogate_pairs(text: str) -> Any:
+    """Parse; if the text uses JSON's surrogate-pair escapes YAML refuses, join each pair and retry."""
+    try:
+        return _load(text)
+    except yaml.MarkedYAMLError as exc:
+        if "escape" not in str(exc.problem or "") or not _SURROGATE_PAIR.search(text):
+            raise
+    return _load(_SURROGATE_PAIR.sub(_joined_pair, text))
+
+
 def parse_yaml(text: str | bytes, file: str) -> Any:
     """Parse YAML text safely: size limit, UTF-8, bounded elements and nesting, decimal numbers,
     no tags, no duplicate keys. Any problem is an InputError naming the file and, where known, the line."""
@@ -232,7 +252,7 @@ def parse_yaml(text: str | bytes, file: str) -> Any:
     if len(text) > MAX_FILE_BYTES:
         raise InputError(file, "", f"file is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,} (1 MB)")
     try:
-        return _load(text)
+        return _load_allowing_surrogate_pairs(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -1003,8 +1023,23 @@ class _SpecDumper(yaml.SafeDumper):
     double-quoted, where those are escaped."""
 
 
+_READER_RESOLVER = _Resolver()
+
+
+def _read_as_other_than_text(text: str) -> bool:
+    """Whether this project's reader would take the unquoted text for a number, boolean, date or
+    null (``1e3``, ``.5e3``, ``yes``, ``2025-04-01``): PyYAML's writer knows only its own YAML 1.1
+    forms, which miss some of ours, so those would be written bare and read back as numbers."""
+    return _READER_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = '"' if any(c in "\x85\u2028\u2029\ufeff\r" for c in text) else None
+    if any(c in "\x85\u2028\u2029\ufeff\r" for c in text):
+        style = '"'
+    elif _read_as_other_than_text(text):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 

@@ -8,10 +8,15 @@ serves the library, scenario overrides and the app's widgets.
 from __future__ import annotations
 
 import math
+import types
+import typing
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from . import limits
 
 ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "social"]
 VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
@@ -53,10 +58,67 @@ RangeBasis = Literal["yours", "moved"]
 SHARE_TOLERANCE = 1e-6
 
 
+def _bool_for_number(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` holds true/false where ``annotation`` wants a number (pydantic's lax mode
+    would take ``true`` as 1), anywhere inside lists, tuples and mappings."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _bool_for_number(value, args[0])
+    if origin in (typing.Union, types.UnionType):
+        arms = [arm for arm in args if arm is not type(None)]
+        return bool(arms) and all(_bool_for_number(value, arm) for arm in arms)
+    if isinstance(value, bool):
+        return annotation in (int, float)
+    if isinstance(value, dict) and origin is dict and len(args) == 2:
+        return any(_bool_for_number(k, args[0]) or _bool_for_number(v, args[1]) for k, v in value.items())
+    if isinstance(value, (list, tuple)) and origin in (list, tuple) and args:
+        if len(args) == 2 and args[1] is Ellipsis or origin is list:
+            return any(_bool_for_number(item, args[0]) for item in value)
+        return any(_bool_for_number(item, arm) for item, arm in zip(value, args, strict=False))
+    return False
+
+
+def _holds_numbers(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return False  # a nested model checks its own fields
+    return any(_holds_numbers(arg) for arg in typing.get_args(annotation) if arg is not Ellipsis)
+
+
+_NUMBER_FIELDS: dict[type, dict[str, Any]] = {}
+BOOL_FOR_NUMBER = "true or false is not a number; give a number"
+
+
+def _number_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields that take a number somewhere (a number, or a list or mapping of them)."""
+    found = _NUMBER_FIELDS.get(model)
+    if found is None:
+        found = _NUMBER_FIELDS[model] = {
+            name: field.annotation for name, field in model.model_fields.items() if _holds_numbers(field.annotation)
+        }
+    return found
+
+
 class Frozen(BaseModel):
-    """Base: immutable, no unknown fields, no NaN or infinity anywhere."""
+    """Base: immutable, no unknown fields, no NaN or infinity anywhere, no true/false for a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_true_or_false_for_a_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            wrong = [
+                InitErrorDetails(
+                    type=PydanticCustomError("bool_for_number", BOOL_FOR_NUMBER), loc=(name,), input=data[name]
+                )
+                for name, annotation in _number_fields(cls).items()
+                if name in data and _bool_for_number(data[name], annotation)
+            ]
+            if wrong:  # raised as a ValidationError so that each error keeps its field's path
+                raise ValidationError.from_exception_data(cls.__name__, wrong)
+        return data
 
 
 class Source(Frozen):
@@ -1005,8 +1067,8 @@ class ClaimSpec(Frozen):
     attribution_applied: bool = False
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
-    ratio_kind: str | None = None
-    note: str | None = Field(default=None, description="where the claim comes from, as the user cites it")
+    ratio_kind: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=limits.MAX_TEXT_CHARS, description="where the claim comes from, as the user cites it")
 
     @field_validator("claimed_on", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""`python -m roi store save|list|history|export|backup|restore`: saved work from a terminal.
+"""`python -m roi store save|list|history|export|backup|restore|verify`: saved work from a terminal.
 
 The database is ROI_DATABASE_URL's, else the embedded SQLite file under data/. You act as
 ``--user EMAIL`` (or ROI_USER), else as the single local user of an app without sign-in, so the
@@ -19,11 +19,13 @@ from typing import Any
 import roi
 
 from . import backup as backups
+from . import chain
 from .errors import NotFound, StoreError, StoreUnavailable
 from .service import LOCAL_USER, LOCAL_WORKSPACE, Store, UserStore, detect_kind, display_name
 
 EXIT_INPUT_ERROR = 2
 EXIT_UNAVAILABLE = 3
+EXIT_TAMPERED = 4  # `store verify` found rows of the audit log or the versions altered, removed or replaced
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -181,10 +183,29 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> Any:
 def cmd_restore(store: Store, args: argparse.Namespace) -> Any:
     if not Path(args.file).is_file():
         raise roi.InputError(args.file, "", "no such file")
-    summary = backups.restore(store, args.file)
+    actor = args.user or os.environ.get("ROI_USER", "").strip() or LOCAL_USER
+    summary = backups.restore(store, args.file, actor=actor if actor == LOCAL_USER else store.for_user(actor).email)
     return summary, (
         f"Restored workspace '{summary['workspace']}': {summary['documents']} documents, {summary['versions']} versions"
     )
+
+
+def cmd_verify(store: Store, args: argparse.Namespace) -> Any:
+    report = chain.verify(store.engine)
+    payload = {
+        "intact": report.intact,
+        "problems": [{"table": p.table, "row": p.seq, "kind": p.kind, "detail": p.detail} for p in report.problems],
+        "rows": report.lengths,
+        "newest_hash": report.heads,
+    }
+    counts = ", ".join(f"{n:,} {table.replace('_', ' ')} rows" for table, n in report.lengths.items())
+    heads = "\n".join(f"  newest {table.replace('_', ' ')} hash: {h}" for table, h in report.heads.items())
+    if report.intact:
+        text = f"Intact: {counts}, every row chained to the one before.\n{heads}"
+    else:
+        found = "\n".join(f"  {p}" for p in report.problems)
+        text = f"NOT INTACT: {len(report.problems)} problem(s) in {counts}:\n{found}\n{heads}"
+    return payload, text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--workspace")
     restore = verb("restore", "load a backup zip into a database that does not hold that workspace", cmd_restore)
     restore.add_argument("file", metavar="IN.zip")
+    verb(
+        "verify",
+        "check the audit log and the versions against their hash chains (exit 4 if any row was altered, "
+        "removed or replaced)",
+        cmd_verify,
+    )
     return parser
 
 
@@ -240,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     print(json.dumps(payload, indent=2) if args.json else text)
+    if args.handler is cmd_verify and not payload["intact"]:
+        return EXIT_TAMPERED
     return 0
 
 

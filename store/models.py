@@ -1,4 +1,4 @@
-"""The tables: workspaces, members, documents, versions, share links and the audit log.
+"""The tables: workspaces, members, documents, versions, share links, the audit log and chain heads.
 
 Ids that appear in links (workspaces, documents) are random 32-character hex strings, so a link
 cannot be guessed; an id on its own still grants nothing, because every read checks membership.
@@ -83,6 +83,10 @@ class Version(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     message: Mapped[str] = mapped_column(String(MESSAGE_MAX))
     based_on: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The hash chain (store.chain): place in the chain, the previous row's hash, this row's hash.
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (UniqueConstraint("document_id", "number", name="uq_versions_number"),)
 
 
@@ -106,4 +110,16 @@ class AuditEntry(Base):
     document_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (Index("ix_audit_workspace", "workspace_id", "id"),)
+
+
+class ChainHead(Base):
+    """Each hash chain's length and newest hash, so rows cut from the end are noticed too."""
+
+    __tablename__ = "chain_heads"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    length: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str] = mapped_column(String(64))

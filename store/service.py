@@ -20,16 +20,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import roi
 from roi.library import dump_spec, parse_yaml, validate
 from roi.schema import ClaimSpec, ScenarioSpec
 
-from . import db
-from .errors import Forbidden, NotFound, StaleVersion, StoreUnavailable
+from . import chain, db, errors, names
+from .errors import Forbidden, NotFound, StaleVersion
 from .models import (
     DESCRIPTION_MAX,
     KINDS,
@@ -148,15 +148,25 @@ class AuditInfo:
 
 
 def clean_name(name: str, what: str = "name") -> str:
-    name = " ".join(str(name or "").split())
-    if not name:
-        raise roi.InputError(what, "name", "give a name (1 to 200 characters)")
+    """A name in normal form (NFKC, spaces collapsed), refused with control characters or none visible."""
+    raw = str(name or "")
+    _refuse_controls(raw, what, "name")
+    name = names.normal_form(raw)
+    if not names.look_alike_key(name):
+        raise roi.InputError(what, "name", f"give a name (1 to {NAME_MAX} characters)")
     if len(name) > NAME_MAX:
         raise roi.InputError(what, "name", f"{len(name)} characters is too long; the limit is {NAME_MAX}")
     return name
 
 
+def _refuse_controls(text: str, what: str, field: str, allowed: str = "") -> None:
+    found = [code for code in names.control_characters(text) if chr(int(code[2:], 16)) not in allowed]
+    if found:
+        raise roi.InputError(what, field, f"control characters ({', '.join(found[:3])}) are not allowed")
+
+
 def clean_message(message: str) -> str:
+    _refuse_controls(str(message or ""), "message", "message", allowed="\t\n\r")
     message = " ".join(str(message or "").split())
     if not message:
         raise roi.InputError("message", "message", "say in one line what changed and why (1 to 500 characters)")
@@ -167,7 +177,7 @@ def clean_message(message: str) -> str:
 
 def clean_email(email: str) -> str:
     email = str(email or "").strip().lower()
-    if not EMAIL.match(email) or len(email) > 320:
+    if not EMAIL.match(email) or len(email) > 320 or names.control_characters(email):
         raise roi.InputError("email", "email", f"'{email}' is not an email address such as name@council.gov.uk")
     return email
 
@@ -214,14 +224,26 @@ def spec_name(kind: str, spec: BaseModel) -> str:
 class Store:
     """The database behind saved work. Opening it creates the SQLite file or migrates PostgreSQL."""
 
-    def __init__(self, url: str | None = None, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, migrate: bool = True, migration_url: str | None = None) -> None:
         self.url = db.database_url(url)
         self.engine: Engine = db.make_engine(self.url)
         if migrate:
-            db.migrate(self.engine)
+            self._migrate(db.migration_url(self.url, migration_url))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", chain.seal_new_rows)
         # Reads need no write lock: on SQLite they begin DEFERRED and run beside a writer (WAL).
         self._readers = sessionmaker(self.engine.execution_options(roi_read_only=True), expire_on_commit=False)
+
+    def _migrate(self, owner_url: str) -> None:
+        """Migrate as the owner role when one is given, then grant the app's role what it needs."""
+        if owner_url == self.url:
+            db.migrate(self.engine)
+            return
+        owner = db.make_engine(owner_url)
+        try:
+            db.migrate(owner, app_user=self.engine.url.username)
+        finally:
+            owner.dispose()
 
     @property
     def where(self) -> str:
@@ -233,9 +255,15 @@ class Store:
         """One transaction: everything in the block is written, or nothing is."""
         try:
             with (self._sessions if write else self._readers).begin() as session:
+                if write and self.engine.dialect.name == "postgresql":
+                    session.execute(text(f"SELECT pg_advisory_xact_lock({db.WRITE_LOCK})"))
                 yield session
-        except OperationalError as exc:
-            raise StoreUnavailable(f"cannot reach the database at {self.where}: {db._reason(exc)}") from exc
+        except IntegrityError:
+            raise  # a clash a caller handles: a name taken, two savers taking one number
+        except (DBAPIError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "NUL" not in str(exc):
+                raise
+            raise errors.plain(exc, self.where) from exc
 
     def for_user(self, email: str) -> UserStore:
         """Work as one person. ``LOCAL_USER`` is the single user of an app without sign-in."""
@@ -626,8 +654,7 @@ class UserStore:
             document = self._document(session, document_id, "editor")
             if document.name == name:
                 return
-            if document.name_key != name.casefold():
-                _check_name_free(session, document.workspace_id, name)
+            _check_name_free(session, document.workspace_id, name, renaming=document.id)
             self._audit(
                 session, "document.rename", document.workspace_id, document.id, f"'{document.name}' to '{name}'"
             )
@@ -717,6 +744,7 @@ def _who(role: str) -> str:
 
 
 def _clean_description(description: str) -> str:
+    _refuse_controls(str(description or ""), "description", "description", allowed="\t\n\r")
     description = str(description or "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise roi.InputError(
@@ -731,12 +759,22 @@ def _name_taken(name: str) -> roi.InputError:
     return roi.InputError("name", "name", f"'{name}' is already used in this workspace; choose another name")
 
 
-def _check_name_free(session: Session, workspace_id: str, name: str) -> None:
-    taken = session.scalar(
-        select(Document.id).where(Document.workspace_id == workspace_id, Document.name_key == name.casefold())
+def _check_name_free(session: Session, workspace_id: str, name: str, renaming: str | None = None) -> None:
+    """Refuse a name already used in the workspace, or one a reader could not tell from it."""
+    key = names.look_alike_key(name)
+    rows = session.execute(
+        select(Document.id, Document.name).where(Document.workspace_id == workspace_id, Document.id != renaming)
     )
-    if taken:
-        raise _name_taken(name)
+    for row in rows:
+        if row.name.casefold() == name.casefold():
+            raise _name_taken(name)
+        if names.look_alike_key(row.name) == key:
+            raise roi.InputError(
+                "name",
+                "name",
+                f"'{name}' looks the same as '{row.name}', already in this workspace "
+                "(it differs only by invisible or look-alike characters); choose another name",
+            )
 
 
 def _info(document: Document, workspace_name: str, role: str, message: str) -> DocumentInfo:

@@ -63,12 +63,12 @@ def count(store: Store, model) -> int:  # noqa: ANN001
 
 def test_migrations_run_from_an_empty_database_and_again_without_harm(url):
     first = Store(url)
-    assert db.current_revision(first.engine) == "0001"
+    assert db.current_revision(first.engine) == db.head_revision()
     me = first.local()
     me.create(me.ensure_workspace("x").id, "scenario", "Offer", OFFER, "first")
     first.dispose()
     second = Store(url)  # the app's start-up, a second time
-    assert db.current_revision(second.engine) == "0001"
+    assert db.current_revision(second.engine) == db.head_revision()
     assert [d.name for d in second.local().documents()] == ["Offer"]
     second.dispose()
 
@@ -398,17 +398,31 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_documents_ve
     claim_doc = alice.create(workspace.id, "claim", "District Direct claim", CLAIM, "as stated")
     alice.archive(claim_doc.document_id)
     alice.set_member(workspace.id, "colleague@icb.nhs.uk", "viewer")
+    token = alice.share(offer_doc.document_id)
     zipped = backups.backup(alice, workspace.id)
 
     target = Store(f"sqlite:///{tmp_path}/restored.sqlite")
-    summary = backups.restore(target, zipped)
-    assert summary == {"workspace_id": workspace.id, "workspace": "District", "documents": 2, "versions": 3}
+    summary = backups.restore(target, zipped, actor="alice@district.gov.uk")
+    assert summary == {
+        "workspace_id": workspace.id,
+        "workspace": "District",
+        "documents": 2,
+        "versions": 3,
+        "share_links": 1,
+    }
+    assert target.open_shared(token).version.number == 2  # the share link came over (issue 20)
     again = target.for_user("alice@district.gov.uk")
     assert again.documents(include_archived=True) == alice.documents(include_archived=True)
     assert again.members(workspace.id) == alice.members(workspace.id)
-    assert [(a.at, a.action, a.detail) for a in again.audit(workspace.id)] == [
+    restored_log = again.audit(workspace.id)
+    assert [(a.at, a.action, a.detail) for a in restored_log[1:]] == [
         (a.at, a.action, a.detail) for a in alice.audit(workspace.id)
     ]
+    assert (restored_log[0].actor, restored_log[0].action, restored_log[0].detail) == (
+        "alice@district.gov.uk",
+        "workspace.restore",
+        "restored from a backup: 2 documents, 3 versions, 1 share link",
+    )
     for doc in (offer_doc.document_id, claim_doc.document_id):
         assert again.history(doc) == alice.history(doc)
         for version in alice.history(doc):

@@ -108,10 +108,12 @@ def test_the_model_never_imports_a_database():
     assert done.stdout.strip() == ""
 
 
-def test_names_and_messages_with_escape_codes_print_as_text(database, capsys):
-    run_json(capsys, "save", str(OFFER), "--name", "Offer \x1b[2J\x1b[31mred", "--message", "why\x1b]8;;evil\x07")
+def test_names_and_messages_with_escape_codes_are_refused_in_one_line(database, capsys):
+    # Issue 20: control characters never reach the database, so never a terminal or a page.
+    for name, message in (("Offer \x1b[2J\x1b[31mred", "why"), ("Offer", "why\x1b]8;;evil\x07")):
+        assert main(["store", "save", str(OFFER), "--name", name, "--message", message]) == 2
+        error = capsys.readouterr().err
+        assert error.startswith("error: ") and "control characters (U+001B" in error and "are not allowed" in error
+        assert error.count("\n") == 1
     assert main(["store", "list"]) == 0
-    assert main(["store", "history", "Offer \x1b[2J\x1b[31mred"]) == 0
-    shown = capsys.readouterr().out
-    assert "\x1b" not in shown and "\x07" not in shown  # nothing reaches the terminal as a control code
-    assert "\\x1b[31mred" in shown and "\\x07" in shown  # the same characters, written out as text
+    assert "Nothing saved yet." in capsys.readouterr().out

@@ -296,7 +296,7 @@ def _save(on_top: bool = False) -> None:
         state.conflict = {"id": doc.id, "head": stale.head, "text": str(stale)}
         return
     except (StoreError, ValueError) as error:
-        _flash("error", f"Not saved: {error}")
+        _refused(error)
         return
     state.pop("conflict", None)
     loaded = person.open(doc.id, version.number)
@@ -310,9 +310,9 @@ def _save_as() -> None:
     person = user()
     from roi import dump_spec
 
-    workspaces = person.workspaces()
-    workspace = next((w for w in workspaces if w.id == state.get("save-as-workspace")), workspaces[0])
     try:
+        workspaces = person.workspaces()
+        workspace = next((w for w in workspaces if w.id == state.get("save-as-workspace")), workspaces[0])
         version = person.create(
             workspace.id,
             "deal" if getattr(state.spec, "deal", None) else "scenario",
@@ -321,11 +321,34 @@ def _save_as() -> None:
             state.get("save-as-message", ""),
         )
     except (StoreError, ValueError) as error:
-        _flash("error", f"Not saved: {error}")
+        _refused(error)
         return
     _show(person.open(version.document_id))
     state["save-as-message"] = ""
     _flash("success", f"Saved as '{state.doc.name}', version 1, in {workspace.name}.")
+
+
+def _refused(error: Exception) -> None:
+    """A save that did not happen: one sentence, the scenario stays on screen, and when the fault is
+    the database's (not the name or message typed) a download keeps the work."""
+    _flash("error", f"Not saved: {error}")
+    if isinstance(error, StoreError):
+        st.session_state["save-failed-download"] = True
+
+
+def _download_after_refusal() -> None:
+    from roi import dump_spec
+
+    spec = st.session_state.spec
+    st.download_button(
+        "Download this scenario (YAML) to keep your work",
+        data=dump_spec(spec),
+        file_name=f"{export_label(spec.name or 'scenario')[0]}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+        icon=":material/download:",
+        key="save-failed-download-button",
+    )
 
 
 def sidebar_panel() -> None:
@@ -427,6 +450,8 @@ def page_banner() -> None:
     refused = state.pop("flash_saved_error", None)
     if refused:
         st.error(md(refused), icon=":material/warning:")
+        if state.pop("save-failed-download", False):
+            _download_after_refusal()
     conflict = state.get("conflict")
     doc = state.get("doc")
     if conflict and doc is not None and conflict["id"] == doc.id:
