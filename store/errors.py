@@ -31,3 +31,12 @@ class StaleVersion(StoreError):
             f"'{document_name}' has a newer version ({head}, saved by {head_author}) than the version "
             f"{based_on} you started from. Nothing was saved: compare, then save yours on top or under a new name"
         )
+
+
+class SignInRefused(StoreError):
+    """The provider's answer cannot identify a person (no issuer or subject): nothing is opened."""
+
+
+class SessionEnded(StoreError):
+    """This sign-in was ended (signed out, here or on another server; removed from a workspace; idle
+    or too old). A copied cookie of it opens nothing; signing in again starts a new one."""
