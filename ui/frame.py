@@ -283,8 +283,8 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     if refusal:  # nothing runs: every visitor would be one person in one shared workspace
         st.error(md(refusal), icon=":material/lock:")
         st.stop()
+    saved.check_session()  # every run, first: a sign-in ended on any server opens nothing from here on
     _init_state()
-    saved.check_session()  # every run: a sign-in ended on any server opens nothing from here on
     saved.restore_draft()
     _sidebar()
     error = st.session_state.pop("flash_error", None)

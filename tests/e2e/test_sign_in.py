@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from oidc_provider_mock import User
 from playwright.sync_api import Browser, expect
 
-import roi
 from roi import share
+from roi.library import read_yaml, validate
+from roi.schema import ScenarioSpec
 from store import Store
 from tests.e2e.oidc import app_with_sign_in, save_as, sign_in, verified
 from tests.e2e.test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
 ALICE, BOB = "alice@district.gov.uk", "bob@county.gov.uk"
 PEOPLE = [verified(ALICE), verified(BOB)]
 
@@ -123,7 +127,8 @@ def test_after_sign_out_a_copied_cookie_opens_nothing(browser: Browser, tmp_path
 
 
 def test_unsaved_work_survives_the_round_trip_to_the_provider(browser: Browser, tmp_path):
-    edited = roi.load_scenario("district_offer")
+    offer = ROOT / "assumptions/scenarios/district_offer.yaml"
+    edited = validate(ScenarioSpec, read_yaml(offer), offer.name)  # as written, not resolved: a short link
     edited = edited.model_copy(update={"settings": edited.settings.model_copy(update={"population": 110_000})})
     with app_with_sign_in(tmp_path, PEOPLE) as (url, database):
         page = browser.new_context().new_page()
