@@ -218,3 +218,23 @@ def test_a_draft_is_handed_back_once(store):
     assert store.take_draft("browser-key") == "name: my unsaved offer\n"
     assert store.take_draft("browser-key") is None
     assert store.take_draft("") is None
+
+
+# ---- an administrator's "sign out everywhere", from the command line ---------------------------
+
+
+def test_the_command_line_signs_a_person_out_everywhere(tmp_path, monkeypatch, capsys):
+    from store.cli import main
+
+    url = f"sqlite:///{tmp_path}/cli.sqlite"
+    monkeypatch.setenv("ROI_DATABASE_URL", url)
+    opened = Store(url)
+    claims = claims_of("alice-1", datetime.now(UTC))
+    me = identity_from_claims(claims)
+    opened.check_session(session_key(me, claims), me, None, DEFAULT)
+    assert main(["sign-out", "--email", ALICE]) == 0
+    assert "Ended 1 sign-in(s) of alice@district.gov.uk" in capsys.readouterr().out
+    with pytest.raises(SessionEnded, match="sign out everywhere"):
+        opened.check_session(session_key(me, claims), me, None, DEFAULT)
+    assert main(["sign-out"]) == 2 and "give one of --email EMAIL or --everyone" in capsys.readouterr().err
+    opened.dispose()
