@@ -18,6 +18,7 @@ from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_browser import wait_for_run
+from ui.text import WORD_JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE_SECRET = "a-cookie-secret-shared-by-every-app-server-0123456789"
@@ -121,7 +122,8 @@ def sign_in(page: Page, url: str, sub: str, shown_as: str | None = None, go: boo
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=30_000)
     wait_for_run(page)
-    expect(sidebar.get_by_text(f"Signed in as {shown_as or sub}")).to_be_visible(timeout=30_000)
+    shown = (shown_as or sub).replace("@", "@" + WORD_JOINER)  # ui.text.md: an address is never a link
+    expect(sidebar.get_by_text(f"Signed in as {shown}")).to_be_visible(timeout=30_000)
 
 
 def save_as(page: Page, name: str, message: str) -> None:
