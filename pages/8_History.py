@@ -194,18 +194,37 @@ if document.can_edit:
 
 if document.role == "owner":
     with st.expander("Share a read-only link"):
+        st.caption(
+            "A link lets anyone who has it open and export this document, without signing in. It stops "
+            "working when it is revoked, when the document is archived, or when its maker leaves the workspace."
+        )
+        follow = st.toggle(
+            "The link follows the newest version",
+            key="history-share-follow",
+            help="Off: the link opens the version saved now and no later one.",
+        )
         made = state.get(f"share-made-{document.id}")
         if st.button("Make a read-only link", key="history-share"):
             try:
-                made = state[f"share-made-{document.id}"] = person.share(document.id)
+                made = state[f"share-made-{document.id}"] = (person.share(document.id, follow_newest=follow), follow)
             except (store.StoreError, ValueError) as error:
                 st.error(f"No link made: {error}")
         if made:
-            st.markdown("Copy this link now: it is shown once. Anyone with it can open and export this document.")
-            st.code(f"?share={made}", language=None)
-        for fingerprint, made_at, made_by in person.shares(document.id):
+            token, follows = made
+            grants = (
+                "the newest version each time it is opened, including versions saved later"
+                if follows
+                else f"version {document.head} only, never a later one"
+            )
+            st.markdown(f"Copy this link now: it is shown once. Anyone with it can open and export {grants}.")
+            st.code(f"?share={token}", language=None)
+        for fingerprint, made_at, made_by, version in person.shares(document.id):
+            opens = "the newest version" if version is None else f"version {version} only"
             row = st.columns([3, 1])
-            row[0].caption(f"Link {md(fingerprint)}… made by {md(store.display_name(made_by))}, {saved.when(made_at)}")
+            row[0].caption(
+                f"Link {md(fingerprint)}… opens {opens}; made by {md(store.display_name(made_by))}, "
+                f"{saved.when(made_at)}"
+            )
             row[1].button(
                 "Revoke",
                 key=f"revoke-{fingerprint}",
@@ -235,7 +254,27 @@ if document.role == "owner":
         cols[0].text_input("Email", key="member-email", placeholder="name@council.gov.uk")
         cols[1].selectbox("Role", list(store.ROLES), index=1, key="member-role")
         cols[2].button("Add or change", on_click=set_member, key="member-set", width="stretch")
-        st.caption("Owners manage members and links; editors save; viewers open and export.")
+        st.caption(
+            "Owners manage members and links; editors save; viewers open and export. An invitation by email "
+            "is taken up by the first sign-in whose provider vouches for that address."
+        )
+
+        def remove_member() -> None:
+            try:
+                person.remove_member(document.workspace_id, state["member-remove"])
+            except (store.StoreError, ValueError) as error:
+                state["flash_saved_error"] = f"Not removed: {error}"
+            else:
+                state["flash_saved_success"] = (
+                    f"{state['member-remove']} was removed: their sign-ins have ended and the links they made "
+                    "are revoked."
+                )
+
+        others = [m.email for m in members if m.email != person.email]
+        if others:
+            cols = st.columns([4, 1])
+            cols[0].selectbox("Remove a member", others, format_func=store.display_name, key="member-remove")
+            cols[1].button("Remove", on_click=remove_member, key="member-remove-button", width="stretch")
 
 with st.expander("Workspace log: who did what, when"):
     st.dataframe(

@@ -1068,7 +1068,9 @@ class ClaimSpec(Frozen):
     savings: tuple[ClaimSaving, ...] = Field(min_length=1, max_length=100)
     ratio_per_pound: float | None = Field(default=None, gt=0, le=10000, description="a '£ per £1' the claim cites")
     ratio_kind: str | None = Field(default=None, max_length=200)
-    note: str | None = Field(default=None, max_length=limits.MAX_TEXT_CHARS, description="where the claim comes from, as the user cites it")
+    note: str | None = Field(
+        default=None, max_length=limits.MAX_TEXT_CHARS, description="where the claim comes from, as the user cites it"
+    )
 
     @field_validator("claimed_on", mode="before")
     @classmethod

@@ -11,7 +11,8 @@ ROI_DATABASE_URL names one. Every access check is here, in :class:`UserStore`.
 
 from . import repair
 from .db import URL_VARIABLE, database_url, default_url
-from .errors import Forbidden, NotFound, StaleVersion, StoreError, StoreUnavailable
+from .errors import Forbidden, NotFound, SessionEnded, SignInRefused, StaleVersion, StoreError, StoreUnavailable
+from .identity import Identity, Lifetimes, identity_from_claims, issued_at, session_key
 from .models import KINDS, ROLES
 from .service import (
     LOCAL_USER,
@@ -36,9 +37,13 @@ __all__ = [
     "URL_VARIABLE",
     "DocumentInfo",
     "Forbidden",
+    "Identity",
+    "Lifetimes",
     "Loaded",
     "MemberInfo",
     "NotFound",
+    "SessionEnded",
+    "SignInRefused",
     "StaleVersion",
     "Store",
     "StoreError",
@@ -50,6 +55,9 @@ __all__ = [
     "default_url",
     "detect_kind",
     "display_name",
+    "identity_from_claims",
+    "issued_at",
+    "session_key",
     "repair",
     "validate_spec",
 ]

@@ -1,4 +1,4 @@
-"""`python -m roi store save|list|history|export|backup|restore|verify`: saved work from a terminal.
+"""`python -m roi store save|list|history|export|backup|restore|verify|sign-out`: saved work from a terminal.
 
 The database is ROI_DATABASE_URL's, else the embedded SQLite file under data/. You act as
 ``--user EMAIL`` (or ROI_USER), else as the single local user of an app without sign-in, so the
@@ -208,6 +208,16 @@ def cmd_verify(store: Store, args: argparse.Namespace) -> Any:
     return payload, text
 
 
+def cmd_sign_out(store: Store, args: argparse.Namespace) -> Any:
+    """An administrator's 'sign out everywhere': end one person's sign-ins, or everyone's, at once."""
+    if bool(args.email) == bool(args.everyone):
+        raise roi.InputError("sign-out", "--email", "give one of --email EMAIL or --everyone")
+    email = None if args.everyone else args.email.strip().lower()
+    actor = f"administrator ({args.user or os.environ.get('ROI_USER', '') or 'command line'})"
+    ended = store.end_sessions(email=email, why="signed out everywhere", actor=actor)
+    return {"ended": ended, "who": email or "everyone"}, f"Ended {ended} sign-in(s) of {email or 'everyone'}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m roi store",
@@ -249,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
         "removed or replaced)",
         cmd_verify,
     )
+    sign_out = verb("sign-out", "end sign-ins at once, on every app server: one person's, or everyone's", cmd_sign_out)
+    sign_out.add_argument("--email", help="the person's address, as the app shows it")
+    sign_out.add_argument("--everyone", action="store_true", help="every live sign-in")
     return parser
 
 

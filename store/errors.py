@@ -71,3 +71,10 @@ def plain(exc: Exception, where: str) -> StoreError:
         )
     reason = str(original).strip().splitlines()[0][:300] if str(original).strip() else type(original).__name__
     return StoreUnavailable(f"cannot reach the database at {where}: {reason}")
+class SignInRefused(StoreError):
+    """The provider's answer cannot identify a person (no issuer or subject): nothing is opened."""
+
+
+class SessionEnded(StoreError):
+    """This sign-in was ended (signed out, here or on another server; removed from a workspace; idle
+    or too old). A copied cookie of it opens nothing; signing in again starts a new one."""

@@ -26,6 +26,7 @@ KINDS = ("scenario", "claim", "deal")
 NAME_MAX = 200
 MESSAGE_MAX = 500
 DESCRIPTION_MAX = 2000
+SUBJECT_MAX = 512
 
 
 class Base(DeclarativeBase):
@@ -47,9 +48,13 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(10))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     added_by: Mapped[str] = mapped_column(String(320))
+    # Who the membership belongs to: the provider's issuer and subject. NULL while it is an
+    # invitation by email; the first sign-in with that address, verified, takes it up.
+    subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX), nullable=True)
     __table_args__ = (
         CheckConstraint("role in ('owner', 'editor', 'viewer')", name="ck_members_role"),
         Index("ix_members_email", "email"),
+        Index("ix_members_subject", "subject"),
     )
 
 
@@ -98,7 +103,32 @@ class ShareLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(320))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: follows the newest
     __table_args__ = (Index("ix_share_links_document", "document_id"),)
+
+
+class SignInSession(Base):
+    """One sign-in, checked on every run. Its id is a hash of the identity token's own claims, so a
+    copied cookie maps to the same row, and ending the row ends the copy too."""
+
+    __tablename__ = "sign_in_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(SUBJECT_MAX))
+    email: Mapped[str] = mapped_column(String(320))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ended_why: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    __table_args__ = (Index("ix_sign_in_sessions_subject", "subject"),)
+
+
+class Draft(Base):
+    """The scenario on screen while its user is away signing in; handed back once, then deleted."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spec: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

@@ -30,6 +30,7 @@ from roi.schema import ClaimSpec, ScenarioSpec
 
 from . import chain, db, errors, names
 from .errors import Forbidden, NotFound, StaleVersion
+from .identity import DRAFT_LIFETIME, TOUCH_EVERY, Identity, Lifetimes, why_ended
 from .models import (
     DESCRIPTION_MAX,
     KINDS,
@@ -38,8 +39,10 @@ from .models import (
     ROLES,
     AuditEntry,
     Document,
+    Draft,
     Member,
     ShareLink,
+    SignInSession,
     Version,
     Workspace,
 )
@@ -266,9 +269,124 @@ class Store:
             raise errors.plain(exc, self.where) from exc
 
     def for_user(self, email: str) -> UserStore:
-        """Work as one person. ``LOCAL_USER`` is the single user of an app without sign-in."""
+        """Work as one person named by email, as an operator at the server's own terminal does (the
+        command line). ``LOCAL_USER`` is the single user of an app without sign-in. The app never
+        uses this for a signed-in person: it uses :meth:`for_identity`."""
         email = email if email == LOCAL_USER else clean_email(email)
         return UserStore(self, email)
+
+    def for_identity(self, identity: Identity) -> UserStore:
+        """Work as a signed-in person, keyed on their issuer and subject. With a verified address,
+        invitations by that address become theirs first (each recorded in the audit log); without
+        one, they reach only what their subject already holds."""
+        if identity.verified and identity.email:
+            self._take_up_invitations(identity)
+        return UserStore(self, identity.label, subject=identity.subject)
+
+    def _take_up_invitations(self, identity: Identity) -> None:
+        waiting = Member.email == identity.email, Member.subject.is_(None)
+        with self.transaction(write=False) as session:
+            if not session.scalar(select(func.count()).select_from(Member).where(*waiting)):
+                return
+        with self.transaction() as session:
+            for member in session.scalars(select(Member).where(*waiting)):
+                member.subject = identity.subject
+                session.add(
+                    AuditEntry(
+                        at=now(),
+                        actor=identity.label,
+                        workspace_id=member.workspace_id,
+                        document_id=None,
+                        action="member.bind",
+                        detail=f"invitation for {identity.email} as {member.role} taken up by a verified sign-in",
+                    )
+                )
+
+    # ---- sign-in sessions (store.identity explains the model) -------------------------------
+
+    def check_session(self, key: str, identity: Identity, issued: datetime | None, lifetimes: Lifetimes) -> None:
+        """Start or continue the session ``key``; :class:`SessionEnded` if it was ended or is too old."""
+        stamp = now()
+        with self.transaction(write=False) as session:
+            row = session.get(SignInSession, key)
+            if row is not None and row.ended_at is not None:
+                raise why_ended(row.ended_why)
+            started = utc(row.started_at) if row else min(issued or stamp, stamp)
+            last = utc(row.last_seen_at) if row else stamp
+        if stamp - started > lifetimes.absolute:
+            self._finish(key, identity, started, "expired")
+        elif stamp - last > lifetimes.idle:
+            self._finish(key, identity, started, "idle")
+        elif row is None or stamp - last > TOUCH_EVERY:
+            with self.transaction() as session:
+                current = session.get(SignInSession, key)
+                if current is None:
+                    session.add(_session_row(key, identity, started, stamp))
+                elif current.ended_at is None:
+                    current.last_seen_at = stamp
+
+    def _finish(self, key: str, identity: Identity, started: datetime, why: str) -> None:
+        self.end_session(key, identity, why, started)
+        raise why_ended(why)
+
+    def end_session(
+        self, key: str, identity: Identity, why: str = "signed out", started: datetime | None = None
+    ) -> None:
+        """End one sign-in now, on every server (the row is in the shared database)."""
+        stamp = now()
+        with self.transaction() as session:
+            row = session.get(SignInSession, key)
+            if row is None:
+                row = _session_row(key, identity, started or stamp, stamp)
+                session.add(row)
+            if row.ended_at is None:
+                row.ended_at, row.ended_why = stamp, why
+
+    def end_sessions(
+        self, subject: str | None = None, email: str | None = None, why: str = "signed out everywhere", actor: str = ""
+    ) -> int:
+        """End every live sign-in of a person (by subject, or by address as shown), or of everyone
+        when neither is given; recorded in the audit log. Returns how many were ended."""
+        live = select(SignInSession).where(SignInSession.ended_at.is_(None))
+        if subject is not None:
+            live = live.where(SignInSession.subject == subject)
+        elif email is not None:
+            live = live.where(SignInSession.email == email)
+        stamp = now()
+        with self.transaction() as session:
+            rows = list(session.scalars(live))
+            for row in rows:
+                row.ended_at, row.ended_why = stamp, why
+            who = subject or email or "everyone"
+            session.add(
+                AuditEntry(
+                    at=stamp,
+                    actor=actor or who,
+                    workspace_id=None,
+                    document_id=None,
+                    action="session.end",
+                    detail=f"{why}: {len(rows)} sign-in(s) of {email or who} ended",
+                )
+            )
+            return len(rows)
+
+    # ---- the scenario on screen, kept while its user signs in --------------------------------
+
+    def keep_draft(self, key: str, text: str) -> None:
+        """Keep unsaved work under a key the browser holds, for the round trip to the provider."""
+        with self.transaction() as session:
+            session.merge(Draft(id=token_hash(key), spec=text, saved_at=now()))
+
+    def take_draft(self, key: str) -> str | None:
+        """The work kept under ``key`` (within the last hour), once: it is deleted as it is handed back."""
+        with self.transaction() as session:
+            draft = session.get(Draft, token_hash(str(key or "")))
+            if draft is None:
+                return None
+            text, saved_at = draft.spec, utc(draft.saved_at)
+            session.delete(draft)
+            session.execute(Draft.__table__.delete().where(Draft.saved_at < now() - DRAFT_LIFETIME))
+        return text if now() - saved_at <= DRAFT_LIFETIME else None
 
     def local(self) -> UserStore:
         """The single user of local mode, with their workspace created on first use."""
@@ -277,12 +395,17 @@ class Store:
         return user
 
     def open_shared(self, token: str, number: int | None = None) -> Loaded:
-        """A document through a read-only share link. A revoked or unknown token is NotFound."""
+        """A document through a read-only share link: the version it was made for, or the newest for
+        a link made to follow it. A revoked or unknown token, or an archived document, is NotFound."""
         with self.transaction(write=False) as session:
             link = session.get(ShareLink, token_hash(str(token or "")))
-            if link is None or link.revoked_at is not None:
+            document = session.get(Document, link.document_id) if link is not None else None
+            if link is None or link.revoked_at is not None or document is None or document.archived:
                 raise NotFound("This share link is not valid: it was revoked, or it was never made")
-            document = session.get(Document, link.document_id)
+            if link.version is not None:
+                if number is not None and int(number) != link.version:
+                    raise NotFound(f"This share link opens version {link.version} only")
+                number = link.version
             info = _document_info(session, document, "viewer")
             return _load(session, info, number)
 
@@ -293,16 +416,19 @@ class Store:
 class UserStore:
     """Everything one person can do, each call checking their role first."""
 
-    def __init__(self, store: Store, email: str) -> None:
+    def __init__(self, store: Store, email: str, subject: str | None = None) -> None:
         self.store = store
-        self.email = email
+        self.email = email  # as shown and recorded (author, audit actor)
+        self.subject = subject  # a signed-in person's issuer and subject: the key of their memberships
+
+    def _mine(self) -> Any:
+        """Which membership rows are this person's: by subject when signed in, by address otherwise."""
+        return Member.subject == self.subject if self.subject else Member.email == self.email
 
     # ---- access ----------------------------------------------------------------------------
 
     def _role(self, session: Session, workspace_id: str) -> str | None:
-        return session.scalar(
-            select(Member.role).where(Member.workspace_id == workspace_id, Member.email == self.email)
-        )
+        return session.scalar(select(Member.role).where(Member.workspace_id == workspace_id, self._mine()))
 
     def _workspace(self, session: Session, workspace_id: str, need: str = "viewer") -> tuple[Workspace, str]:
         workspace = session.get(Workspace, str(workspace_id))
@@ -346,7 +472,7 @@ class UserStore:
             rows = session.execute(
                 select(Workspace.id, Workspace.name, Member.role)
                 .join(Member, Member.workspace_id == Workspace.id)
-                .where(Member.email == self.email)
+                .where(self._mine())
                 .order_by(Workspace.name, Workspace.id)
             )
             return [WorkspaceInfo(id=r.id, name=r.name, role=r.role) for r in rows]
@@ -358,7 +484,14 @@ class UserStore:
             session.add(workspace)
             session.flush()
             session.add(
-                Member(workspace_id=workspace.id, email=self.email, role="owner", added_at=now(), added_by=self.email)
+                Member(
+                    workspace_id=workspace.id,
+                    email=self.email,
+                    role="owner",
+                    added_at=now(),
+                    added_by=self.email,
+                    subject=self.subject,
+                )
             )
             self._audit(session, "workspace.create", workspace.id, None, name)
             return WorkspaceInfo(id=workspace.id, name=name, role="owner")
@@ -407,7 +540,8 @@ class UserStore:
             self._audit(session, "member.role", workspace_id, None, f"{email} is now {role}")
 
     def remove_member(self, workspace_id: str, email: str) -> None:
-        email = clean_email(email) if email != LOCAL_USER else email
+        """Remove a member (by the address shown for them). Their links are revoked and their sign-ins end."""
+        email = _member_key(email)
         with self.store.transaction() as session:
             self._workspace(session, workspace_id, "owner")
             member = session.get(Member, (workspace_id, email))
@@ -415,8 +549,20 @@ class UserStore:
                 raise NotFound(f"{email} is not a member")
             if member.role == "owner":
                 self._keep_an_owner(session, workspace_id, email)
+            links = _revoke_links(session, workspace_id, made_by=email)
             session.delete(member)
-            self._audit(session, "member.remove", workspace_id, None, email)
+            self._audit(
+                session, "member.remove", workspace_id, None, f"{email}; {links} share link(s) they made revoked"
+            )
+            subject = member.subject
+        if subject:  # their sign-ins end at once: a copied cookie opens nothing
+            self.store.end_sessions(subject=subject, why="removed", actor=self.email)
+
+    def sign_out_everywhere(self) -> int:
+        """End every sign-in of this person, on every server and browser. Returns how many."""
+        if self.subject:
+            return self.store.end_sessions(subject=self.subject, actor=self.email)
+        return self.store.end_sessions(email=self.email, actor=self.email)
 
     def _keep_an_owner(self, session: Session, workspace_id: str, leaving: str) -> None:
         owners = session.scalar(
@@ -459,7 +605,7 @@ class UserStore:
                 .join(Member, Member.workspace_id == Document.workspace_id)
                 .join(Workspace, Workspace.id == Document.workspace_id)
                 .join(Version, (Version.document_id == Document.id) & (Version.number == Document.head))
-                .where(Member.email == self.email)
+                .where(self._mine())
             )
             if workspace_id is not None:
                 query = query.where(Document.workspace_id == workspace_id)
@@ -677,25 +823,37 @@ class UserStore:
             document = self._document(session, document_id, "editor")
             document.archived = bool(archived)
             action = "document.archive" if archived else "document.unarchive"
-            self._audit(session, action, document.workspace_id, document.id, document.name)
+            revoked = _revoke_links(session, document.workspace_id, document_id=document.id) if archived else 0
+            detail = f"{document.name}; {revoked} share link(s) revoked" if revoked else document.name
+            self._audit(session, action, document.workspace_id, document.id, detail)
 
     # ---- share links and the audit log -----------------------------------------------------
 
-    def share(self, document_id: str) -> str:
-        """A new read-only link token for a document (owners only). Shown once; only its hash is kept."""
+    def share(self, document_id: str, follow_newest: bool = False) -> str:
+        """A new read-only link token for a document (owners only). Shown once; only its hash is kept.
+
+        The link opens the newest version as it is now, and only that one; with ``follow_newest``
+        it opens whatever the newest version is when it is used."""
         token = secrets.token_urlsafe(32)
         with self.store.transaction() as session:
             document = self._document(session, document_id, "owner")
+            pinned = None if follow_newest else document.head
             session.add(
                 ShareLink(
-                    token_hash=token_hash(token), document_id=document.id, created_at=now(), created_by=self.email
+                    token_hash=token_hash(token),
+                    document_id=document.id,
+                    created_at=now(),
+                    created_by=self.email,
+                    version=pinned,
                 )
             )
-            self._audit(session, "share.create", document.workspace_id, document.id, "read-only link made")
+            grants = "the newest version, whichever it is" if pinned is None else f"version {pinned} only"
+            self._audit(session, "share.create", document.workspace_id, document.id, f"read-only link made: {grants}")
         return token
 
-    def shares(self, document_id: str) -> list[tuple[str, datetime, str]]:
-        """Live links of a document: (a short fingerprint, made at, made by)."""
+    def shares(self, document_id: str) -> list[tuple[str, datetime, str, int | None]]:
+        """Live links of a document: (a short fingerprint, made at, made by, the version it opens or
+        None for the newest)."""
         with self.store.transaction(write=False) as session:
             self._document(session, document_id, "owner")
             rows = session.scalars(
@@ -703,7 +861,7 @@ class UserStore:
                 .where(ShareLink.document_id == document_id, ShareLink.revoked_at.is_(None))
                 .order_by(ShareLink.created_at)
             )
-            return [(r.token_hash[:8], utc(r.created_at), r.created_by) for r in rows]
+            return [(r.token_hash[:8], utc(r.created_at), r.created_by, r.version) for r in rows]
 
     def revoke(self, document_id: str, token_or_fingerprint: str | None = None) -> int:
         """Revoke one link (by its token or fingerprint), or every link of the document; returns how many."""
@@ -753,6 +911,37 @@ def _clean_description(description: str) -> str:
             f"{len(description):,} characters is too long; the limit is {DESCRIPTION_MAX:,}",
         )
     return description
+
+
+def _member_key(email: str) -> str:
+    """A member as listed: an address, or the label of a sign-in without a verified one."""
+    text = str(email or "").strip()
+    if text == LOCAL_USER or "(" in text:
+        return text
+    return clean_email(text)
+
+
+def _session_row(key: str, identity: Identity, started: datetime, stamp: datetime) -> SignInSession:
+    return SignInSession(id=key, subject=identity.subject, email=identity.label, started_at=started, last_seen_at=stamp)
+
+
+def _revoke_links(
+    session: Session, workspace_id: str, document_id: str | None = None, made_by: str | None = None
+) -> int:
+    """Revoke the live links of one document, or those one person made in a workspace; how many."""
+    query = (
+        select(ShareLink)
+        .join(Document, Document.id == ShareLink.document_id)
+        .where(Document.workspace_id == workspace_id, ShareLink.revoked_at.is_(None))
+    )
+    if document_id is not None:
+        query = query.where(ShareLink.document_id == document_id)
+    if made_by is not None:
+        query = query.where(ShareLink.created_by == made_by)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.revoked_at = now()
+    return len(rows)
 
 
 def _name_taken(name: str) -> roi.InputError:

@@ -15,7 +15,7 @@ import roi
 from roi import share
 from roi.schema import ScenarioSpec
 from tests.conftest import open_panels
-from ui.text import md
+from ui.text import WORD_JOINER, md
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -27,7 +27,10 @@ def test_md_escapes_every_construct_that_could_link_fetch_or_format():
     shown = md(EVIL + "\nsecond line")
     for raw in (*RAW, "www.evil", "\n"):
         assert raw not in shown
-    assert shown.replace("\\", "") == EVIL + " second line"  # the same characters, shown as written
+    # The same characters, shown as written, with an invisible word joiner breaking each autolink.
+    assert shown.replace("\\", "").replace(WORD_JOINER, "") == EVIL + " second line"
+    for autolink in ("://", "www.", "@e"):
+        assert autolink not in shown.replace("\\", "")
 
 
 def hostile_spec() -> ScenarioSpec:

@@ -61,6 +61,12 @@ def count(store: Store, model) -> int:  # noqa: ANN001
 # ---- migrations ----------------------------------------------------------------------------
 
 
+def newest_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+
+
 def test_migrations_run_from_an_empty_database_and_again_without_harm(url):
     first = Store(url)
     assert db.current_revision(first.engine) == db.head_revision()

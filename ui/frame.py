@@ -279,7 +279,13 @@ def frame(title: str, icon: str = ":material/dashboard:") -> Current:
     """Set up the page and return the current scenario and result. Call it first on every page."""
     st.set_page_config(page_title=f"{title} · Prevention ROI", page_icon=icon, layout="wide")
     page_style()
+    refusal = saved.shared_anonymous_refusal()
+    if refusal:  # nothing runs: every visitor would be one person in one shared workspace
+        st.error(md(refusal), icon=":material/lock:")
+        st.stop()
+    saved.check_session()  # every run, first: a sign-in ended on any server opens nothing from here on
     _init_state()
+    saved.restore_draft()
     _sidebar()
     error = st.session_state.pop("flash_error", None)
     if error:

@@ -7,20 +7,27 @@ single local user when no sign-in is set up), and the store refuses what that pe
 from __future__ import annotations
 
 import os
+import secrets
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 import roi
 import store
 from roi import compare, limits
 from roi.schema import ScenarioSpec
-from store import LOCAL_USER, Store, StoreError, UserStore
+from store import LOCAL_USER, Identity, Store, StoreError, UserStore
 from ui.text import md
 from ui.widgets import differences_table
 
 FAILURE_RECHECK_SECONDS = 30
+SHARED_ANONYMOUS_VARIABLE = "ROI_ALLOW_SHARED_ANONYMOUS"
+DRAFT_COOKIE = "roi_draft"  # names the unsaved scenario kept while its user is at the provider
+PROVIDER_TIMEOUT_SECONDS = 3
 
 
 def _secret(*path: str) -> Any:
@@ -69,28 +76,86 @@ def sign_in_configured() -> bool:
     return _secret("auth") is not None
 
 
+def shared_anonymous_refusal() -> str | None:
+    """Why the app will not start: a network database with no sign-in makes every visitor the same
+    person in one shared workspace. None when sign-in is set up, the database is this computer's own
+    SQLite file, or ROI_ALLOW_SHARED_ANONYMOUS=1 says that is meant."""
+    if sign_in_configured() or os.environ.get(SHARED_ANONYMOUS_VARIABLE, "").strip() == "1":
+        return None
+    try:
+        backend = make_url(database_url()).get_backend_name()
+    except ArgumentError:
+        return None  # the store says what is wrong with the address, and saving is off
+    if backend == "sqlite":
+        return None
+    return (
+        "This dashboard is set to save work in a shared database but has no sign-in, so every visitor "
+        "would be the same person and see, change and share everyone's work. Whoever runs it should set up "
+        "sign-in (the deployment guide says how) or, if one shared workspace for everyone is really meant, "
+        f"start it with {SHARED_ANONYMOUS_VARIABLE}=1."
+    )
+
+
+def _claims() -> dict[str, Any]:
+    return dict(st.user.to_dict()) if st.user.get("is_logged_in") else {}
+
+
+def signed_in_identity() -> Identity | None:
+    """The person signed in, keyed on the provider's issuer and subject; None when nobody is, or the
+    provider's answer cannot identify anyone."""
+    claims = _claims()
+    if not claims:
+        return None
+    try:
+        return store.identity_from_claims(claims)
+    except StoreError:
+        return None
+
+
 def signed_in_email() -> str | None:
-    """The signed-in person's email (lower case); None when sign-in is set up but nobody is signed in."""
+    """How the person using this session is shown: LOCAL_USER without sign-in, their address (marked
+    when the provider does not vouch for it), or None when nobody is signed in or their sign-in ended."""
     if not sign_in_configured():
         return LOCAL_USER
-    if not st.user.get("is_logged_in"):
-        return None
-    # Entra ID sends `email` only for accounts with a mailbox; `preferred_username` is the sign-in name.
-    email = st.user.get("email") or st.user.get("preferred_username")
-    return str(email).strip().lower() if email and "@" in str(email) else None
+    identity = signed_in_identity()
+    return identity.label if identity and not st.session_state.get("session-ended") else None
+
+
+def check_session() -> None:
+    """Every run: is this sign-in still live on the server? Ended (signed out on any server, removed,
+    'sign out everywhere', idle, too old), this session opens nothing until its person signs in again."""
+    state = st.session_state
+    state.pop("session-ended", None)
+    identity = signed_in_identity() if sign_in_configured() else None
+    opened, _ = open_store()
+    if identity is None or opened is None:
+        return
+    claims = _claims()
+    try:
+        opened.check_session(
+            store.session_key(identity, claims), identity, store.issued_at(claims), store.Lifetimes.from_environment()
+        )
+    except store.SessionEnded as ended:
+        state["session-ended"] = str(ended)
+        state["doc"] = None  # nothing saved stays on screen
+        state.pop("workspace-ready", None)
+    except (StoreError, ValueError) as error:
+        state["session-ended"] = f"Your sign-in cannot be checked: {error}"
 
 
 def user() -> UserStore | None:
     """The store as the person using this session (with a first workspace of their own), or None."""
     opened, _ = open_store()
-    email = signed_in_email()
-    if opened is None or email is None:
+    if opened is None:
         return None
+    if not sign_in_configured():
+        identity = None
+    else:
+        identity = signed_in_identity()
+        if identity is None or st.session_state.get("session-ended"):
+            return None
     try:
-        if email == LOCAL_USER:
-            person = _ready(opened, email, store.LOCAL_WORKSPACE)
-        else:
-            person = _ready(opened, email, f"{st.user.get('name') or email}'s workspace")
+        person = _ready(opened, identity)
     except StoreError as error:  # the database went away after start-up: carry on without saving
         st.session_state["store-lost"] = str(error)
         return None
@@ -98,13 +163,116 @@ def user() -> UserStore | None:
     return person
 
 
-def _ready(opened: Store, email: str, first_workspace: str) -> UserStore:
+def _ready(opened: Store, identity: Identity | None) -> UserStore:
     state = st.session_state
-    person = opened.for_user(email) if email != LOCAL_USER else UserStore(opened, LOCAL_USER)
-    if state.get("workspace-ready") != email:
-        person.ensure_workspace(first_workspace)
-        state["workspace-ready"] = email
+    if identity is None:
+        person, first = UserStore(opened, LOCAL_USER), store.LOCAL_WORKSPACE
+    else:
+        person, first = opened.for_identity(identity), f"{identity.name or identity.email or 'Your'}'s workspace"
+    if state.get("workspace-ready") != person.email:
+        person.ensure_workspace(first)
+        state["workspace-ready"] = person.email
     return person
+
+
+# --------------------------------------------------------------------------------------------
+# Signing in and out: the scenario on screen survives the trip to the provider; a broken provider
+# is explained here, before anyone is sent to a bare error page
+
+
+@st.cache_data(ttl=FAILURE_RECHECK_SECONDS, show_spinner=False, max_entries=4)
+def provider_problem(metadata_url: str) -> str | None:
+    """Why the sign-in provider cannot be used now (None when its discovery document answers)."""
+    try:
+        with urllib.request.urlopen(metadata_url, timeout=PROVIDER_TIMEOUT_SECONDS) as answer:  # noqa: S310 - the operator's own setting
+            if answer.status == 200:
+                return None
+            return f"it answered with status {answer.status}"
+    except (OSError, ValueError) as error:
+        return f"it did not answer ({getattr(error, 'reason', None) or error})"
+
+
+def _provider_metadata_url() -> str:
+    auth = _secret("auth") or {}
+    url = auth.get("server_metadata_url") if hasattr(auth, "get") else None
+    if url:
+        return str(url)
+    for value in auth.values() if hasattr(auth, "values") else []:  # a named provider: [auth.microsoft]
+        if hasattr(value, "get") and value.get("server_metadata_url"):
+            return str(value.get("server_metadata_url"))
+    return ""
+
+
+def _draft_key() -> str:
+    """The key naming this browser's kept draft: from its cookie, else a new one the page sets."""
+    state = st.session_state
+    if DRAFT_COOKIE in st.context.cookies:
+        return st.context.cookies[DRAFT_COOKIE]
+    return state.setdefault("draft-key", secrets.token_urlsafe(32))
+
+
+def _set_draft_cookie() -> None:
+    """Give this browser the draft key before it leaves for the provider (a cookie for an hour)."""
+    if DRAFT_COOKIE in st.context.cookies:
+        return
+    st.html(
+        f"<script>document.cookie = '{DRAFT_COOKIE}={_draft_key()}; path=/; max-age=3600; SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def _sign_in() -> None:
+    """Keep unsaved work under this browser's draft key, then go to the provider."""
+    opened, _ = open_store()
+    if opened is not None and "s" in st.query_params:  # the address bar holds unsaved work (ui.frame)
+        try:
+            opened.keep_draft(_draft_key(), roi.share.encode(st.session_state.spec))
+        except StoreError:
+            pass  # signing in still works; the work on screen is what it was without this
+    st.login()
+
+
+def restore_draft() -> None:
+    """Back from the provider: put the unsaved scenario kept before signing in on screen again."""
+    state = st.session_state
+    key = st.context.cookies.get(DRAFT_COOKIE)
+    if state.get("draft-checked") or not key or not sign_in_configured() or not st.user.get("is_logged_in"):
+        return
+    state["draft-checked"] = True
+    opened, _ = open_store()
+    if opened is None:
+        return
+    try:
+        packed = opened.take_draft(key)
+        spec = roi.share.decode(packed) if packed else None
+    except (StoreError, ValueError):
+        return
+    if spec is not None:
+        _frame().set_spec(spec, base_name="unsaved work")
+        state.saved["unsaved work"] = spec
+        _flash("success", "Signed in. The scenario you were working on is back as you left it, not yet saved.")
+
+
+def _sign_out() -> None:
+    """End this sign-in on the server (every copy of its cookie, on every server), then at the provider."""
+    identity, opened = signed_in_identity(), open_store()[0]
+    if identity is not None and opened is not None:
+        try:
+            opened.end_session(store.session_key(identity, _claims()), identity, "signed out")
+        except StoreError:
+            pass
+    st.logout()
+
+
+def _sign_out_everywhere() -> None:
+    person = user()
+    if person is not None:
+        try:
+            person.sign_out_everywhere()
+        except StoreError:
+            pass
+    _sign_out()
 
 
 @dataclass(frozen=True)
@@ -360,26 +528,55 @@ def sidebar_panel() -> None:
 
 def _who() -> None:
     if sign_in_configured():
+        ended = st.session_state.get("session-ended")
         email = signed_in_email()
         if email:
             st.caption(f":material/account_circle: Signed in as {md(email)}")
-            st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
+            if email.endswith("(unverified)") or "(no email" in email:
+                st.caption(
+                    "Your sign-in does not vouch for an email address, so invitations cannot reach you: "
+                    "you see only the work you started."
+                )
+            cols = st.columns(2)
+            cols[0].button("Sign out", on_click=_sign_out, key="sign-out", width="stretch")
+            cols[1].button(
+                "Everywhere",
+                on_click=_sign_out_everywhere,
+                key="sign-out-everywhere",
+                width="stretch",
+                help="Sign out on every browser and device where you are signed in.",
+            )
+        elif ended:
+            st.warning(md(ended), icon=":material/lock_clock:")
+            _sign_in_button("Sign in again")
         elif st.user.get("is_logged_in"):
             st.warning(
-                "Your sign-in gave no email address, so saved work cannot be shown: ask whoever runs the "
-                "sign-in to include the email claim.",
+                "Your sign-in did not say who you are (no issuer and subject), so saved work cannot be shown.",
                 icon=":material/person_off:",
             )
             st.button("Sign out", on_click=st.logout, key="sign-out", width="stretch")
         else:
-            st.button(
-                "Sign in to open and save work", on_click=st.login, key="sign-in", type="primary", width="stretch"
-            )
+            _sign_in_button("Sign in to open and save work")
     else:
         st.caption(
             ":material/person: **Local mode**: no sign-in is set up, so saved work is kept in this "
             "computer's database for one user. See the README to set up sign-in."
         )
+
+
+def _sign_in_button(label: str) -> None:
+    """Sign in, or why it cannot be done now (a broken provider explained here, not on a bare error page)."""
+    problem = provider_problem(_provider_metadata_url())
+    if problem:
+        st.warning(
+            f"Sign-in is not available just now: the sign-in service {md(problem)}. You can still use the "
+            "dashboard and its examples; try again in a minute, or tell whoever runs it.",
+            icon=":material/cloud_off:",
+        )
+        st.link_button("Try again", "./", width="stretch")
+        return
+    _set_draft_cookie()
+    st.button(label, on_click=_sign_in, key="sign-in", type="primary", width="stretch")
 
 
 def _save_panel() -> None:

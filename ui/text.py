@@ -17,9 +17,14 @@ from roi.errors import printable
 # Streamlit's directives (:red[...], :material/icon:) or LaTeX ($...$) could act on.
 _LINE_BREAKS = re.compile("[\r\n\t\x0b\x0c\x85\u2028\u2029]+")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:@&=^\"'])")
+# GitHub's autolinks (https://..., www...., name@host) survive backslash escapes in headings with an
+# anchor and in captions: a word joiner (U+2060, invisible) after "://", "www" and "@" breaks them.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(://|\bwww(?=\.)|@)")
 
 
 def md(text: Any) -> str:
     """``text`` as Markdown that shows exactly those characters: one line, nothing a link or an image."""
     line = printable(_LINE_BREAKS.sub(" ", str(text)), 10_000)
+    line = _AUTOLINK.sub(lambda found: found.group(1)[:1] + WORD_JOINER + found.group(1)[1:], line)
     return _MARKDOWN.sub(r"\\\1", line)

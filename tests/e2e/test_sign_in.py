@@ -3,116 +3,27 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from oidc_provider_mock import User, run_server_in_thread
-from playwright.sync_api import Browser, Page, expect
+from oidc_provider_mock import User
+from playwright.sync_api import Browser, expect
 
+from roi import share
+from roi.library import read_yaml, validate
+from roi.schema import ScenarioSpec
 from store import Store
+from tests.e2e.oidc import app_with_sign_in, save_as, sign_in, verified
 from tests.e2e.test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 ALICE, BOB = "alice@district.gov.uk", "bob@county.gov.uk"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def app_with_sign_in(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """The provider, and a Streamlit server whose secrets have an [auth] section pointing at it."""
-    users = [User(sub=email, claims={"email": email, "name": email.split("@")[0].title()}) for email in (ALICE, BOB)]
-    with run_server_in_thread(port=_free_port(), user_claims=users) as provider:
-        port = _free_port()
-        url = f"http://localhost:{port}"
-        secrets_file = tmp_path / "secrets.toml"
-        secrets_file.write_text(
-            "[auth]\n"
-            f'redirect_uri = "{url}/oauth2callback"\n'
-            f'cookie_secret = "{secrets.token_hex(16)}"\n'
-            'client_id = "prevention-roi-test"\n'
-            'client_secret = "not-a-real-secret"\n'
-            f'server_metadata_url = "http://localhost:{provider.server_port}/.well-known/openid-configuration"\n'
-        )
-        database = f"sqlite:///{tmp_path}/signed-in.sqlite"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless=true",
-                f"--server.port={port}",
-                "--server.address=localhost",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-                "--global.developmentMode=false",
-                f"--secrets.files={secrets_file}",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "ROI_DATABASE_URL": database},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail("streamlit with sign-in did not become healthy within 60 s", pytrace=False)
-                    time.sleep(0.2)
-            yield url, database
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
-def sign_in(page: Page, url: str, email: str) -> None:
-    page.goto(url)
-    wait_for_run(page)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("button", name="Sign in to open and save work").click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
-    page.locator("input[name='sub']").fill(email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{url}/**", timeout=30_000)
-    wait_for_run(page)
-    expect(sidebar.get_by_text(f"Signed in as {email}")).to_be_visible(timeout=30_000)
-
-
-def save_as(page: Page, name: str, message: str) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("button", name="Save").first.click()
-    popover = page.get_by_test_id("stPopoverBody")
-    popover.get_by_label("Name").fill(name)
-    popover.get_by_label("What it is, and why (one line)").fill(message)
-    popover.get_by_label("What it is, and why (one line)").press("Enter")
-    wait_for_run(page)
-    popover.get_by_role("button", name="Save as").click()
-    wait_for_run(page)
-    expect(page.get_by_text(f"Saved as '{name}', version 1")).to_be_visible(timeout=30_000)
+PEOPLE = [verified(ALICE), verified(BOB)]
 
 
 def test_two_people_signed_in_see_only_their_own_workspaces(browser: Browser, tmp_path, artifacts):
-    with app_with_sign_in(tmp_path) as (url, database):
+    with app_with_sign_in(tmp_path, PEOPLE) as (url, database):
         alice = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
         alice.goto(url)
         wait_for_run(alice)
@@ -159,3 +70,74 @@ def test_two_people_signed_in_see_only_their_own_workspaces(browser: Browser, tm
         wait_for_run(alice)
         sign_in_button = alice.get_by_test_id("stSidebar").get_by_role("button", name="Sign in to open and save work")
         expect(sign_in_button).to_be_visible(timeout=30_000)
+
+
+# ---- issue 20, finding 1: an email claim alone makes nobody anybody ------------------------------
+
+MALLORY = User(sub="mallory", claims={"email": "Alice@District.gov.uk", "email_verified": False})
+NAMELESS = User(sub="no-email-account", claims={"preferred_username": BOB, "name": "Bob Lookalike"})
+
+
+def test_an_unverified_or_missing_email_never_opens_another_persons_work(browser: Browser, tmp_path):
+    with app_with_sign_in(tmp_path, [*PEOPLE, MALLORY, NAMELESS]) as (url, database):
+        alice = browser.new_context().new_page()
+        sign_in(alice, url, ALICE)
+        save_as(alice, "Offer to the ICB, v3", "Volumes from the 2024/25 returns")
+        alice_link = alice.url
+        for sub, shown in (("mallory", f"{ALICE} (unverified)"), ("no-email-account", "Bob Lookalike (no email")):
+            page = browser.new_context().new_page()
+            sign_in(page, url, sub, shown_as=shown)
+            page.goto(alice_link)
+            wait_for_run(page)
+            expect(page.get_by_text("No such document in your workspaces")).to_be_visible(timeout=30_000)
+            assert "Offer to the ICB" not in page.content()
+        opened = Store(database)
+        assert [d.name for d in opened.for_user(ALICE).documents()] == ["Offer to the ICB, v3"]
+        assert opened.for_user(BOB).workspaces() == []  # the look-alike's workspace is not Bob's
+        opened.dispose()
+
+
+# ---- issue 20, finding 2: signing out ends the session, copied cookies included -----------------
+
+
+def test_after_sign_out_a_copied_cookie_opens_nothing(browser: Browser, tmp_path, artifacts):
+    with app_with_sign_in(tmp_path, PEOPLE) as (url, _):
+        context = browser.new_context()
+        alice = context.new_page()
+        sign_in(alice, url, ALICE)
+        save_as(alice, "Offer to the ICB, v3", "Volumes from the 2024/25 returns")
+        alice_link, copied = alice.url, context.cookies()
+        alice.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        alice.get_by_role("button", name="End session").click()
+        alice.wait_for_url(f"{url}/**", timeout=30_000)
+
+        thief_context = browser.new_context()
+        thief_context.add_cookies(copied)
+        thief = thief_context.new_page()
+        thief.goto(alice_link)
+        wait_for_run(thief)
+        sidebar = thief.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Your sign-in has ended: you signed out")).to_be_visible(timeout=30_000)
+        expect(sidebar.get_by_text("Signed in as")).to_have_count(0)
+        expect(thief.get_by_test_id("stHeading").filter(has_text="Offer to the ICB")).to_have_count(0)
+        thief.screenshot(path=artifacts / "signed-out-copied-cookie.png", full_page=True)
+
+
+# ---- issue 25, item 1: signing in does not throw away the scenario on screen --------------------
+
+
+def test_unsaved_work_survives_the_round_trip_to_the_provider(browser: Browser, tmp_path):
+    offer = ROOT / "assumptions/scenarios/district_offer.yaml"
+    edited = validate(ScenarioSpec, read_yaml(offer), offer.name)  # as written, not resolved: a short link
+    edited = edited.model_copy(update={"settings": edited.settings.model_copy(update={"population": 110_000})})
+    with app_with_sign_in(tmp_path, PEOPLE) as (url, database):
+        page = browser.new_context().new_page()
+        page.goto(f"{url}/?s={share.encode(edited)}")
+        wait_for_run(page)
+        sign_in(page, url, ALICE, go=False)
+        expect(page.get_by_text("The scenario you were working on is back")).to_be_visible(timeout=30_000)
+        save_as(page, "Offer at 110,000 people", "Kept across sign-in")
+        opened = Store(database)
+        loaded = opened.for_user(ALICE).open(opened.for_user(ALICE).documents()[0].id)
+        assert loaded.spec.settings.population == 110_000
+        opened.dispose()

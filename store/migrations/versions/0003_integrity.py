@@ -2,7 +2,7 @@
 INSERT OR REPLACE (SQLite) on them.
 
 Revision ID: 0003_integrity
-Revises: 0001
+Revises: 0002_identity_sessions
 """
 
 from types import SimpleNamespace
@@ -13,7 +13,7 @@ from alembic import op
 from store import chain
 
 revision = "0003_integrity"
-down_revision = "0001"
+down_revision = "0002_identity_sessions"
 branch_labels = None
 depends_on = None
 
