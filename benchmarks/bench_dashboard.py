@@ -5,7 +5,6 @@ Run: python benchmarks/bench_dashboard.py   (prints a table; not a test)
 
 from __future__ import annotations
 
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.e2e.conftest import free_port  # noqa: E402 - as the tests find a port
 
 
 def rerun_after_change(repeats: int = 15) -> list[float]:
@@ -50,9 +51,7 @@ def widget_rerun(repeats: int = 15) -> list[float]:
 
 
 def cold_start() -> float:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     start = time.perf_counter()
     process = subprocess.Popen(
         [

@@ -13,6 +13,7 @@ from roi.model import per_pound, pounds
 from roi.schema import ScenarioSpec
 from ui import saved
 from ui.frame import DEFAULT_SCENARIO
+from ui.tables import chart_figures
 from ui.text import md
 from ui.widgets import differences_table, unbroken
 
@@ -115,6 +116,7 @@ if headline["price_year"].nunique() > 1:
     st.warning("These scenarios are in different price years: compare their pounds with care.")
 
 st.vega_lite_chart(figure, width="stretch", theme=None, key="compare-by-partner")
+chart_figures(figure, "compare-by-partner")  # the chart's figures, for screen readers
 
 st.subheader(f"What differs from ‘{md(chosen[0])}’")
 for other, table in zip(chosen[1:], differences, strict=True):

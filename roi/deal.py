@@ -899,30 +899,21 @@ def _highest_confidence(
 ) -> float | None:
     """The highest confidence, in whole percentages from 50% to 99%, at which a split keeps every
     partner at or above its fallback; None if not even 50% (the shortfall only grows with c)."""
+
+    def reaches(percent: int) -> bool:
+        margins = _margins(ledger, "partner_cash", ledger.cash, fallback, percent / 100, simulation, total)
+        return _break_even(ledger, terms, margins, weight, total, lead)[1] <= PENNY
+
     low, high = 50, 99
-    if not _reaches(ledger, terms, fallback, weight, simulation, total, lead, low / 100):
+    if not reaches(low):
         return None
     while low < high:
         middle = (low + high + 1) // 2
-        if _reaches(ledger, terms, fallback, weight, simulation, total, lead, middle / 100):
+        if reaches(middle):
             low = middle
         else:
             high = middle - 1
     return low / 100
-
-
-def _reaches(
-    ledger: _Ledger,
-    terms: Terms,
-    fallback: np.ndarray,
-    weight: np.ndarray,
-    simulation: Any,
-    total: float,
-    lead: int,
-    confidence: float,
-) -> bool:
-    margins = _margins(ledger, "partner_cash", ledger.cash, fallback, confidence, simulation, total)
-    return _break_even(ledger, terms, margins, weight, total, lead)[1] <= PENNY
 
 
 def _break_even(

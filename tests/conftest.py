@@ -73,3 +73,46 @@ def postgres_cluster() -> Iterator[str]:
 
     with cluster() as base_url:
         yield base_url
+
+
+# ---- the store's tests: a store on each database ----------------------------------------------
+
+OFFER_TEXT = (ROOT / "assumptions/scenarios/district_offer.yaml").read_text()
+CLAIM_TEXT = (ROOT / "assumptions/claims/district_direct.yaml").read_text()
+
+
+def offer_text(cases: int) -> str:
+    """The shipped offer with the adaptations' volume changed: a distinct, valid scenario."""
+    return OFFER_TEXT.replace("  - id: dfg_adaptation\n", f"  - id: dfg_adaptation\n    cases_per_year: {cases}\n")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store database: a SQLite file, or a database on the throwaway PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.sqlite"
+    from tests.postgres import new_database
+
+    return new_database(request.getfixturevalue("postgres_cluster"))
+
+
+@pytest.fixture()
+def store(url: str) -> Iterator[Any]:
+    """The store on ``url``, closed after the test."""
+    from store import Store
+
+    opened = Store(url)
+    yield opened
+    opened.dispose()
+
+
+def start_app(query: dict[str, str] | None = None, timeout: float = 90) -> Any:
+    """The app in AppTest, opened on the Overview with these query parameters (a link), with no error."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

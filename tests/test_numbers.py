@@ -20,7 +20,7 @@ import roi
 from roi import compare, export, share
 from roi.model import cases, cases_tenths, pounds
 from roi.schema import ScenarioSpec
-from tests.conftest import open_panels
+from tests.conftest import open_panels, start_app
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -36,12 +36,7 @@ def offer_at(population: int) -> ScenarioSpec:
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return start_app(query, TIMEOUT)
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

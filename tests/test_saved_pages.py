@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from store import Store
-from tests.conftest import open_panels
+from tests.conftest import open_panels, start_app
 from ui.text import md  # messages quoting names and emails are shown escaped for Markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,12 +26,7 @@ def database(tmp_path, monkeypatch) -> str:
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return start_app(query, TIMEOUT)
 
 
 def set_cases(at: AppTest, cases: int) -> None:

@@ -17,30 +17,11 @@ import roi
 from store import Forbidden, NotFound, StaleVersion, Store, StoreError, StoreUnavailable, db
 from store import backup as backups
 from store.models import AuditEntry, Version
-from tests.postgres import new_database
+from tests.conftest import CLAIM_TEXT, OFFER_TEXT, offer_text
 
 ROOT = Path(__file__).resolve().parents[1]
-OFFER = (ROOT / "assumptions/scenarios/district_offer.yaml").read_text()
-CLAIM = (ROOT / "assumptions/claims/district_direct.yaml").read_text()
-
-
-def offer(cases: int) -> str:
-    """The shipped offer with the adaptations' volume changed: a distinct, valid scenario."""
-    return OFFER.replace("  - id: dfg_adaptation\n", f"  - id: dfg_adaptation\n    cases_per_year: {cases}\n")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/store.sqlite"
-    return new_database(request.getfixturevalue("postgres_cluster"))
-
-
-@pytest.fixture()
-def store(url):
-    opened = Store(url)
-    yield opened
-    opened.dispose()
+OFFER, CLAIM = OFFER_TEXT, CLAIM_TEXT
+offer = offer_text
 
 
 @pytest.fixture()

@@ -44,17 +44,27 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1500, "height": 1000}}
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def free_port() -> int:
+    """A port nothing listens on now, for a server about to start."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+class ServerDidNotStart(RuntimeError):
+    """Streamlit did not answer its health check in time."""
+
+
+def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """A Streamlit server of the app at ``root`` (this checkout, or another for a benchmark)."""
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(root / "app.py"),
             "--server.headless",
             "true",
             "--server.port",
@@ -68,7 +78,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
             "--global.developmentMode",
             "false",
         ],
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
@@ -81,7 +91,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.2)
     process.kill()
-    pytest.fail("streamlit did not become healthy within 60 s", pytrace=False)
+    raise ServerDidNotStart("streamlit did not become healthy within 60 s")
 
 
 @contextlib.contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,12 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import free_port
 from tests.e2e.test_browser import wait_for_run
 from ui.text import WORD_JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE_SECRET = "a-cookie-secret-shared-by-every-app-server-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def verified(email: str) -> User:

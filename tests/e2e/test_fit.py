@@ -79,7 +79,9 @@ def test_the_overview_prints_on_one_or_two_a4_pages_without_the_sidebar(page: Pa
     import pypdf
 
     _open(page, app_url, "", (1280, 900))
+    page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=30_000)  # laid out as printed
     page.emulate_media(media="print")
+    page.wait_for_timeout(1500)  # charts settle to the printed width
     assert page.get_by_test_id("stSidebar").is_hidden() or page.get_by_test_id("stSidebar").bounding_box() is None
     pdf = page.pdf(format="A4", print_background=True)
     (artifacts / "overview-print.pdf").write_bytes(pdf)

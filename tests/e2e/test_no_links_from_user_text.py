@@ -31,7 +31,7 @@ def no_link_to_evil(page: Page) -> None:
 def test_addresses_in_shared_names_are_never_links(page: Page, app_url: str, artifacts):
     scenario = as_written("assumptions/scenarios/district_offer.yaml", ScenarioSpec)
     first = scenario.interventions[0].model_copy(update={"label": PHISH})
-    scenario = scenario.model_copy(update={"name": PHISH, "interventions": [first, *scenario.interventions[1:]]})
+    scenario = scenario.model_copy(update={"name": PHISH, "interventions": (first, *scenario.interventions[1:])})
     page.goto(f"{app_url}/?s={share.encode(scenario)}")
     wait_for_run(page)
     no_link_to_evil(page)  # the Overview title
@@ -45,5 +45,5 @@ def test_addresses_in_shared_names_are_never_links(page: Page, app_url: str, art
     page.goto(f"{app_url}/Check_a_claim?c={share.encode(claim)}")
     wait_for_run(page)
     typed = "() => [...document.querySelectorAll('input, textarea')].some(e => e.value.includes('evil.example'))"
-    assert page.evaluate(typed)  # the claim from the link is on screen (its title is in a text box)
+    page.wait_for_function(typed, timeout=30_000)  # the claim from the link is on screen (its title is in a text box)
     assert page.locator("a[href*='evil']:not([href^='#'])").count() == 0
