@@ -65,11 +65,13 @@ def linked() -> AppTest:
 
 
 def test_overview_title_escapes_the_scenario_name(linked):
+    linked.switch_page("app.py").run()  # the module's tests share one session: back to the Overview
     assert linked.title[0].value == md(EVIL)
     assert_nothing_raw(linked)
 
 
 def test_overview_notes_escape_intervention_labels(linked):
+    linked.switch_page("app.py").run()
     notes = [m.value for m in linked.markdown if m.value.startswith("- ")]
     assert any(md(f"{EVIL} handyperson") in note for note in notes), notes
     assert_nothing_raw(linked)
