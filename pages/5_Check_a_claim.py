@@ -12,6 +12,7 @@ from roi.library import MAX_FILE_BYTES
 from roi.model import pounds
 from roi.schema import VALUE_TYPES
 from ui import claim_state, saved
+from ui.tables import fit_table
 from ui.text import md
 from ui.ucd_search import find_unit_cost
 
@@ -475,20 +476,20 @@ else:
 
 st.markdown("**Who gets the money, a year**")
 money = check.value_by_partner()
-st.dataframe(
+fit_table(  # fits a projector in full pounds and a phone in compact money, the values left out last
     pd.DataFrame(
         {
             "Partner": money["partner_label"],
-            "Fiscal saving": money["fiscal"].map(pounds),
-            "Cash": money["cash"].map(pounds),
-            "Capacity freed": money["capacity"].map(pounds),
-            "Economic value (not a saving)": money["economic"].map(pounds),
-            "Social value (not a saving)": money["social"].map(pounds),
+            "Fiscal saving": money["fiscal"],
+            "Cash": money["cash"],
+            "Capacity freed": money["capacity"],
+            "Economic value (not a saving)": money["economic"],
+            "Social value (not a saving)": money["social"],
         }
     ),
-    hide_index=True,
-    width="stretch",
-    key="claim-money",
+    "claim-money",
+    money=("Fiscal saving", "Cash", "Capacity freed", "Economic value (not a saving)", "Social value (not a saving)"),
+    secondary=("Economic value (not a saving)", "Social value (not a saving)"),
 )
 
 # Tables that wrap (st.table) rather than scroll sideways: each must fit a 1280x720 projector.

@@ -251,36 +251,20 @@ else:
 chart(charts.deal_positions(proposal, "cash_npv"), key="deal-cash-chart")
 chart(charts.deal_positions(proposal, "fiscal_npv"), key="deal-fiscal-chart")
 
-st.markdown("**Who pays what, each financial year**")
-table = proposal.contributions.drop(columns=["partner"]).rename(
-    columns={"label": "Partner", "share": "Share", "pv": "Present value"}
-)
-years = [y for y in proposal.years if proposal.contributions[y].abs().sum() > 0.005]
-table = table[["Partner", "Share", "Present value", *years]]
-st.dataframe(
-    table.style.format(
-        {"Share": "{:.1%}", "Present value": pounds} | dict.fromkeys(years, pounds)  # whole pounds, as beside it
-    ),
-    hide_index=True,
-    width="stretch",
-)
-
-st.markdown("**Where each partner ends up**")
-st.dataframe(ui.deal_tables.positions_view(proposal), hide_index=True, width="stretch", key="deal-positions")
+ui.deal_tables.draw_contributions(proposal)
+ui.deal_tables.draw_positions(proposal)
 st.caption(
     "Present values, in pounds at the scenario's prices (£1.2m is £1,200,000). Cash position is cash saved less "
     "what the partner puts in; P10 is the cash position in the worst tenth of simulations. The year it turns "
     "positive and the most it carries are from the undiscounted cash flow below."
 )
 with st.expander("Capacity, fiscal position and £ back per £1"):
-    st.dataframe(ui.deal_tables.detail_view(proposal), hide_index=True, width="stretch")
+    ui.deal_tables.draw_detail(proposal)
 
 if proposal.by_service:
-    st.markdown("**Who funds each service**")
-    st.dataframe(ui.deal_tables.service_view(proposal), hide_index=True, width="stretch", key="deal-services")
+    ui.deal_tables.draw_services(proposal)
 
-st.markdown("**Cash against budgets, each financial year**")
-st.dataframe(ui.deal_tables.cash_by_year_view(proposal), hide_index=True, width="stretch", key="deal-cash-years")
+ui.deal_tables.draw_cash_by_year(proposal)
 st.caption(
     "Each paying partner's running total of cash saved less what it puts in, undiscounted at constant "
     "prices, to the end of each financial year."

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from roi import claims
 from roi.schema import ClaimSpec
+from tests.html_tables import page_tables
 from ui import claim_state
 from ui.text import md  # the page shows messages escaped for Markdown
 
@@ -131,11 +132,11 @@ def test_the_page_offers_the_report_workbook_yaml_and_template():
 
 def test_tables_show_labels_and_pounds_not_ids():
     at = open_example(open_page())
-    for frame in [*at.dataframe, *at.table]:
-        text = json.dumps(frame.value.reset_index().astype(str).to_dict())
+    for frame in [*(f.value for f in at.dataframe), *(t.value for t in at.table), *page_tables(at)]:
+        text = json.dumps(frame.reset_index().astype(str).to_dict())
         for internal in ("bed_day", "nhs_acute", "fiscal_cashable", "fiscal_non_cashable"):
             assert internal not in text, internal
-    money = next(f.value for f in at.dataframe if "Cash" in f.value.columns)
+    money = next(t for t in page_tables(at) if "Cash" in t.columns)
     assert money["Partner"].iloc[0] == "NHS acute hospital" and money["Cash"].iloc[0].startswith("£")
     steps = next(t.value for t in at.table if "Running total" in t.value.columns)
     # Every step in the claim's own 29 weeks: no annualisation step raises it.

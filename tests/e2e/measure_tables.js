@@ -12,6 +12,15 @@
       }
     }
   }
+  for (const box of document.querySelectorAll('[data-testid=stMain] .fit-table:not(.sr-only)')) {
+    // A fitted results table (ui/tables.py): never wider than the column it sits in.
+    const table = box.querySelector('table');
+    measured += 1;
+    if (table.getBoundingClientRect().width > box.clientWidth + 1) {
+      const head = (table.querySelector('caption') || table.querySelector('th')).textContent.trim().slice(0, 40);
+      problems.push(`table wider than its column: ${Math.round(table.getBoundingClientRect().width)} > ${box.clientWidth} ("${head}")`);
+    }
+  }
   for (const axis of document.querySelectorAll('[data-testid=stVegaLiteChart] svg g.role-axis-label')) {
     const boxes = [...axis.querySelectorAll('text')].filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => [t.textContent, t.getBoundingClientRect()]);
     for (let i = 0; i < boxes.length; i++)

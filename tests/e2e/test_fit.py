@@ -157,7 +157,9 @@ def _open_deal(page: Page, url: str, size: tuple[int, int]) -> None:
     page.wait_for_timeout(1500)
 
 
-def test_make_the_deal_fits_a_projector_with_no_table_scrolling_sideways(page: Page, app_url: str, artifacts):
+def test_make_the_deal_fits_a_projector_and_a_phone_with_no_table_scrolling_sideways(
+    page: Page, app_url: str, artifacts
+):
     # Issue 25, items 4 and 8: "Where each partner ends up" (with the chance of losing cash and P10) and every
     # other table on the deal page fit a 1280x720 column; the charts' pound ticks never collide.
     _open_deal(page, app_url, DEAL_SIZES["projector"])
@@ -169,13 +171,12 @@ def test_make_the_deal_fits_a_projector_with_no_table_scrolling_sideways(page: P
         page.get_by_text(expander).first.click()
     page.wait_for_timeout(1500)
     tables = page.evaluate(TABLES)
-    assert tables["measured"] >= 6 and tables["problems"] == [], tables  # six tables, each measured
+    assert tables["measured"] >= 5 and tables["problems"] == [], tables  # five fitted tables, each measured
     assert page.evaluate(MEASURE) == []
     for name, size in DEAL_SIZES.items():
         page.set_viewport_size({"width": size[0], "height": size[1]})
         page.wait_for_timeout(1200)
-        if name != "phone":
-            assert page.evaluate(TABLES)["problems"] == [], name
+        assert page.evaluate(TABLES)["problems"] == [], name  # a phone included: secondary columns give way
         screenshot(page, artifacts / f"fit-make-the-deal-{name}.png")
 
 
