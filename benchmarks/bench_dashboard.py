@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.e2e.conftest import free_port  # noqa: E402 - as the tests find a port
+from tests.e2e.conftest import free_port, streamlit_command  # noqa: E402 - as the tests serve the app
 
 
 def rerun_after_change(repeats: int = 15) -> list[float]:
@@ -54,19 +54,7 @@ def cold_start() -> float:
     port = free_port()
     start = time.perf_counter()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-        ],
+        streamlit_command(ROOT, port, "127.0.0.1"),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1095,25 +1095,20 @@ def apply_deal(spec: ScenarioSpec, deal: Deal) -> ScenarioSpec:
     replaced = tuple(ReplacedFunding(intervention=c.id, funded_by=c.funded_by) for c in base.interventions)
     if deal.by_service:
         by_service = {c.id: _normalised(service_shares(deal, c.id)) for c in base.interventions}
-        record = AppliedDeal(
-            rule=deal.rule,  # type: ignore[arg-type]
-            label=deal.label,
-            replaced=replaced,
-            by_intervention=by_service,
-            confidence=deal.confidence,
-            cores=deal.cores,
-        )
-        choices = tuple(c.model_copy(update={"funded_by": dict(by_service[c.id])}) for c in base.interventions)
-        return base.model_copy(update={"interventions": choices, "deal": record})
-    shares = _normalised(deal.shares)
+        funding = {c.id: by_service[c.id] for c in base.interventions}
+        terms: dict[str, Any] = {"by_intervention": by_service, "cores": deal.cores}
+    else:
+        shares = _normalised(deal.shares)
+        funding = {c.id: shares for c in base.interventions}
+        terms = {"shares": shares}
     record = AppliedDeal(
         rule=deal.rule,  # type: ignore[arg-type]
         label=deal.label,
-        shares=shares,
         replaced=replaced,
         confidence=deal.confidence,
+        **terms,
     )
-    choices = tuple(c.model_copy(update={"funded_by": dict(shares)}) for c in base.interventions)
+    choices = tuple(c.model_copy(update={"funded_by": dict(funding[c.id])}) for c in base.interventions)
     return base.model_copy(update={"interventions": choices, "deal": record})
 
 

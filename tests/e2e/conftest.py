@@ -55,29 +55,30 @@ class ServerDidNotStart(RuntimeError):
     """Streamlit did not answer its health check in time."""
 
 
+def streamlit_command(root: Path, port: int, address: str, *options: str) -> list[str]:
+    """`streamlit run` of the app at ``root`` as the tests and benchmarks serve it: headless, on
+    ``address``:``port``, no file watcher, no usage statistics; ``options`` added at the end."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(root / "app.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        f"--server.address={address}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--global.developmentMode=false",
+        *options,
+    ]
+
+
 def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """A Streamlit server of the app at ``root`` (this checkout, or another for a benchmark)."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(root / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-            "--global.developmentMode",
-            "false",
-        ],
+        streamlit_command(root, port, "127.0.0.1"),
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,

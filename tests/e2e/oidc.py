@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -16,7 +15,7 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import free_port, streamlit_command
 from tests.e2e.test_browser import wait_for_run
 from ui.text import WORD_JOINER
 
@@ -66,20 +65,7 @@ def app_server(secrets_file: Path, database: str, port: int | None = None, **env
     port = port or free_port()
     url = f"http://localhost:{port}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=localhost",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-            "--global.developmentMode=false",
-            f"--secrets.files={secrets_file}",
-        ],
+        streamlit_command(ROOT, port, "localhost", f"--secrets.files={secrets_file}"),
         cwd=ROOT,
         env={**os.environ, "ROI_DATABASE_URL": database, **env},
         stdout=subprocess.DEVNULL,

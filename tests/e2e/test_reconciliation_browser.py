@@ -24,12 +24,18 @@ OVERFLOWS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_published_comparison_fits_without_sideways_scrolling(page: Page, app_url: str, artifacts, size):
+def open_at(page: Page, url: str, size: str) -> tuple[int, int]:
+    """Open ``url`` at one of SIZES and wait for its run; the width and height."""
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_url}/Assumptions_and_evidence")
+    page.goto(url)
     wait_for_run(page)
+    return width, height
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_published_comparison_fits_without_sideways_scrolling(page: Page, app_url: str, artifacts, size):
+    width, height = open_at(page, f"{app_url}/Assumptions_and_evidence", size)
     heading = page.get_by_role("heading", name="How this compares with published tools")
     heading.scroll_into_view_if_needed()
     falls = page.get_by_test_id("stExpander").filter(has_text="£3.17 per £1")
@@ -56,10 +62,7 @@ def test_published_comparison_fits_without_sideways_scrolling(page: Page, app_ur
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_falls_effect_measure_switch_reads_on_every_screen(page: Page, app_url: str, artifacts, size):
-    width, height = SIZES[size]
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_url}/Build_the_offer")
-    wait_for_run(page)
+    width, height = open_at(page, f"{app_url}/Build_the_offer", size)
     falls = page.get_by_test_id("stExpander").filter(has_text="Falls prevention (home hazard")
     falls.locator("summary").click()
     wait_for_run(page)
