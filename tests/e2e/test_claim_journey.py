@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from roi import claims
 from roi.schema import ClaimSpec
@@ -141,8 +142,17 @@ def test_a_blank_start_an_example_and_a_refused_price_year_that_keeps_the_check(
         page.wait_for_timeout(800)
         page.screenshot(path=artifacts / f"claim-blank-{size}.png")
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.get_by_test_id("stSelectbox").filter(has_text="Start a new claim or open an example").click()
-    page.get_by_role("option", name="Example: District Direct pilot", exact=True).click()
+    page.wait_for_timeout(800)  # the page lays itself out again at the new width
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Start a new claim or open an example")
+    option = page.get_by_role("option", name="Example: District Direct pilot", exact=True)
+    for _ in range(3):  # under load a click can land while the page is still moving: open it again
+        picker.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     wait_for_run(page)
     page.locator(".st-key-claim-open-example button").click()
     wait_for_run(page)
