@@ -476,19 +476,20 @@ else:
 
 st.markdown("**Who gets the money, a year**")
 money = check.value_by_partner()
+by_partner = pd.DataFrame(
+    {
+        "Partner": money["partner_label"],
+        "Fiscal saving": money["fiscal"],
+        "Cash": money["cash"],
+        "Capacity freed": money["capacity"],
+        "Economic value (not a saving)": money["economic"],
+        "Social value (not a saving)": money["social"],
+    }
+)
 fit_table(  # fits a projector in full pounds and a phone in compact money, the values left out last
-    pd.DataFrame(
-        {
-            "Partner": money["partner_label"],
-            "Fiscal saving": money["fiscal"],
-            "Cash": money["cash"],
-            "Capacity freed": money["capacity"],
-            "Economic value (not a saving)": money["economic"],
-            "Social value (not a saving)": money["social"],
-        }
-    ),
+    by_partner,
     "claim-money",
-    money=("Fiscal saving", "Cash", "Capacity freed", "Economic value (not a saving)", "Social value (not a saving)"),
+    money=list(by_partner.columns[1:]),
     secondary=("Economic value (not a saving)", "Social value (not a saving)"),
 )
 

@@ -74,6 +74,20 @@ def streamlit_command(root: Path, port: int, address: str, *options: str) -> lis
     ]
 
 
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float) -> None:
+    """Until the server at ``url`` answers its health check; ServerDidNotStart if it has not within
+    ``seconds`` or its process has ended."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise ServerDidNotStart(f"streamlit at {url} did not become healthy within {seconds:g} s") from None
+            time.sleep(0.2)
+
+
 def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """A Streamlit server of the app at ``root`` (this checkout, or another for a benchmark)."""
     port = free_port()
@@ -84,15 +98,12 @@ def start_server(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise ServerDidNotStart("streamlit did not become healthy within 60 s")
+    try:
+        wait_healthy(url, process, 60)
+    except ServerDidNotStart:
+        process.kill()
+        raise
+    return process, url
 
 
 @contextlib.contextmanager

@@ -6,16 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import pytest
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import free_port, streamlit_command
+from tests.e2e.conftest import free_port, streamlit_command, wait_healthy
 from tests.e2e.test_browser import wait_for_run
 from ui.text import WORD_JOINER
 
@@ -47,18 +44,6 @@ def write_secrets(path: Path, public_url: str, metadata_url: str) -> Path:
     return path
 
 
-def wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"streamlit at {url} did not become healthy within 90 s", pytrace=False)
-            time.sleep(0.2)
-
-
 @contextlib.contextmanager
 def app_server(secrets_file: Path, database: str, port: int | None = None, **env: str) -> Iterator[str]:
     """A Streamlit server of the app with these secrets and database; yields its address."""
@@ -72,7 +57,7 @@ def app_server(secrets_file: Path, database: str, port: int | None = None, **env
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_healthy(url, process)
+        wait_healthy(url, process, 90)
         yield url
     finally:
         process.terminate()
