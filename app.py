@@ -4,8 +4,8 @@ import streamlit as st
 
 import roi
 import ui
-from roi import deal
-from roi.schema import FISCAL_VALUE_TYPES
+from roi.analysis import deal
+from roi.inputs.schema import FISCAL_VALUE_TYPES
 from ui.text import md
 from ui.widgets import export_buttons, local_example_note, partner_table, result_chart, tiles
 
@@ -29,7 +29,7 @@ tiles(result)
 partner_table(result)
 if presenting:
     st.stop()
-st.markdown(md(roi.summary.headline_sentence(result)))  # a sentence, read as one: not set as a heading
+st.markdown(md(roi.analysis.summary.headline_sentence(result)))  # a sentence, read as one: not set as a heading
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
@@ -40,7 +40,7 @@ fiscal_only = st.toggle(
     key="overview-fiscal-only",
     help="Off: include economic and social value as well.",
 )
-value_types = FISCAL_VALUE_TYPES if fiscal_only else roi.schema.VALUE_TYPES
+value_types = FISCAL_VALUE_TYPES if fiscal_only else roi.inputs.schema.VALUE_TYPES
 result_chart(current.spec, "who_pays_who_saves", tuple(value_types), key="overview-matrix")
 
 undeclared = [item for item in result.overlaps if item.share is None]

@@ -2,7 +2,7 @@
 partner loses cash; prints a table (not a test).
 
 Run: python benchmarks/bench_deal.py
-Each row times roi.deal.propose with the simulation's draws (median of 7), and beside it the same
+Each row times roi.analysis.deal.propose with the simulation's draws (median of 7), and beside it the same
 plus simulating 2,000 draws afresh (what the page and the `deal` verb do on a new scenario).
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import roi  # noqa: E402
-from roi import deal  # noqa: E402
-from roi.deal_verb import simulation_for  # noqa: E402
+from roi.analysis import deal  # noqa: E402
+from roi.cli.deal_verb import simulation_for  # noqa: E402
 
 DRAWS, SEED, REPEATS = 2_000, 1, 7
 OPTIONS = {

@@ -59,8 +59,10 @@ def main() -> None:
     print(f"{'':<22}{'first tile (s)':>16}{'page drawn (s)':>16}")
     print(f"{'cold':<22}{cold[0]:>16.2f}{cold[1]:>16.2f}")
     if warm:
-        print(f"{'warm, median':<22}{statistics.median(t for t, _ in warm):>16.2f}"
-              f"{statistics.median(d for _, d in warm):>16.2f}")
+        print(
+            f"{'warm, median':<22}{statistics.median(t for t, _ in warm):>16.2f}"
+            f"{statistics.median(d for _, d in warm):>16.2f}"
+        )
         print(f"{'warm, slowest':<22}{max(t for t, _ in warm):>16.2f}{max(d for _, d in warm):>16.2f}")
 
 

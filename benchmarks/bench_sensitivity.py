@@ -3,9 +3,9 @@
 Run: python benchmarks/bench_sensitivity.py
 
 Three scenarios: the shipped district offer; the heaviest a user can load (100 interventions, 23
-outcomes each, 523 ranged inputs, a 60-year horizon, within roi.limits); and one the size of
+outcomes each, 523 ranged inputs, a 60-year horizon, within roi.inputs.limits); and one the size of
 the scenario in issue 15 (11,523 ranged inputs) built past those limits, as an engine call could be.
-Each is timed with `roi.uncertainty.sensitivity_tables` (what the page and the `sensitivity` verb
+Each is timed with `roi.engine.uncertainty.sensitivity_tables` (what the page and the `sensitivity` verb
 call) under no budget, the verb's 30 s, the page's 5 s and 0.5 s.
 """
 
@@ -20,9 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import roi  # noqa: E402
-from roi import limits, uncertainty  # noqa: E402
-from roi.library import check_size  # noqa: E402
-from roi.schema import ScenarioSpec  # noqa: E402
+from roi.engine import uncertainty
+from roi.inputs import limits  # noqa: E402
+from roi.inputs.library import check_size  # noqa: E402
+from roi.inputs.schema import ScenarioSpec  # noqa: E402
 
 FIVE = {
     "deadweight": [0.1, 0.3],

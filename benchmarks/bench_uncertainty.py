@@ -1,7 +1,7 @@
 """Monte Carlo speed and peak memory on the shipped district offer; prints a table (not a test).
 
 Run: python benchmarks/bench_uncertainty.py [--max 1000000]
-The last table is the time cost of rank correlations (roi.correlation) on 100,000 draws.
+The last table is the time cost of rank correlations (roi.engine.correlation) on 100,000 draws.
 Peak memory is numpy's and Python's allocations during the call, measured with tracemalloc.
 """
 
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import roi  # noqa: E402
-from roi import correlation, uncertainty  # noqa: E402
-from roi.schema import Correlation  # noqa: E402
+from roi.engine import correlation, uncertainty  # noqa: E402
+from roi.inputs.schema import Correlation  # noqa: E402
 
 
 def measure(scenario: roi.Scenario, draws: int) -> tuple[float, float]:
@@ -52,9 +52,7 @@ def with_correlations(scenario: roi.Scenario, count: int) -> roi.Scenario:
     """The scenario with its first ``count`` uncertain inputs correlated in a chain (0.5 between
     neighbours), as a user would declare them in ``correlations:``."""
     names = [".".join(p.key) for p in uncertainty.parameters(scenario)][:count]
-    pairs = tuple(
-        Correlation(inputs=(a, b), rank_correlation=0.5) for a, b in zip(names, names[1:], strict=False)
-    )
+    pairs = tuple(Correlation(inputs=(a, b), rank_correlation=0.5) for a, b in zip(names, names[1:], strict=False))
     return roi.resolve(scenario.spec.model_copy(update={"correlations": pairs}))
 
 

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from roi import charts
-from roi.evidence import effect_measure_options
-from roi.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, pounds
-from roi.schema import follow_target, outcome_key
+from roi.analysis.evidence import effect_measure_options
+from roi.engine.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, pounds
+from roi.inputs.schema import follow_target, outcome_key
+from roi.outputs import charts
 from ui.text import md
 from ui.ucd_search import find_unit_cost
 from ui.widgets import partner_table, tiles
@@ -46,7 +46,7 @@ ui.bound(
 )
 
 
-# -- Double counting between interventions (roi.overlaps): shown where interventions are added ----------
+# -- Double counting between interventions (roi.engine.overlaps): shown where interventions are added ----------
 def overlap_inputs() -> None:
     """Each pair that may count the same value twice, with the share of people in common to declare."""
     if not result.overlaps:
@@ -121,12 +121,13 @@ if outcome_based:
             st.session_state.setdefault("open-panels", set()).add(target)  # its panel opens on the new outcome
             ui.change({"intervention": target, "add_outcome": cost_id, "quantity_per_case": 0.0})
 
-        find_unit_cost("build-ucd", library, use_label="Add as an outcome (quantity 0: then set it below)",
-                       on_use=add_outcome)
+        find_unit_cost(
+            "build-ucd", library, use_label="Add as an outcome (quantity 0: then set it below)", on_use=add_outcome
+        )
 
 
 # -- Each intervention ---------------------------------------------------------------------------------
-def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model intervention
+def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.engine.model intervention
     """The inputs of one intervention: drawn only while its panel is open, so an edit reruns one
     panel's dozen widgets rather than every panel's (each widget costs the server time)."""
     base = {"intervention": intervention.id}
@@ -144,7 +145,7 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.model interve
             float(intervention.cases_per_year),
             {**base, "field": "cases_per_year"},
             step=10.0,
-            # Cases by their one rule (roi.model.cases): a tenth where there is one (192.5), else whole.
+            # Cases by their one rule (roi.engine.model.cases): a tenth where there is one (192.5), else whole.
             format="%.0f" if cases_tenths(intervention.cases_per_year).is_integer() else "%.1f",
         )
     with cols[1]:

@@ -5,8 +5,7 @@ import streamlit as st
 
 import roi
 import ui
-from roi import ucd
-from roi.evidence import (
+from roi.analysis.evidence import (
     effect_rows,
     library_counts_text,
     library_figure_counts,
@@ -15,9 +14,10 @@ from roi.evidence import (
     provenance_counts,
     unit_cost_table,
 )
-from roi.model import cases, number, pounds
-from roi.reconciliation import reconcile_all, step_rows, summary_rows, verdict
-from roi.schema import ScenarioSpec
+from roi.analysis.reconciliation import reconcile_all, step_rows, summary_rows, verdict
+from roi.engine.model import cases, number, pounds
+from roi.inputs import ucd
+from roi.inputs.schema import ScenarioSpec
 from ui.text import md
 from ui.ucd_search import find_unit_cost
 from ui.widgets import read_upload
@@ -304,7 +304,7 @@ st.caption(
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
-readable = parameters.assign(  # cases a year by the one rule for fractional volumes (roi.model.cases)
+readable = parameters.assign(  # cases a year by the one rule for fractional volumes (roi.engine.model.cases)
     **{
         c: [
             "" if v is None or v != v else cases(v) if name == "Cases per year" else number(v)

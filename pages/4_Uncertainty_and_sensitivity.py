@@ -5,8 +5,10 @@ import streamlit as st
 
 import roi
 import ui
-from roi import charts, limits, uncertainty
-from roi.model import number, pounds
+from roi.engine import uncertainty
+from roi.engine.model import number, pounds
+from roi.inputs import limits
+from roi.outputs import charts
 from ui import jobs
 from ui.tables import fit_table
 from ui.text import md
@@ -33,8 +35,11 @@ draws = cols[0].selectbox(
     key="mc-draws",
     format_func=lambda n: f"{n:,}",
     help=f"{standard:,} with random start 1 is the simulation the Overview and the board pack show."
-    + ("" if choices[-1] == limits.DRAW_CHOICES[-1] else f" This scenario is large, so at most {choices[-1]:,} "
-       "simulations are offered."),
+    + (
+        ""
+        if choices[-1] == limits.DRAW_CHOICES[-1]
+        else f" This scenario is large, so at most {choices[-1]:,} simulations are offered."
+    ),
 )
 seed = cols[1].number_input(
     "Random start",
@@ -91,11 +96,11 @@ if summary is None:
 npv, roi_per_pound = summary["percentiles"]["npv"], summary["percentiles"]["fiscal_roi"]
 st.markdown(
     "#### "
-    + roi.summary.payback_chances(
+    + roi.analysis.summary.payback_chances(
         summary["prob_payback"], summary["prob_cash_payback"], draws, settings.horizon_years
     )
 )
-if (draws, int(seed), distribution) != (standard, roi.model.STANDARD_SEED, "triangular"):
+if (draws, int(seed), distribution) != (standard, roi.engine.model.STANDARD_SEED, "triangular"):
     st.caption(
         f"A different simulation from the Overview's and the board pack's ({standard:,} simulations, random "
         "start 1, triangular), so its percentiles differ a little from theirs."
@@ -111,7 +116,7 @@ tiles[3].metric(
 )
 # Where the central estimate stands among these draws, flagged when it is outside P25-P75.
 position = roi.position_in(result.totals["npv"], summary["draws"]["npv"].to_numpy())
-sentence = roi.summary.range_sentence(result, summary["draws"]["npv"].to_numpy())
+sentence = roi.analysis.summary.range_sentence(result, summary["draws"]["npv"].to_numpy())
 if position["central_outside_iqr"]:
     st.warning(
         sentence + " Some central values sit near the end of their ranges: check them on Assumptions and evidence.",
@@ -149,7 +154,7 @@ st.subheader("Sensitivity")
 def sensitivity(spec_json: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Tornado and switching values, computed once per scenario for every session (no elements inside),
     both within the server's time budget; the note says how far they got if it was spent."""
-    scenario_ = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
+    scenario_ = roi.resolve(roi.inputs.schema.ScenarioSpec.model_validate_json(spec_json))
     table_, switching_ = uncertainty.sensitivity_tables(scenario_, max_seconds=limits.SENSITIVITY_SECONDS)
     return table_, switching_, uncertainty.stopped_note(switching_)
 
@@ -185,7 +190,7 @@ st.markdown(
 fit_table(shown, "switching-values", secondary=("Range",))
 shared = table[table["moves"] != ""]
 for _, row in shared.iterrows():
-    kind = roi.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
+    kind = roi.engine.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
     st.caption(
         f"{md(row['parameter'])}: one judgement for {kind}, drawn once in each simulation draw for every "
         f"outcome that uses it: {md(row['moves'])}."

@@ -6,11 +6,12 @@ import streamlit as st
 
 import roi
 import ui
-from roi import claim_report, claims
-from roi.export import plain
-from roi.library import MAX_FILE_BYTES
-from roi.model import pounds
-from roi.schema import VALUE_TYPES
+from roi.analysis import claims
+from roi.engine.model import pounds
+from roi.inputs.library import MAX_FILE_BYTES
+from roi.inputs.schema import VALUE_TYPES
+from roi.outputs import claim_report
+from roi.outputs.export import plain
 from ui import claim_state, saved
 from ui.tables import fit_table
 from ui.text import md
@@ -84,7 +85,7 @@ if error:
 
 claim = state.claim
 bound = claim_state.bound
-# GMCA Unit Cost Database rows (ucd:CODE) the claim's lines use join the unit costs it can show (roi.ucd).
+# GMCA Unit Cost Database rows (ucd:CODE) the claim's lines use join the unit costs it can show (roi.inputs.ucd).
 library = claims.with_ucd_rows(claim, library, claim_state.TYPED)
 costs = {k: c.label for k, c in sorted(library.unit_costs.items(), key=lambda kv: kv[1].label)}
 

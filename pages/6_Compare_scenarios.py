@@ -8,9 +8,11 @@ import streamlit as st
 import roi
 import store
 import ui
-from roi import charts, compare, limits
-from roi.model import per_pound, pounds
-from roi.schema import ScenarioSpec
+from roi.analysis import compare
+from roi.engine.model import per_pound, pounds
+from roi.inputs import limits
+from roi.inputs.schema import ScenarioSpec
+from roi.outputs import charts
 from ui import saved
 from ui.frame import DEFAULT_SCENARIO
 from ui.tables import chart_figures

@@ -7,14 +7,15 @@ import streamlit as st
 import roi
 import ui
 import ui.deal_tables
-from roi import charts, deal
-from roi.deal_verb import simulation_for
-from roi.limits import standard_draws
-from roi.model import STANDARD_SEED, pounds
+from roi.analysis import deal
+from roi.cli.deal_verb import simulation_for
+from roi.engine.model import STANDARD_SEED, pounds
+from roi.inputs.limits import standard_draws
+from roi.outputs import charts
 from ui.text import md
 from ui.widgets import chart, export_buttons
 
-SEED = STANDARD_SEED  # with roi.limits.standard_draws: the one simulation the Overview and board pack show
+SEED = STANDARD_SEED  # with roi.inputs.limits.standard_draws: the one simulation the Overview and board pack show
 
 current = ui.frame("Make the deal", ":material/balance:")
 spec = current.spec
@@ -42,7 +43,7 @@ elif spec.deal is not None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def draws(spec_json: str) -> dict | None:
     """Per-partner draws of the scenario as written (small: a few arrays of 10,000)."""
-    scenario = roi.resolve(roi.schema.ScenarioSpec.model_validate_json(spec_json))
+    scenario = roi.resolve(roi.inputs.schema.ScenarioSpec.model_validate_json(spec_json))
     sim = simulation_for(scenario, standard_draws(scenario), SEED)
     if sim is None:
         return None

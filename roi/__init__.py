@@ -8,9 +8,12 @@ A pure-Python library (no Streamlit): load a scenario, run the model, read tidy 
     >>> roi.simulate(roi.load_scenario("district_offer"), draws=10_000, seed=1).percentiles()
 """
 
-from . import schema, summary
-from .errors import InputError
-from .library import (
+from roi.analysis import summary
+from roi.engine.model import Result, financial_year, position_in, pounds, run
+from roi.engine.uncertainty import Simulation, simulate
+from roi.inputs import schema
+from roi.inputs.errors import InputError
+from roi.inputs.library import (
     Library,
     Scenario,
     dump_spec,
@@ -23,8 +26,6 @@ from .library import (
     save_scenario,
     shipped_scenarios,
 )
-from .model import Result, financial_year, position_in, pounds, run
-from .uncertainty import Simulation, simulate
 
 __all__ = [
     "InputError",

@@ -11,7 +11,7 @@ block, and are not counted. Categories:
 - judgement: `local_example: true`;
 - unverified_ranges: unit costs one end of whose range could not be read (`range_unverified: true`).
 
-The Assumptions page counts the same things from the loaded library (roi.evidence.library_figure_counts);
+The Assumptions page counts the same things from the loaded library (roi.analysis.evidence.library_figure_counts);
 a test checks the two agree. Run: python scripts/count_figures.py
 """
 

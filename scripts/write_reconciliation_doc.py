@@ -14,8 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi.errors import InputError  # noqa: E402
-from roi.reconciliation import (  # noqa: E402
+from roi.analysis.reconciliation import (  # noqa: E402
     FACTOR,
     MEASURE_LABELS,
     Reconciliation,
@@ -25,6 +24,7 @@ from roi.reconciliation import (  # noqa: E402
     summary_rows,
     verdict,
 )
+from roi.inputs.errors import InputError  # noqa: E402
 
 OUT = ROOT / "docs" / "reconciliation.md"
 

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import roi  # noqa: E402
-from roi.evidence import effect_rows, library_counts_text, library_figure_counts, load_convention, read_mark  # noqa: E402
-from roi.model import pounds  # noqa: E402
+from roi.analysis.evidence import effect_rows, library_counts_text, library_figure_counts, load_convention, read_mark  # noqa: E402
+from roi.engine.model import pounds  # noqa: E402
 
 
 def _volume(intervention) -> str:  # noqa: ANN001 - schema.Intervention

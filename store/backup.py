@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import roi
-from roi.errors import printable
+from roi.inputs.errors import printable
 
 from . import names
 from .errors import StoreError
@@ -160,8 +160,10 @@ def _read(archive: zipfile.ZipFile, name: str) -> str:
         info = archive.getinfo(name)
     except KeyError as exc:
         raise _bad(f"'{printable(name, 80)}' is missing from the zip") from exc
-    if info.file_size > roi.library.MAX_FILE_BYTES:
-        raise _bad(f"'{printable(name, 80)}' is {info.file_size:,} bytes; the limit is {roi.library.MAX_FILE_BYTES:,}")
+    if info.file_size > roi.inputs.library.MAX_FILE_BYTES:
+        raise _bad(
+            f"'{printable(name, 80)}' is {info.file_size:,} bytes; the limit is {roi.inputs.library.MAX_FILE_BYTES:,}"
+        )
     try:
         return archive.read(info).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -302,7 +304,7 @@ class _Checker:
         text = _read(self.archive, str(v["file"]))
         if _sha(text) != v["sha256"]:
             raise _bad(f"{printable(str(v['file']), 80)} does not match its checksum in the manifest")
-        roi.library.parse_yaml(text, str(v["file"]))  # safe to read back; validated again on open
+        roi.inputs.library.parse_yaml(text, str(v["file"]))  # safe to read back; validated again on open
         based_on = v["based_on"]
         if based_on is not None and not (isinstance(based_on, int) and 1 <= based_on < number):
             raise _bad(f"{where}: based_on {printable(str(based_on), 20)} is not an earlier version")

@@ -56,8 +56,8 @@ def _workspace_id(user: UserStore, args: argparse.Namespace) -> str | None:
 def _read(path: str) -> bytes:
     file = Path(path)
     try:
-        if file.stat().st_size > roi.library.MAX_FILE_BYTES:
-            raise roi.InputError(file.name, "", f"file is over {roi.library.MAX_FILE_BYTES:,} bytes (1 MB)")
+        if file.stat().st_size > roi.inputs.library.MAX_FILE_BYTES:
+            raise roi.InputError(file.name, "", f"file is over {roi.inputs.library.MAX_FILE_BYTES:,} bytes (1 MB)")
         return file.read_bytes()
     except OSError as exc:
         raise roi.InputError(path, "", f"cannot read the file: {exc.strerror or exc}") from exc
@@ -66,7 +66,7 @@ def _read(path: str) -> bytes:
 def cmd_save(store: Store, args: argparse.Namespace) -> Any:
     user = _user(store, args)
     data = _read(args.file)
-    kind = detect_kind(roi.library.parse_yaml(data, Path(args.file).name))
+    kind = detect_kind(roi.inputs.library.parse_yaml(data, Path(args.file).name))
     workspace = user.find_workspace(args.workspace)
     try:
         existing = user.find(args.name, workspace.id)

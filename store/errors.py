@@ -71,6 +71,8 @@ def plain(exc: Exception, where: str) -> StoreError:
         )
     reason = str(original).strip().splitlines()[0][:300] if str(original).strip() else type(original).__name__
     return StoreUnavailable(f"cannot reach the database at {where}: {reason}")
+
+
 class SignInRefused(StoreError):
     """The provider's answer cannot identify a person (no issuer or subject): nothing is opened."""
 

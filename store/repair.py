@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 import roi
-from roi.library import parse_yaml
-from roi.schema import ScenarioSpec
+from roi.inputs.library import parse_yaml
+from roi.inputs.schema import ScenarioSpec
 
 MAX_ROUNDS = 25
 PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -55,7 +55,7 @@ def reset_failing_fields(text: str) -> tuple[ScenarioSpec, list[str]]:
             return spec, list(dict.fromkeys(reset))
         except ValidationError as error:
             paths = [[p for p in e["loc"] if isinstance(p, (str, int))] for e in error.errors()]
-            fields = [roi.errors.field_path(p) for p in paths]
+            fields = [roi.inputs.errors.field_path(p) for p in paths]
         except roi.InputError as error:
             paths, fields = [_parts(error.field)], [error.field]
         if not any(path and path[0] not in ("name", "interventions") or len(path) > 1 for path in paths):

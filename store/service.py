@@ -25,8 +25,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import roi
-from roi.library import dump_spec, parse_yaml, validate
-from roi.schema import ClaimSpec, ScenarioSpec
+from roi.inputs.library import dump_spec, parse_yaml, validate
+from roi.inputs.schema import ClaimSpec, ScenarioSpec
 
 from . import chain, db, errors, names
 from .errors import Forbidden, NotFound, StaleVersion

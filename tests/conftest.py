@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings
 
 import roi
-from roi.schema import ScenarioSpec
+from roi.inputs.schema import ScenarioSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi.library import MAX_FILE_BYTES, SCENARIOS_DIR, parse_yaml
+from roi.inputs.library import MAX_FILE_BYTES, SCENARIOS_DIR, parse_yaml
 
 BASE = yaml.safe_load((SCENARIOS_DIR / "district_offer.yaml").read_text())
 

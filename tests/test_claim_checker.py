@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import claims
-from roi.claims import check_claim
-from roi.library import ASSUMPTIONS_DIR, load_library
-from roi.schema import ClaimSpec
+from roi.analysis import claims
+from roi.analysis.claims import check_claim
+from roi.inputs.library import ASSUMPTIONS_DIR, load_library
+from roi.inputs.schema import ClaimSpec
 
 from .conftest import ROOT, scenario_from
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import claims
-from roi.claims import check_claim
+from roi.analysis import claims
+from roi.analysis.claims import check_claim
 
 from .conftest import roi_cli
 

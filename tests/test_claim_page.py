@@ -8,8 +8,8 @@ import json
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from roi import claims
-from roi.schema import ClaimSpec
+from roi.analysis import claims
+from roi.inputs.schema import ClaimSpec
 from tests.html_tables import page_tables
 from ui import claim_state
 from ui.text import md  # the page shows messages escaped for Markdown
@@ -201,7 +201,7 @@ def test_the_source_note_is_editable_and_goes_into_the_excel_report():
 
     import pandas as pd
 
-    from roi import claim_report
+    from roi.outputs import claim_report
 
     at = open_example(open_page())
     at.text_area(key=key(at, "note")).input("Scheme's annual report 2024/25, page 12").run()

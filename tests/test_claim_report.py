@@ -10,7 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from roi import claim_report, claims
+from roi.analysis import claims
+from roi.outputs import claim_report
 
 from .conftest import ROOT
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import claims
+from roi.analysis import claims
 from store import LOCAL_WORKSPACE, Store
 from ui.text import md
 

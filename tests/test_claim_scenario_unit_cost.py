@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import roi
-from roi.edit import apply
+from roi.inputs.edit import apply
 
 from .test_claim_page import key, open_example, open_page
 from .test_pages import metric, start

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 import roi
-from roi.claims import check_claim
-from roi.schema import ClaimSpec
+from roi.analysis.claims import check_claim
+from roi.inputs.schema import ClaimSpec
 
 from .conftest import ROOT
 

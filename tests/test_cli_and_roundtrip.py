@@ -7,7 +7,7 @@ import json
 import pytest
 
 import roi
-from roi.schema import UnitCostOverride
+from roi.inputs.schema import UnitCostOverride
 
 from .conftest import roi_cli
 

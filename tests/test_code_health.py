@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import roi
-from roi.library import ASSUMPTIONS_DIR, read_yaml
+from roi.inputs.library import ASSUMPTIONS_DIR, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,8 +90,8 @@ def test_docs_sources_is_in_step_with_the_library():
 
 # -- Issue 10: every effect cites a publication or is a marked local judgement; volumes are rates ----------
 
-from roi.evidence import load_convention  # noqa: E402
-from roi.schema import GRADE_CONFIDENCE, Source  # noqa: E402
+from roi.analysis.evidence import load_convention  # noqa: E402
+from roi.inputs.schema import GRADE_CONFIDENCE, Source  # noqa: E402
 
 GRADE_ORDER = {"red": 0, "amber": 1, "green": 2}
 
@@ -236,7 +236,7 @@ def test_nothing_forbidden_is_shipped():
 
 
 def test_the_page_counts_match_a_count_made_by_script_from_the_yaml(library):
-    from roi.evidence import library_counts_text, library_figure_counts
+    from roi.analysis.evidence import library_counts_text, library_figure_counts
 
     by_script = _count_script().count()
     by_model = library_figure_counts(library)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import roi
-from roi import compare
-from roi.edit import apply
+from roi.analysis import compare
+from roi.inputs.edit import apply
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ def test_the_compare_page_says_which_differences_its_time_budget_left_unvalued(m
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from roi import limits
+    from roi.inputs import limits
 
     monkeypatch.setattr(limits, "SENSITIVITY_SECONDS", 0.0)
     st.cache_data.clear()  # comparisons are kept for every session: start from none

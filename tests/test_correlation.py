@@ -1,4 +1,4 @@
-"""Rank correlations between uncertain inputs (roi.correlation, Iman and Conover 1982): the method's
+"""Rank correlations between uncertain inputs (roi.engine.correlation, Iman and Conover 1982): the method's
 invariants, the checks on a scenario's ``correlations:``, and their effect on the Monte Carlo."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import edit, uncertainty
-from roi.correlation import check_matrix, correlate, iman_conover, spearman
-from roi.library import SCENARIOS_DIR, dump_spec
-from roi.schema import Correlation
+from roi.engine import uncertainty
+from roi.engine.correlation import check_matrix, correlate, iman_conover, spearman
+from roi.inputs import edit
+from roi.inputs.library import SCENARIOS_DIR, dump_spec
+from roi.inputs.schema import Correlation
 
 BASE = yaml.safe_load((SCENARIOS_DIR / "district_offer.yaml").read_text())
 CARE = "unit_cost.residential_care_week.value"

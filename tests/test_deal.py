@@ -1,4 +1,4 @@
-"""Make the deal (roi.deal): a hand-computed three-partner example for every rule, to the penny;
+"""Make the deal (roi.analysis.deal): a hand-computed three-partner example for every rule, to the penny;
 properties of every split; bad input; apply and undo."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import deal
+from roi.analysis import deal
 from roi.cli import main
-from roi.library import dump_spec, parse_scenario
-from roi.schema import ScenarioSpec
+from roi.inputs.library import dump_spec, parse_scenario
+from roi.inputs.schema import ScenarioSpec
 
 from .conftest import scenario_from
 

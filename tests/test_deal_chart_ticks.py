@@ -1,4 +1,4 @@
-"""Regular, non-overlapping pound ticks (issue 25, item 8): roi.charts.pound_ticks on the deal chart."""
+"""Regular, non-overlapping pound ticks (issue 25, item 8): roi.outputs.charts.pound_ticks on the deal chart."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import roi
-from roi import charts, deal
+from roi.analysis import deal
+from roi.outputs import charts
 
 from .test_deal import PROFILE
 

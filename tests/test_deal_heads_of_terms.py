@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 import roi
-from roi import deal, deal_export, export
-from roi.deal_verb import simulation_for
+from roi.analysis import deal
+from roi.cli.deal_verb import simulation_for
+from roi.outputs import deal_export, export
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import deal, export, share
+from roi.analysis import deal
+from roi.inputs import share
+from roi.outputs import export
 from tests.html_tables import page_tables
 from ui.text import md  # the page shows user text escaped for Markdown
 
@@ -97,9 +99,9 @@ def test_a_gain_share_on_the_page_applies_payments_between_partners():
 
 def _deal_at(confidence: float | None = None, **options) -> deal.Deal:  # noqa: ANN003
     """The page's deal worked out directly: the same standard simulation (its draws, seed 1)."""
-    from roi.deal_verb import simulation_for
-    from roi.limits import standard_draws
-    from roi.model import STANDARD_SEED
+    from roi.cli.deal_verb import simulation_for
+    from roi.engine.model import STANDARD_SEED
+    from roi.inputs.limits import standard_draws
 
     scenario = roi.load_scenario("district_offer")
     simulation = simulation_for(scenario, standard_draws(scenario), STANDARD_SEED)

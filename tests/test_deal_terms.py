@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import roi
-from roi import deal
+from roi.analysis import deal
 from roi.cli import main
-from roi.deal_verb import simulation_for
-from roi.library import load_scenario
+from roi.cli.deal_verb import simulation_for
+from roi.inputs.library import load_scenario
 
 from .conftest import scenario_from
 from .test_deal import PROFILE, VALUE, position, pv, three_partner_spec

@@ -8,8 +8,9 @@ import json
 import numpy as np
 
 import roi
-from roi import deal, uncertainty
+from roi.analysis import deal
 from roi.cli import main
+from roi.engine import uncertainty
 
 from .conftest import scenario_from
 from .test_deal import three_partner_spec

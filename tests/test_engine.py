@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import uncertainty
-from roi.library import load_library
+from roi.engine import uncertainty
+from roi.inputs.library import load_library
 
 from .conftest import roi_cli, scenario_from
 
@@ -184,8 +184,7 @@ def test_a_constant_health_discount_rate_reaches_health_effects_in_run_and_in_si
 def test_a_different_constant_health_rate_is_said_in_words():
     warnings = roi.run(scenario_from(_with_settings(health_discount_rate=0.015))).warnings
     assert (
-        "Costs and savings are discounted at a constant 10%, but health effects (QALYs) at a constant 1.5%."
-        in warnings
+        "Costs and savings are discounted at a constant 10%, but health effects (QALYs) at a constant 1.5%." in warnings
     )
 
 

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 
 import roi
-from roi import edit, uncertainty
-from roi.evidence import parameter_table, provenance_counts, unit_cost_table
-from roi.export import workbook
+from roi.analysis.evidence import parameter_table, provenance_counts, unit_cost_table
+from roi.engine import uncertainty
+from roi.inputs import edit
+from roi.outputs.export import workbook
 
 from .conftest import open_panels, scenario_from
 
@@ -64,7 +65,7 @@ def test_the_falls_hospitalisation_result_is_in_the_evidence_table(library):
     scenario = scenario_from({"name": "Falls", "interventions": [{"id": "falls_prevention"}]})
     table = parameter_table(scenario)
     assert table["caveat"].str.contains("RR 0.96, 95% CI 0.87 to 1.06").any()
-    rows = roi.evidence.effect_rows(library)
+    rows = roi.analysis.evidence.effect_rows(library)
     falls = next(r for r in rows if r["intervention"].startswith("Falls prevention"))
     assert "RR 0.96" in falls["caveat"] and falls["grade"] == "green"
 

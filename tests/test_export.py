@@ -16,7 +16,7 @@ import pypdf
 import pytest
 
 import roi
-from roi import charts, export
+from roi.outputs import charts, export
 
 from .conftest import ROOT
 
@@ -176,7 +176,7 @@ def test_board_pack_states_the_offer_on_its_first_page(result, pack):
 
 def test_board_pack_gives_p10_and_p90_beside_the_central_figures(result, pack):
     text = " ".join(_text(page) for page in pypdf.PdfReader(io.BytesIO(pack)).pages)
-    sim = roi.uncertainty.simulate(result.scenario, 2000, 1)
+    sim = roi.engine.uncertainty.simulate(result.scenario, 2000, 1)
     p = sim.percentiles()["npv"]
     assert f"{roi.pounds(result.totals['npv'])}" in text
     assert f"P10 {roi.pounds(p['p10'])} to P90 {roi.pounds(p['p90'])}" in text

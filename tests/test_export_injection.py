@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 import roi
-from roi import export
-from roi.schema import ScenarioSpec
+from roi.inputs.schema import ScenarioSpec
+from roi.outputs import export
 from tests.conftest import workbook_texts
 
 NAME = '=HYPERLINK("https://evil.example","click")'

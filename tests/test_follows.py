@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import uncertainty
-from roi.model import build
+from roi.engine import uncertainty
+from roi.engine.model import build
 
 from .conftest import ROOT, scenario_from
 

@@ -39,14 +39,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-import roi.claim_report
-import roi.deal
-import roi.export
-import roi.verbs  # noqa: F401 - the verbs, registered before any fork
-from roi import claims, share
+import roi.analysis.deal
+import roi.cli.verbs  # noqa: F401 - the verbs, registered before any fork
+import roi.outputs.claim_report
+import roi.outputs.export
+from roi.analysis import claims
 from roi.cli import main as cli_main
-from roi.errors import printable
-from roi.library import dump_spec
+from roi.inputs import share
+from roi.inputs.errors import printable
+from roi.inputs.library import dump_spec
 from tests import hostile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -352,11 +353,11 @@ def test_damaged_and_hostile_shared_links_are_refused(case):
 def test_a_link_to_a_scenario_too_big_to_download_and_upload_again_is_refused():
     """What the app writes it must read back: a link whose scenario would be more than 1 MB of YAML
     (an upload's limit) is refused when opened, so it can never be downloaded and then refused."""
-    text = "\x7f" * roi.limits.MAX_TEXT_CHARS  # one byte in JSON, four ("\x7F") in YAML
+    text = "\x7f" * roi.inputs.limits.MAX_TEXT_CHARS  # one byte in JSON, four ("\x7F") in YAML
     data = roi.load_scenario("district_offer").spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data["unit_costs"] = {f"cost_{i}": {"label": text, "unit": text, "note": text} for i in range(100)}
     raw = json.dumps(data, ensure_ascii=False).encode()
-    assert len(raw) < roi.limits.MAX_FILE_BYTES
+    assert len(raw) < roi.inputs.limits.MAX_FILE_BYTES
     link = hostile._link(raw)
     assert len(link) < share.MAX_LINK_CHARS
     kind, message = bounded(share.decode, link)
@@ -464,8 +465,8 @@ def test_a_name_with_escape_codes_and_line_separators_is_shown_escaped_and_kept_
 def test_the_largest_scenario_the_app_accepts_is_written_and_read_back_by_the_command_line(tmp_path):
     """What the app (or `export --yaml`) writes, it reads back, however large the scenario is allowed
     to be: texts at their longest on every intervention and unit cost, up to the 1 MB upload limit."""
-    text = "z" * roi.limits.MAX_TEXT_CHARS
-    spec = roi.schema.ScenarioSpec.model_validate(
+    text = "z" * roi.inputs.limits.MAX_TEXT_CHARS
+    spec = roi.inputs.schema.ScenarioSpec.model_validate(
         {
             "name": "Largest allowed",
             "description": text,
@@ -496,7 +497,7 @@ def test_the_largest_scenario_the_app_accepts_is_written_and_read_back_by_the_co
     )
     source = tmp_path / "largest.yaml"
     source.write_text(dump_spec(spec), encoding="utf-8")
-    assert 900_000 < source.stat().st_size <= roi.limits.MAX_FILE_BYTES
+    assert 900_000 < source.stat().st_size <= roi.inputs.limits.MAX_FILE_BYTES
     written = tmp_path / "written.yaml"
     assert_succeeded(cli("export", str(source), "--yaml", str(written), seconds=60, cpu=60))
     assert written.read_bytes() == source.read_bytes()

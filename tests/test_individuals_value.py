@@ -17,7 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import cli, export
+from roi.cli import commands as cli
+from roi.outputs import export
 
 from .conftest import ROOT, roi_cli, scenario_from
 from .html_tables import page_tables

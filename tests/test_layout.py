@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import roi
-from roi import charts, uncertainty
-from roi.charts import AXIS_LINE_BREAK, axis_lines
+from roi.engine import uncertainty
+from roi.outputs import charts
+from roi.outputs.charts import AXIS_LINE_BREAK, axis_lines
 from tests.html_tables import read_tables
 from ui.tables import table_html
 
@@ -91,7 +92,7 @@ def test_build_the_offer_shows_each_partners_position_beside_the_inputs_and_an_e
     (table,) = page_tables(at)
     assert list(table.columns) == ["Partner", "Puts in", "Cash back", "Cash position"]
     district = table.set_index("Partner").loc["District council"]
-    positions = roi.summary.partner_positions(roi.run(roi.load_scenario("district_offer"))).set_index("label")
+    positions = roi.analysis.summary.partner_positions(roi.run(roi.load_scenario("district_offer"))).set_index("label")
     assert district["Puts in"] == roi.pounds(positions.loc["District council", "pv_costs"])
     assert district["Cash position"] == roi.pounds(positions.loc["District council", "cash_npv"])
     open_panels(at, "dfg_adaptation")
@@ -106,7 +107,9 @@ def test_savings_by_partner_charts_have_regular_ticks_in_one_unit():
         spec = chart.to_dict()
         layers = spec.get("layer", [spec])
         axes = [
-            enc["axis"] for layer in layers for enc in layer.get("encoding", {}).values()
+            enc["axis"]
+            for layer in layers
+            for enc in layer.get("encoding", {}).values()
             if isinstance(enc, dict) and "values" in enc.get("axis", {})
         ]
         assert axes, "a pound axis with set tick values"

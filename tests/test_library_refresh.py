@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import roi
-from roi.evidence import plain_citation, read_mark, unit_cost_table
-from roi.schema import CostModel, Intervention, ScenarioSpec, Source
+from roi.analysis.evidence import plain_citation, read_mark, unit_cost_table
+from roi.inputs.schema import CostModel, Intervention, ScenarioSpec, Source
 
 ENGLAND_MID_2023 = 57_690_300
 
@@ -66,8 +66,12 @@ def _offer(**change):  # noqa: ANN003, ANN202
 
 
 def test_a_scenario_sets_the_link_workers_salary_and_caseload(library):
-    own = {"label": "Our link workers", "salary_per_year": 40_000, "caseload_per_year": 200,
-           "source": {"user_figure": True, "note": "Our PCN's 2024/25 posts"}}
+    own = {
+        "label": "Our link workers",
+        "salary_per_year": 40_000,
+        "caseload_per_year": 200,
+        "source": {"user_figure": True, "note": "Our PCN's 2024/25 posts"},
+    }
     scenario = roi.resolve(_offer(cost_model=own), library)
     sp = scenario.interventions[0]
     assert sp.cost_per_case == 200.00 and sp.cost_model.salary_per_year == 40_000

@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import limits, share
-from roi.library import check_size, dump_spec, parse_yaml, validate
-from roi.schema import ScenarioSpec
+from roi.inputs import limits, share
+from roi.inputs.library import check_size, dump_spec, parse_yaml, validate
+from roi.inputs.schema import ScenarioSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 

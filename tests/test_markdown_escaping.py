@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import share
-from roi.schema import ScenarioSpec
+from roi.inputs import share
+from roi.inputs.schema import ScenarioSpec
 from tests.conftest import open_panels
 from ui.text import WORD_JOINER, md
 

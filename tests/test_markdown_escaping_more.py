@@ -22,8 +22,10 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import element_tree as tree
 
 import roi
-from roi import claim_report, claims, deal, export, share
-from roi.schema import ClaimSpec
+from roi.analysis import claims, deal
+from roi.inputs import share
+from roi.inputs.schema import ClaimSpec
+from roi.outputs import claim_report, export
 from store import LOCAL_WORKSPACE, Store
 from tests.conftest import workbook_texts
 from ui.text import md

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import compare, export, share
-from roi.model import cases, cases_tenths, pounds
-from roi.schema import ScenarioSpec
+from roi.analysis import compare
+from roi.engine.model import cases, cases_tenths, pounds
+from roi.inputs import share
+from roi.inputs.schema import ScenarioSpec
+from roi.outputs import export
 from tests.conftest import open_panels, start_app
 from tests.html_tables import page_tables
 
@@ -196,7 +198,7 @@ def test_overview_uncertainty_page_and_board_pack_give_one_likely_range(tmp_path
 
     at = start()
     overview = " ".join(c.value for c in at.caption)
-    sentence = roi.summary.range_sentence(result)
+    sentence = roi.analysis.summary.range_sentence(result)
     assert sentence in overview and "of 10,000 simulations" in sentence
 
     at.switch_page("pages/4_Uncertainty_and_sensitivity.py").run()
@@ -251,7 +253,7 @@ def test_export_file_names_have_no_double_spaces():
 
 def test_overview_headline_sentence_is_body_text_not_a_heading():
     at = start()
-    sentence = roi.summary.headline_sentence(roi.run(roi.load_scenario("district_offer")))
+    sentence = roi.analysis.summary.headline_sentence(roi.run(roi.load_scenario("district_offer")))
     found = [m.value for m in at.markdown if sentence[:40] in m.value]
     assert found and not any(v.lstrip().startswith("#") for v in found)
 

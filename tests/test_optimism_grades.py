@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi.evidence import parameter_table
-from roi.export import offer_table
-from roi.model import cost_optimism_bias, optimism_bias
+from roi.analysis.evidence import parameter_table
+from roi.engine.model import cost_optimism_bias, optimism_bias
+from roi.outputs.export import offer_table
 
 from .conftest import ROOT, scenario_from
 
@@ -127,9 +127,7 @@ def test_the_district_offer_npv_moved_by_exactly_the_regraded_cost_uplifts():
     result = roi.run(scenario)
     rates = scenario.library.optimism_bias.costs_by_confidence
     base = result.costs.groupby("intervention")["base_pv"].sum()
-    change = sum(
-        float(base[i.id]) * (rates[i.confidence] - rates[i.cost_confidence]) for i in scenario.interventions
-    )
+    change = sum(float(base[i.id]) * (rates[i.confidence] - rates[i.cost_confidence]) for i in scenario.interventions)
     # With the library of issue 24 the change was £251,076.33 on an old NPV of OLD_DISTRICT_OFFER_NPV
     # (NPV -£738,389.50). Issue 26 moved the base costs (the DFG's 104 grants per 100,000, not 68; social
     # prescribing's link worker at £152, 2024 prices, not £90), then the DFG's £10,000 at 2025 prices (not
@@ -137,13 +135,15 @@ def test_the_district_offer_npv_moved_by_exactly_the_regraded_cost_uplifts():
     assert round(change, 2) == 321_444.64
     # The old rule, applied by overriding each cost's uplift with the rate for its effect's grade:
     old_rule = {
-        "interventions": [
-            {"id": i.id, "cost_optimism_bias": rates[i.confidence]} for i in scenario.interventions
-        ]
+        "interventions": [{"id": i.id, "cost_optimism_bias": rates[i.confidence]} for i in scenario.interventions]
     }
-    old_spec = scenario.spec.model_copy(update={"interventions": tuple(
-        c.model_copy(update=old_rule["interventions"][k]) for k, c in enumerate(scenario.spec.interventions)
-    )})
+    old_spec = scenario.spec.model_copy(
+        update={
+            "interventions": tuple(
+                c.model_copy(update=old_rule["interventions"][k]) for k, c in enumerate(scenario.spec.interventions)
+            )
+        }
+    )
     old_npv = roi.run(roi.resolve(old_spec, scenario.library)).totals["npv"]
     assert result.totals["npv"] == pytest.approx(old_npv + change, abs=0.005)
     # Issue 23 (falls costed beyond admissions) moved benefits only: the cost uplifts are unchanged.
@@ -168,7 +168,7 @@ def test_a_scenario_may_override_the_cost_grade_and_one_outcomes_effect_grade():
     assert sp.cost_confidence_basis is None  # the library's basis no longer describes the grade
     by_cost = {o.unit_cost: optimism_bias(scenario, sp, o) for o in sp.outcomes}
     assert by_cost == {"non_elective_admission": 0.25, "ae_attendance": 0.40}
-    lines = {line.outcome: line.optimism_bias for line in roi.model.build(scenario, {}, 1)[1]}
+    lines = {line.outcome: line.optimism_bias for line in roi.engine.model.build(scenario, {}, 1)[1]}
     assert lines == by_cost
 
 

@@ -1,4 +1,4 @@
-"""Double counting between interventions (roi.overlaps): found, said in pounds with both labels, removed once
+"""Double counting between interventions (roi.engine.overlaps): found, said in pounds with both labels, removed once
 when the user declares the people in common, and refused with one line when the declaration is wrong."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import export
-from roi.edit import apply
-from roi.schema import InterventionChoice, Overlap
+from roi.inputs.edit import apply
+from roi.inputs.schema import InterventionChoice, Overlap
+from roi.outputs import export
 
 from .conftest import ROOT, roi_cli, scenario_from
 

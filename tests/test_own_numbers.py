@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import edit, uncertainty
-from roi.library import move_range
-from roi.model import position_in
-from roi.schema import ScenarioSpec
+from roi.engine import uncertainty
+from roi.engine.model import position_in
+from roi.inputs import edit
+from roi.inputs.library import move_range
+from roi.inputs.schema import ScenarioSpec
 
 from .conftest import scenario_from
 from .html_tables import page_tables
@@ -111,11 +112,11 @@ def test_a_unit_cost_and_a_ratio_override_move_alike():
 
 
 def test_a_claims_own_unit_value_keeps_the_unit_costs_range_shape():
-    from roi.claims import _value_line
+    from roi.analysis.claims import _value_line
 
     library = roi.load_library()
     unit = library.unit_costs["bed_day"]
-    saving = roi.schema.ClaimSaving(
+    saving = roi.inputs.schema.ClaimSaving(
         unit_cost="bed_day", quantity=1, cost_basis="own", own_value=500, own_price_year=unit.price_year
     )
     valued = _value_line(saving, library, {}, unit.price_year)
@@ -295,7 +296,7 @@ def test_a_shared_judgement_widens_the_offers_range():
 def test_every_draw_gives_each_outcome_the_same_shared_deadweight():
     scenario = roi.load_scenario("district_offer")
     values = {("judgement", "uncontrolled", "deadweight"): np.array([0.1, 0.4])}
-    _, lines = roi.model.build(scenario, values, 2)
+    _, lines = roi.engine.model.build(scenario, values, 2)
     shared = [line for line in lines if line.deadweight.tolist() == [0.1, 0.4]]
     assert len(shared) == 6
 
@@ -321,7 +322,7 @@ def test_with_every_range_collapsed_simulate_equals_run_for_every_partner():
 
 
 def test_compare_tells_two_outcomes_on_one_unit_cost_apart_by_label_not_id():
-    from roi.compare import differences
+    from roi.analysis.compare import differences
 
     first = _two_bed_day_lines()
     data = first.spec.model_dump(mode="json", exclude_none=True)
@@ -360,7 +361,7 @@ def test_a_shared_judgement_can_be_correlated_by_its_name():
     pair = ["judgement.uncontrolled.deadweight", "judgement.uncontrolled.attribution"]
     data["correlations"] = [{"inputs": pair, "rank_correlation": -0.5}]
     scenario = roi.parse_scenario(yaml.safe_dump(data), "offer.yaml")
-    from roi.correlation import correlate, spearman
+    from roi.engine.correlation import correlate, spearman
 
     rng = np.random.default_rng(2)
     values = {p.key: uncertainty._draw(rng, p, 4_000, "triangular") for p in uncertainty.parameters(scenario)}
@@ -400,7 +401,7 @@ def test_the_board_pack_gives_one_percentile_for_the_central_estimate():
 
     from pypdf import PdfReader
 
-    from roi.export import board_pack
+    from roi.outputs.export import board_pack
 
     pdf = PdfReader(io.BytesIO(board_pack(roi.run(roi.load_scenario("district_offer")))))
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)

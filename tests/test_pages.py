@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi.edit import apply
+from roi.inputs.edit import apply
 from tests.conftest import open_panels
 from tests.html_tables import page_tables
 from ui.text import md  # error boxes show user text escaped for Markdown
@@ -162,7 +162,7 @@ def test_uncertainty_page_states_the_probability_of_payback_in_words():
     at.switch_page("pages/4_Uncertainty_and_sensitivity.py").run()
     assert not at.exception
     sentence = next(m.value for m in at.markdown if "simulations the offer pays back" in m.value)
-    from roi import uncertainty
+    from roi.engine import uncertainty
 
     sim = uncertainty.simulate(roi.load_scenario("district_offer"), 10_000, 1)
     assert f"In {sim.prob_payback:.0%} of 10,000 simulations" in sentence
@@ -171,7 +171,7 @@ def test_uncertainty_page_states_the_probability_of_payback_in_words():
     # Where the central estimate stands among the same draws, computed, never a canned remark.
     position = roi.position_in(roi.run(roi.load_scenario("district_offer")).totals["npv"], sim.npv)
     stands = [c.value for c in at.caption] + [w.value for w in at.warning]
-    ordinal = roi.summary.ordinal(round(position["central_percentile"]))
+    ordinal = roi.analysis.summary.ordinal(round(position["central_percentile"]))
     assert any(f"sits at the {ordinal} percentile" in text for text in stands)
     assert not any("full year of residential care" in text for text in stands + [i.value for i in at.info])
 
@@ -198,7 +198,7 @@ def test_compare_page_lists_differences_with_the_npv_they_move():
 
 
 def test_a_shared_link_restores_the_scenario_on_a_fresh_session():
-    from roi import share
+    from roi.inputs import share
 
     spec, scenario = apply(
         roi.load_scenario("district_offer").spec,

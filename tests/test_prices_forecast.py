@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import claims, export
-from roi.library import ASSUMPTIONS_DIR, load_library, load_scenario
-from roi.model import run
+from roi.analysis import claims
+from roi.engine.model import run
+from roi.inputs.library import ASSUMPTIONS_DIR, load_library, load_scenario
+from roi.outputs import export
 
 from .conftest import roi_cli
 
@@ -114,7 +115,7 @@ def test_a_forecast_year_in_the_table_is_said_to_be_a_forecast(tmp_path):
 
     library = load_library(_library_with(tmp_path, add_forecast))
     assert library.year_status(2024) == "outturn" and library.year_status(2025) == "forecast"
-    from roi.library import uprating_note
+    from roi.inputs.library import uprating_note
 
     assert "OBR's forecast in the GDP deflator table (outturn to 2024)" in uprating_note(library, [2024, 2025])
 
@@ -201,7 +202,7 @@ def test_a_2025_and_a_2026_claim_check_and_flag_the_forecast(tmp_path, library, 
     out = _cli("check-claim", str(path))
     assert out.returncode == 0, out.stderr
     assert f"adjusted figures at {year} prices" in out.stdout and "uses a forecast" in out.stdout
-    from roi import claim_report
+    from roi.outputs import claim_report
 
     assert claim_report.pdf(check)[:4] == b"%PDF"
     book = openpyxl.load_workbook(io.BytesIO(claim_report.workbook(check)))

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi.schema import FISCAL_VALUE_TYPES
+from roi.inputs.schema import FISCAL_VALUE_TYPES
 
 from .conftest import scenario_from
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import roi
-from roi.model import evaluate
-from roi.reconciliation import FIGURES_FILE, load_figures, reconcile, reconcile_all, step_rows, verdict
+from roi.analysis.reconciliation import FIGURES_FILE, load_figures, reconcile, reconcile_all, step_rows, verdict
+from roi.engine.model import evaluate
 from tests.conftest import scenario_from
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,7 +261,7 @@ def test_value_as_the_published_tool_does_is_labelled_as_the_tools_method():
     share=st.floats(0.001, 1.0),
 )
 def test_an_alternative_interval_reaching_above_one_keeps_the_quantity_within_its_range(ratio, below, above, share):
-    from roi.schema import RateEffect
+    from roi.inputs.schema import RateEffect
 
     base = roi.load_library().interventions["falls_prevention"].outcomes[0].rate_effect
     alternative = base.alternative.model_copy(

@@ -75,7 +75,7 @@ def test_local_mode_says_so_and_an_officer_saves_versions_and_sees_the_history(d
     row = changes[changes["Input"].str.contains("cases per year")].iloc[0]
     assert (row["Version 1"], row["Version 2"]) == ("104", "250")  # cases by their one rule, no "250.0"
     base = roi.load_scenario("district_offer")
-    spec, moved = roi.edit.apply(
+    spec, moved = roi.inputs.edit.apply(
         base.spec, {"intervention": "dfg_adaptation", "field": "cases_per_year", "value": 250.0}
     )
     expected = roi.run(moved).totals["npv"] - roi.run(base).totals["npv"]
@@ -175,7 +175,7 @@ def test_exports_carry_the_documents_name_version_and_author():
     import openpyxl
     from pypdf import PdfReader
 
-    from roi import export
+    from roi.outputs import export
 
     spec = roi.load_scenario("district_offer").spec.model_copy(update={"name": "Offer to the ICB, v3"})
     result = roi.run(roi.resolve(spec))

@@ -17,8 +17,9 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import limits, share, uncertainty
-from roi.schema import ScenarioSpec
+from roi.engine import uncertainty
+from roi.inputs import limits, share
+from roi.inputs.schema import ScenarioSpec
 
 from .conftest import ROOT
 from .html_tables import page_tables

@@ -10,7 +10,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi import uncertainty
+from roi.engine import uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -142,7 +142,7 @@ def test_a_version_that_no_longer_validates_opens_with_only_the_failing_fields_r
     )
     spec, reset = reset_failing_fields(stale)
     assert reset == ["settings.horizon_years", "interventions[1].id"]
-    assert spec.settings.horizon_years == roi.schema.Settings().horizon_years
+    assert spec.settings.horizon_years == roi.inputs.schema.Settings().horizon_years
     assert spec.interventions[0].cases_per_year == 150  # what still validates is kept
     assert "retired_scheme" not in [i.id for i in spec.interventions]
     roi.resolve(spec)

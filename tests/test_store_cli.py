@@ -100,7 +100,7 @@ def test_an_unreachable_database_exits_3_with_a_reason(monkeypatch, capsys):
 def test_the_model_never_imports_a_database():
     """roi stays a pure library: importing it, its command line and its verbs loads no database."""
     code = (
-        "import sys, roi, roi.cli, roi.verbs, roi.export\n"
+        "import sys, roi, roi.cli, roi.cli.verbs, roi.outputs.export\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'psycopg', 'store'})\n"
         "print(','.join(loaded))\n"
     )

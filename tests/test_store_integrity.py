@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, select
 
 import roi
-from roi.library import _SpecDumper, parse_yaml
+from roi.inputs.library import _SpecDumper, parse_yaml
 from store import Store, chain, errors
 from store import backup as backups
 from store.cli import EXIT_TAMPERED
@@ -40,8 +40,6 @@ offer = offer_text
 @pytest.fixture()
 def alice(store):
     return store.for_user(ALICE)
-
-
 
 
 def some_history(user) -> str:  # noqa: ANN001
@@ -314,7 +312,7 @@ def test_a_scenario_whose_label_and_description_look_like_numbers_opens_after_sa
     loaded = alice.open(saved.document_id)
     assert loaded.spec.description == looks_like
     assert loaded.spec.interventions[1].label == looks_like
-    assert roi.library.parse_yaml(roi.dump_spec(loaded.spec), "download")["description"] == looks_like
+    assert roi.inputs.library.parse_yaml(roi.dump_spec(loaded.spec), "download")["description"] == looks_like
 
 
 # ---- 4. store errors in one sentence ---------------------------------------------------------
@@ -643,9 +641,9 @@ def test_true_or_false_in_a_number_field_is_refused_naming_the_field(alice, kind
 
 
 def test_a_claim_note_over_2000_characters_is_refused_even_through_a_link():
-    from roi import claims
+    from roi.analysis import claims
 
-    data = roi.library.parse_yaml(CLAIM, "claim")
+    data = roi.inputs.library.parse_yaml(CLAIM, "claim")
     with pytest.raises(roi.InputError, match="at most 2000 characters"):
         claims.validate_claim({**data, "note": "x" * 2001}, "claim")
     with pytest.raises(roi.InputError, match="at most 200 characters"):
@@ -654,9 +652,9 @@ def test_a_claim_note_over_2000_characters_is_refused_even_through_a_link():
 
 
 def test_a_claim_note_of_950000_characters_in_a_share_link_is_refused():
-    from roi import claims
+    from roi.analysis import claims
 
-    data = roi.library.parse_yaml(CLAIM, "claim")
+    data = roi.inputs.library.parse_yaml(CLAIM, "claim")
     spec = claims.validate_claim({**data, "note": "short"}, "claim")
     link = claims.to_link(spec)
     long_link = claims.to_link(spec.model_copy(update={"note": "y" * 950_000}))
@@ -670,11 +668,11 @@ def test_json_surrogate_pair_escapes_for_an_emoji_are_accepted():
         '{"claim": "Falls pilot \\ud83d\\ude91", "claimed_saving": 1000, "savings": [{"unit_cost": "bed_day", '
         '"quantity": 4, "label": "Bed days \\uD83C\\uDFE5"}]}'
     )
-    data = roi.library.parse_yaml(text, "claim.json")
+    data = roi.inputs.library.parse_yaml(text, "claim.json")
     assert data["claim"] == "Falls pilot \U0001f691"
     assert data["savings"][0]["label"] == "Bed days \U0001f3e5"
     with pytest.raises(roi.InputError, match="escape"):
-        roi.library.parse_yaml('{"claim": "half a pair \\ud83d"}', "claim.json")
-    assert roi.library.parse_yaml('{"claim": "not an escape \\\\ud83d\\\\ude91"}', "c") == {
+        roi.inputs.library.parse_yaml('{"claim": "half a pair \\ud83d"}', "claim.json")
+    assert roi.inputs.library.parse_yaml('{"claim": "not an escape \\\\ud83d\\\\ude91"}', "c") == {
         "claim": "not an escape \\ud83d\\ude91"
     }

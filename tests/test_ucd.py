@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import claims, ucd
-from roi.library import ASSUMPTIONS_DIR, load_library
+from roi.analysis import claims
+from roi.inputs import ucd
+from roi.inputs.library import ASSUMPTIONS_DIR, load_library
 
 # Copied by hand from the workbook (charlescoverdale/econstack-data, src/gmca-raw/unit-cost-database.xlsx,
 # sha256 abe8c235...): sheet, row, code, {kind: (estimated value, year)} from columns H/I (fiscal),
@@ -22,21 +23,57 @@ WORKBOOK = [
     ("Crime", 3, "CR1.0", {"fiscal": (500, "2002/03")}, "R", ["Police", "Local authority"]),  # H3, I3, R3
     ("Crime", 4, "CR1.1", {"fiscal": (35, "2002/03")}, "R", ["Police"]),  # H4, I4
     # H12/I12, K12/L12, N12/O12
-    ("Crime", 12, "CR2.0", {"fiscal": (2470, "2008/09"), "economic": (1473, "2008/09"), "social": (6795, "2008/09")},
-     "A", ["Multiple"]),
+    (
+        "Crime",
+        12,
+        "CR2.0",
+        {"fiscal": (2470, "2008/09"), "economic": (1473, "2008/09"), "social": (6795, "2008/09")},
+        "A",
+        ["Multiple"],
+    ),
     ("Crime", 178, "CR8.18.5", {"fiscal": (0, "2010/11")}, "G", ["Multiple"]),  # H178
-    ("Education & Skills", 3, "E&S1.0", {"fiscal": (1509, "2005/06"), "economic": (842, "2005/06")}, "A",
-     ["Multiple"]),  # H3, K3
+    (
+        "Education & Skills",
+        3,
+        "E&S1.0",
+        {"fiscal": (1509, "2005/06"), "economic": (842, "2005/06")},
+        "A",
+        ["Multiple"],
+    ),  # H3, K3
     ("Education & Skills", 24, "E&S8.1", {"economic": (11795, "2010/11")}, "G", []),  # K24, L24
-    ("Employment & Economy", 3, "E&E1.0", {"fiscal": (9800, "2012/13"), "economic": (14044, "2012/13")}, "G",
-     ["Multiple", "DWP"]),  # H3, K3
-    ("Fire", 3, "FI1.0", {"fiscal": (3079, "2008/09"), "economic": (2713, "2008/09")}, "A",
-     ["Multiple", "Multiple"]),  # H3, K3
-    ("Health", 3, "HE1.0", {"fiscal": (1800, "2009/10"), "social": (1398, "2009/10")}, "A",
-     ["NHS", "Clinical Commissioning Group"]),  # H3, N3
+    (
+        "Employment & Economy",
+        3,
+        "E&E1.0",
+        {"fiscal": (9800, "2012/13"), "economic": (14044, "2012/13")},
+        "G",
+        ["Multiple", "DWP"],
+    ),  # H3, K3
+    (
+        "Fire",
+        3,
+        "FI1.0",
+        {"fiscal": (3079, "2008/09"), "economic": (2713, "2008/09")},
+        "A",
+        ["Multiple", "Multiple"],
+    ),  # H3, K3
+    (
+        "Health",
+        3,
+        "HE1.0",
+        {"fiscal": (1800, "2009/10"), "social": (1398, "2009/10")},
+        "A",
+        ["NHS", "Clinical Commissioning Group"],
+    ),  # H3, N3
     ("Health", 4, "HE1.1", {"fiscal": (338, "2013/14")}, "G", ["NHS", "Clinical Commissioning Group"]),  # H4
-    ("Health", 18, "HE2.0", {"fiscal": (3614, "2013/14"), "economic": (8954, "2013/14"), "social": (3814, "2013/14")},
-     "A", ["Criminal Justice System", "NHS"]),  # H18, K18, N18
+    (
+        "Health",
+        18,
+        "HE2.0",
+        {"fiscal": (3614, "2013/14"), "economic": (8954, "2013/14"), "social": (3814, "2013/14")},
+        "A",
+        ["Criminal Justice System", "NHS"],
+    ),  # H18, K18, N18
     ("Health", 52, "HE5.0", {"fiscal": (64, "2011/12")}, "G", ["NHS", "Clinical Commissioning Group"]),  # H52
     ("Housing", 3, "HO1.0", {"fiscal": (6680, "2010/11")}, "A", ["Local authority", "RSL"]),  # H3
     ("Housing", 10, "HO2.0", {"fiscal": (690, "2010/11")}, "A", ["Local authority", "RSL"]),  # H10
@@ -46,8 +83,14 @@ WORKBOOK = [
     ("Social Services", 7, "SS1.1.3", {"fiscal": (945, "2010/11")}, "G", ["Local Authority", "Social Services"]),
     ("Social Services", 29, "SS2.0", {"fiscal": (700, "2013/14")}, "G", ["Local Authority", "Social Services"]),
     ("Social Services", 51, "SS5.0", {"fiscal": (1416, "2008/09")}, "G", ["Local Authority", "Social Services"]),
-    ("Social Services", 121, "SS16.0", {"fiscal": (3206, "2009/10"), "economic": (6958, "2008/09")}, "G",
-     ["Criminal Justice System", "NHS"]),  # H121/I121, K121/L121: two price years in one row
+    (
+        "Social Services",
+        121,
+        "SS16.0",
+        {"fiscal": (3206, "2009/10"), "economic": (6958, "2008/09")},
+        "G",
+        ["Criminal Justice System", "NHS"],
+    ),  # H121/I121, K121/L121: two price years in one row
 ]
 GRADES = {"R": "red", "A": "amber", "G": "green"}
 
@@ -150,8 +193,13 @@ def test_a_scenario_overrides_a_row_by_its_id() -> None:
 
 def test_a_claim_line_uses_a_row() -> None:
     claim = claims.validate_claim(
-        {"claim": "Evictions", "claimed_saving": 66800, "period_weeks": 52, "price_year": 2010,
-         "savings": [{"unit_cost": "ucd:HO1.0", "quantity": 10}]}
+        {
+            "claim": "Evictions",
+            "claimed_saving": 66800,
+            "period_weeks": 52,
+            "price_year": 2010,
+            "savings": [{"unit_cost": "ucd:HO1.0", "quantity": 10}],
+        }
     )
     check = claims.check_claim(claim)
     label = "Average fiscal cost of a complex eviction [GMCA UCD v1.4 (2015), amber]"
@@ -227,8 +275,13 @@ def test_a_search_with_no_match_is_a_message_naming_the_search() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["care", "cost", "per", "hospital", "child", "police", "year", "a&e", "xyz"]),
-                min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.sampled_from(["care", "cost", "per", "hospital", "child", "police", "year", "a&e", "xyz"]),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_every_result_contains_every_word(words) -> None:
     results = ucd.search(" ".join(words))
     assert len(results) <= ucd.MAX_RESULTS

@@ -6,8 +6,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 import roi
-import roi.edit
-from roi import ucd
+import roi.inputs.edit
+from roi.inputs import ucd
 from ui.text import md
 
 from .test_pages import PAGES, metric, start
@@ -52,8 +52,11 @@ def test_build_the_offer_adds_a_row_as_an_outcome_and_the_npv_moves() -> None:
     assert not at.exception, [e.value for e in at.exception]
     after = metric(at, "Net present value")
     assert after != before
-    expected = roi.run(roi.edit.apply(spec, {"intervention": added_to(spec), "outcome": "ucd:HO1.0",
-                                             "field": "quantity_per_case", "value": 0.5})[1]).totals["npv"]
+    expected = roi.run(
+        roi.inputs.edit.apply(
+            spec, {"intervention": added_to(spec), "outcome": "ucd:HO1.0", "field": "quantity_per_case", "value": 0.5}
+        )[1]
+    ).totals["npv"]
     assert after == roi.pounds(expected)
 
 

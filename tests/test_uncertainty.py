@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi import uncertainty
+from roi.engine import uncertainty
 
 from .conftest import ROOT, scenario_from
 

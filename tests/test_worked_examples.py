@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 import roi
-from roi import model
-from roi.model import discount_factors
+from roi.engine import model
+from roi.engine.model import discount_factors
 
 from .conftest import ROOT, scenario_from
 

@@ -1,8 +1,8 @@
 """The claim on the Check a claim page, kept as session state like the scenario.
 
 The claim lives in ``st.session_state.claim`` (a frozen ClaimSpec), so it survives page changes;
-the address bar carries it as ``?c=...`` (roi.share's packing), so a link opens it in a fresh
-session; every widget is bound to one field and a change goes through ``roi.claims.edit``, so an
+the address bar carries it as ``?c=...`` (roi.inputs.share's packing), so a link opens it in a fresh
+session; every widget is bound to one field and a change goes through ``roi.analysis.claims.edit``, so an
 invalid value is refused with the reason and the last good claim stays.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import streamlit as st
 
 import roi
-from roi import claims
-from roi.schema import ClaimSpec
+from roi.analysis import claims
+from roi.inputs.schema import ClaimSpec
 
 TYPED = "the claim on screen"
 BLANK_NAME = ""  # the "Start from" choice of a blank claim
@@ -41,7 +41,7 @@ def example(name: str) -> ClaimSpec:
 
 def example_names() -> list[str]:
     """The blank claim first, then the shipped examples."""
-    return [BLANK_NAME, *(p.stem for p in sorted(roi.library.CLAIMS_DIR.glob("*.yaml")))]
+    return [BLANK_NAME, *(p.stem for p in sorted(roi.inputs.library.CLAIMS_DIR.glob("*.yaml")))]
 
 
 def init(library: roi.Library) -> None:

@@ -1,6 +1,6 @@
 """The Make the deal page's tables, drawn as fitted HTML tables (:mod:`ui.tables`): full pounds where
 the column has room, compact money (£1.2m) where it has not, and on a phone the secondary columns
-left out with a note saying which. Built from a :class:`roi.deal.Deal`; money stays numbers until
+left out with a note saying which. Built from a :class:`roi.analysis.deal.Deal`; money stays numbers until
 drawn, and the exports carry every figure to the penny."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from roi import deal
+from roi.analysis import deal
 
 from .tables import fit_table
 

@@ -13,10 +13,10 @@ from typing import Any
 import streamlit as st
 
 import roi
-from roi import share
-from roi.edit import apply
-from roi.library import read_yaml, validate
-from roi.schema import ScenarioSpec
+from roi.inputs import share
+from roi.inputs.edit import apply
+from roi.inputs.library import read_yaml, validate
+from roi.inputs.schema import ScenarioSpec
 from ui.widgets import page_style
 
 from . import saved

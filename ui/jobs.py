@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from roi import limits
+from roi.inputs import limits
 
 WAIT_SECONDS = 0.5
 COLLECT_AFTER_SECONDS = 2.0

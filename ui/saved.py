@@ -18,8 +18,9 @@ from sqlalchemy.exc import ArgumentError
 
 import roi
 import store
-from roi import compare, limits
-from roi.schema import ScenarioSpec
+from roi.analysis import compare
+from roi.inputs import limits
+from roi.inputs.schema import ScenarioSpec
 from store import LOCAL_USER, Identity, Store, StoreError, UserStore
 from ui.text import md
 from ui.widgets import differences_table
@@ -227,7 +228,7 @@ def _sign_in() -> None:
     opened, _ = open_store()
     if opened is not None and "s" in st.query_params:  # the address bar holds unsaved work (ui.frame)
         try:
-            opened.keep_draft(_draft_key(), roi.share.encode(st.session_state.spec))
+            opened.keep_draft(_draft_key(), roi.inputs.share.encode(st.session_state.spec))
         except StoreError:
             pass  # signing in still works; the work on screen is what it was without this
     st.login()
@@ -245,7 +246,7 @@ def restore_draft() -> None:
         return
     try:
         packed = opened.take_draft(key)
-        spec = roi.share.decode(packed) if packed else None
+        spec = roi.inputs.share.decode(packed) if packed else None
     except (StoreError, ValueError):
         return
     if spec is not None:
@@ -297,7 +298,7 @@ def _differences(first_json: str, second_json: str) -> Any:
 
 
 def differences(first: Any, second: Any) -> Any:
-    """Each input that differs between two scenario specs, with the NPV it alone moves (roi.compare),
+    """Each input that differs between two scenario specs, with the NPV it alone moves (roi.analysis.compare),
     cached by the specs' content: the History page reruns without running the model again."""
     return _differences(first.model_dump_json(), second.model_dump_json()).copy()
 

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from roi.charts import short_pounds
-from roi.model import pounds
+from roi.engine.model import pounds
+from roi.outputs.charts import short_pounds
 
 CHAR_PX = 8.2  # width of an average character of the table's text, in pixels
 PAD_PX = 14  # a cell's left and right padding together
@@ -82,7 +82,7 @@ def table_html(
         row = []
         for j, column in enumerate(table.columns):
             full, short = cells[column][i]
-            tag = "th scope=\"row\"" if j == 0 else "td"
+            tag = 'th scope="row"' if j == 0 else "td"
             text = html.escape(full)
             if full != short:
                 text = f'<span class="m-full">{text}</span><span class="m-short">{html.escape(short)}</span>'
@@ -120,7 +120,7 @@ def _classes(column: Any, money: set[str], secondary: Sequence[str]) -> str:
 def chart_figures(spec: dict, key: str) -> None:
     """A chart's figures as a table that a screen reader reaches right after the chart (the chart's
     description says so), out of sight on the screen."""
-    from roi.charts import chart_table
+    from roi.outputs.charts import chart_table
 
     table = chart_table(spec)
     if table is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from roi.errors import printable
+from roi.inputs.errors import printable
 
 # Every ASCII punctuation mark CommonMark lets a backslash escape that Markdown, GitHub's autolinks,
 # Streamlit's directives (:red[...], :material/icon:) or LaTeX ($...$) could act on.

@@ -1,4 +1,4 @@
-"""'Find a unit cost': search the GMCA Unit Cost Database v1.4 (roi.ucd) and, where a page can, use a row."""
+"""'Find a unit cost': search the GMCA Unit Cost Database v1.4 (roi.inputs.ucd) and, where a page can, use a row."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from roi import InputError, ucd
-from roi.model import pounds
+from roi import InputError
+from roi.engine.model import pounds
+from roi.inputs import ucd
 from ui.text import md
 
 

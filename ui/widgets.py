@@ -9,9 +9,9 @@ import altair as alt
 import streamlit as st
 
 import roi
-from roi import charts
-from roi.model import per_pound, pounds
-from roi.schema import ScenarioSpec
+from roi.engine.model import per_pound, pounds
+from roi.inputs.schema import ScenarioSpec
+from roi.outputs import charts
 
 from .text import md
 
@@ -26,7 +26,7 @@ def page_style() -> None:
 
 def payback_text(result: roi.Result, year: int | None) -> str:
     """'Year 3 (2027/28)', or 'Not within 10 years': the same words as the board pack and workbook."""
-    return roi.summary.year_label(result, year)
+    return roi.analysis.summary.year_label(result, year)
 
 
 def tiles(result: roi.Result) -> None:
@@ -77,8 +77,8 @@ def tiles(result: roi.Result) -> None:
         payback_text(result, totals["payback_year"]),
         help="First year by whose end discounted cash and freed capacity cover discounted costs.",
     )
-    st.caption(roi.summary.reconciliation(result))
-    sentence = roi.summary.range_sentence(result)
+    st.caption(roi.analysis.summary.reconciliation(result))
+    sentence = roi.analysis.summary.range_sentence(result)
     if totals["central_outside_iqr"]:
         st.warning(sentence, icon=":material/warning:")
     else:
@@ -91,7 +91,7 @@ def partner_positions_table(result: roi.Result):  # noqa: ANN201 - a DataFrame
     saving), cash position, and the year it pays back on its own."""
     import pandas as pd
 
-    rows = roi.summary.partner_positions(result)
+    rows = roi.analysis.summary.partner_positions(result)
     rows = rows[rows[["pv_costs", "cash", "capacity", "other_value"]].abs().max(axis=1) > 0.5]
     public = list(rows["fiscal_body"])
     return pd.DataFrame(
@@ -141,7 +141,7 @@ def chart(figure: alt.TopLevelMixin, key: str | None = None) -> None:
 
 
 def result_chart(spec: ScenarioSpec, builder: str, *args: Any, key: str | None = None, **options: Any) -> None:
-    """``roi.charts.<builder>(result, *args, **options)`` for the scenario ``spec``, drawn like
+    """``roi.outputs.charts.<builder>(result, *args, **options)`` for the scenario ``spec``, drawn like
     :func:`chart`. The chart's Vega-Lite is built once per scenario and arguments and kept for every
     session: building an Altair chart (its schema checks) costs the server more than the rest of a
     page, and a board's members all open the same scenario."""
@@ -161,7 +161,7 @@ def _chart_spec(builder: str, spec_json: str, args: tuple, options: tuple) -> di
 
 
 def local_example_note(result: roi.Result) -> None:
-    count, total = roi.summary.local_example_count(result)
+    count, total = roi.analysis.summary.local_example_count(result)
     if count:
         st.warning(
             f"{count} of the {total} figures behind this scenario are **local judgements** with no published "
@@ -173,7 +173,7 @@ def local_example_note(result: roi.Result) -> None:
 
 def export_buttons(result: roi.Result, name: str) -> None:
     """Download buttons for the board: Excel workbook, PDF board pack, scenario YAML."""
-    from roi import export
+    from roi.outputs import export
     from ui.saved import export_label
 
     stem, document = export_label(name or "scenario")  # a saved document: its name, version and author
@@ -208,7 +208,7 @@ def export_buttons(result: roi.Result, name: str) -> None:
 
 
 def npv_effects(table: Any) -> list[str]:
-    """The words for ``roi.compare.differences``' effects: pounds, "cannot be applied alone", or, past
+    """The words for ``roi.analysis.compare.differences``' effects: pounds, "cannot be applied alone", or, past
     its time budget, "not valued (time limit)"."""
     valued = table.attrs.get("valued", len(table))
     return [
@@ -224,10 +224,10 @@ def unbroken(frame: Any) -> Any:
 
 
 def differences_table(table: Any, first: str, second: str, wrap: bool = False) -> None:
-    """A ``roi.compare.differences`` table (Compare, History, a save conflict): each input, its value in
+    """A ``roi.analysis.compare.differences`` table (Compare, History, a save conflict): each input, its value in
     ``first`` and ``second``, the NPV it alone moves, and a note if the time budget cut it short.
     ``wrap``: a static table whose cells wrap, so it fits a phone's width without sideways scrolling."""
-    from roi.compare import stopped_note
+    from roi.analysis.compare import stopped_note
 
     shown = table.assign(npv_effect=npv_effects(table))
     columns = {"input": "Input", "first": first, "second": second, "npv_effect": "Moves NPV by"}
@@ -242,7 +242,7 @@ def differences_table(table: Any, first: str, second: str, wrap: bool = False) -
 def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an UploadedFile and a roi parser
     """Parse an uploaded file with ``parse(bytes, name)``: refuse files over 1 MB, and show an InputError
     (file, field, allowed range) with what stays ``unchanged``. Returns the parsed object or None."""
-    from roi.library import MAX_FILE_BYTES
+    from roi.inputs.library import MAX_FILE_BYTES
 
     if upload is None:
         return None

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import roi
-from roi.edit import apply
+from roi.inputs.edit import apply
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_assumptions_page_renders_the_evidence(page: Page, app_url: str, artifac
 
 
 def test_a_shared_link_restores_the_scenario_in_the_browser(page: Page, fresh_server: str, artifacts):
-    from roi import share
+    from roi.inputs import share
 
     spec, scenario = apply(
         roi.load_scenario("district_offer").spec,

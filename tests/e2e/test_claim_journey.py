@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from roi import claims
-from roi.schema import ClaimSpec
+from roi.analysis import claims
+from roi.inputs.schema import ClaimSpec
 
 from .test_browser import tile, wait_for_run
 

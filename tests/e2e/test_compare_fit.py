@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from roi import share
+from roi.inputs import share
 from tests.test_numbers import offer_at
 
 from .test_browser import wait_for_run

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import roi
-from roi import deal
+from roi.analysis import deal
 
 from .test_browser import wait_for_run
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from roi import share
-from roi.library import read_yaml, validate
-from roi.schema import ClaimSpec, ScenarioSpec
+from roi.inputs import share
+from roi.inputs.library import read_yaml, validate
+from roi.inputs.schema import ClaimSpec, ScenarioSpec
 from tests.e2e.test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import roi
-from roi import uncertainty
+from roi.engine import uncertainty
 
 pytestmark = pytest.mark.e2e
 DRAWS = 100_000

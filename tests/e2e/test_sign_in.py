@@ -9,9 +9,9 @@ import pytest
 from oidc_provider_mock import User
 from playwright.sync_api import Browser, expect
 
-from roi import share
-from roi.library import read_yaml, validate
-from roi.schema import ScenarioSpec
+from roi.inputs import share
+from roi.inputs.library import read_yaml, validate
+from roi.inputs.schema import ScenarioSpec
 from store import Store
 from tests.e2e.oidc import app_with_sign_in, save_as, sign_in, verified
 from tests.e2e.test_browser import wait_for_run

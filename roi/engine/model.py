@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .library import Scenario
-from .overlaps import DoubleCount, find, notes, remove_overlaps
-from .schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, Outcome, follow_target
+from roi.engine.overlaps import DoubleCount, find, notes, remove_overlaps
+from roi.inputs.library import Scenario
+from roi.inputs.schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, Outcome, follow_target
 
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
 STAGES = ("gross", "after_drop_off", "after_deadweight", "after_displacement", "after_attribution", "amount")
@@ -274,7 +274,7 @@ def build(
 ) -> tuple[list[CostLine], list[Line]]:
     """Every cost and benefit stream of the scenario for ``count`` draws.
 
-    ``values`` maps a parameter key (see :func:`roi.uncertainty.parameters`) to an array of ``count``
+    ``values`` maps a parameter key (see :func:`roi.engine.uncertainty.parameters`) to an array of ``count``
     values; an input not given stays at its central value. ``only`` restricts the work to some
     interventions (the others contribute nothing), which keeps one-way sensitivity linear in the
     number of parameters."""
@@ -362,7 +362,7 @@ def build(
                     value,
                 )
             )
-    lines = remove_overlaps(scenario, lines)  # double counting the user declared, removed once (roi.overlaps)
+    lines = remove_overlaps(scenario, lines)  # double counting the user declared, removed once (roi.engine.overlaps)
     return cost_lines, lines
 
 
@@ -376,13 +376,13 @@ def capped_payments(units: np.ndarray, price: float, cap: float | None) -> np.nd
 
 
 def transfers(scenario: Scenario, lines: list[Line]) -> list[tuple[str, np.ndarray]]:
-    """Payments between partners under a deal applied to the scenario (see roi.deal), by year and
+    """Payments between partners under a deal applied to the scenario (see roi.analysis.deal), by year and
     draw: (payer, +payments) and (receiver, -payments), which sum to nothing. The payer pays a
     price per unit of a named outcome avoided, across every intervention, up to a cap a year."""
     deal = scenario.spec.deal
     if deal is None or deal.gain_share is None:
         return []
-    from .deal import check_gain_share  # roi.deal builds on this module
+    from roi.analysis.deal import check_gain_share  # roi.analysis.deal builds on this module
 
     terms = deal.gain_share
     check_gain_share(scenario, terms, scenario.file)
@@ -473,7 +473,7 @@ TABLES = ("costs", "benefits", "fiscal", "cash")
 
 def discount_columns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """The standard and health discount factors as read-only columns (years, 1), kept with the scenario:
-    what every present value of a line uses (the engine here, roi.overlaps for the pounds at stake)."""
+    what every present value of a line uses (the engine here, roi.engine.overlaps for the pounds at stake)."""
     cached = scenario._derived.get("factors")
     if cached is None:
         cached = (discount_factors(scenario)[:, None], health_discount_factors(scenario)[:, None])
@@ -586,7 +586,7 @@ class Result:
     discount_factors: np.ndarray
     evaluation: Evaluation
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    overlaps: tuple[DoubleCount, ...] = field(default_factory=tuple)  # possible double counting (roi.overlaps)
+    overlaps: tuple[DoubleCount, ...] = field(default_factory=tuple)  # possible double counting (roi.engine.overlaps)
 
     # -- headline figures --------------------------------------------------------------------------
 
@@ -632,11 +632,11 @@ class Result:
     @cached_property
     def central_position(self) -> dict[str, Any]:
         """Where the central NPV falls in a seeded simulation of the same scenario
-        (its standard simulation, :func:`roi.limits.standard_draws`): its percentile, P10/P25/P50/P75/P90,
+        (its standard simulation, :func:`roi.inputs.limits.standard_draws`): its percentile, P10/P25/P50/P75/P90,
         whether it lies outside P25-P75, and the headline NPV (the central one, or the median if the
         settings ask for it)."""
-        from .limits import standard_draws
-        from .uncertainty import simulate  # the simulation is built on this module
+        from roi.engine.uncertainty import simulate  # the simulation is built on this module
+        from roi.inputs.limits import standard_draws
 
         draws = standard_draws(self.scenario)
         sim = simulate(self.scenario, draws, STANDARD_SEED)
@@ -854,7 +854,7 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
 def _uprating_warning(scenario: Scenario) -> str | None:
     """Prices past the GDP deflator's outturn (an OBR forecast, the library's proxy or the scenario's own
     price_uplift) said in one sentence: the scenario's price year and the price year of every figure used."""
-    from .library import uprating_note
+    from roi.inputs.library import uprating_note
 
     years = {scenario.settings.price_year} | {i.price_year for i in scenario.interventions}
     years |= {scenario.unit_costs[o.unit_cost].price_year for i in scenario.interventions for o in i.outcomes}

@@ -1,5 +1,5 @@
 """Heads of terms of an agreed deal, for the exports: a sheet in the Excel workbook and a page in
-the PDF board pack (roi.export calls these when the scenario carries a deal in force)."""
+the PDF board pack (roi.outputs.export calls these when the scenario carries a deal in force)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import charts, deal
-from .model import STANDARD_DRAWS, STANDARD_SEED, Result, pounds
+from roi.analysis import deal
+from roi.engine.model import STANDARD_DRAWS, STANDARD_SEED, Result, pounds
+from roi.outputs import charts
 
 DRAWS, SEED = STANDARD_DRAWS, STANDARD_SEED  # the one simulation the Overview and board pack show
 
 
-def heads_of_terms(
-    result: Result, draws: int | None = None, seed: int = SEED
-) -> tuple[deal.Deal, pd.DataFrame] | None:
+def heads_of_terms(result: Result, draws: int | None = None, seed: int = SEED) -> tuple[deal.Deal, pd.DataFrame] | None:
     """The agreed deal and its table: partner, contribution in each financial year (undiscounted),
     total (PV), cash and capacity back (PV), cash position and the chance of losing cash. None when
-    no deal is in force. ``draws`` defaults to the scenario's standard simulation (roi.limits)."""
+    no deal is in force. ``draws`` defaults to the scenario's standard simulation (roi.inputs.limits)."""
     if deal.in_force(result.scenario.spec) is None:
         return None
-    from .deal_verb import simulation_for
-    from .limits import standard_draws
+    from roi.cli.deal_verb import simulation_for
+    from roi.inputs.limits import standard_draws
 
     draws = standard_draws(result.scenario) if draws is None else draws
     simulation = simulation_for(deal.before_deal(result.scenario), draws, seed)
@@ -111,7 +110,7 @@ def _terms_text(agreed: deal.Deal, result: Result) -> str:
 
 def heads_of_terms_sheet(book: Any, result: Result, formats: dict) -> None:
     """Add a 'Heads of terms' sheet to an xlsxwriter workbook, if a deal is in force."""
-    from .export import _sheet
+    from roi.outputs.export import _sheet
 
     found = heads_of_terms(result)
     if found is None:
@@ -138,7 +137,7 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
     found = heads_of_terms(result)
     if found is None:
         return
-    from .export import _latin, chart_png
+    from roi.outputs.export import _latin, chart_png
 
     agreed, table = found
     pack.add_page(orientation="L")
@@ -188,7 +187,7 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
 
 def _grid(pack: Any, header: list[str], rows: list[list[str]], width: float, first: float = 46) -> None:
     """A small PDF table: a text column, then right-aligned figures of equal width."""
-    from .export import _latin
+    from roi.outputs.export import _latin
 
     pack.set_font("Helvetica", size=8)
     rest = (width - first) / (len(header) - 1)
@@ -206,7 +205,7 @@ def _grid(pack: Any, header: list[str], rows: list[list[str]], width: float, fir
 
 def _running_cash_table(pack: Any, agreed: deal.Deal, width: float) -> None:
     """The PDF's running cash position by financial year, partners that pay or save cash only."""
-    from .charts import short_pounds
+    from roi.outputs.charts import short_pounds
 
     positions = agreed.positions
     keep = (positions["pv_contribution"].abs() > 0.005) | (positions["pv_cash"].abs() > 0.005)

@@ -30,8 +30,9 @@ from typing import Any
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from .errors import InputError, from_validation_error
-from .library import (
+from roi.engine.model import pounds
+from roi.inputs.errors import InputError, from_validation_error
+from roi.inputs.library import (
     ASSUMPTIONS_DIR,
     CLAIMS_DIR,
     Library,
@@ -45,8 +46,7 @@ from .library import (
     uprating_note,
     validate,
 )
-from .model import pounds
-from .schema import (
+from roi.inputs.schema import (
     FISCAL_VALUE_TYPES,
     VALUE_TYPES,
     ClaimSaving,
@@ -344,8 +344,8 @@ def _unknown(file: str, field_path: str, what: str, word: str, choices: dict[str
 
 
 def with_ucd_rows(claim: ClaimSpec, library: Library, file: str = "claim") -> Library:
-    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) the claim's lines name (roi.ucd)."""
-    from . import ucd
+    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) the claim's lines name (roi.inputs.ucd)."""
+    from roi.inputs import ucd
 
     for i, saving in enumerate(claim.savings):
         if saving.unit_cost is not None:
@@ -405,14 +405,14 @@ LINK_PARAM = "c"
 
 def to_link(claim: ClaimSpec) -> str:
     """The claim packed for the address bar (``?c=...``), the same way a scenario is shared."""
-    from . import share
+    from roi.inputs import share
 
     return share.encode(claim)
 
 
 def from_link(text: str, library: Library | None = None) -> ClaimSpec:
     """The claim in a shared link, validated and checked against the library like an upload."""
-    from . import share
+    from roi.inputs import share
 
     claim = validate_claim(share.unpack(text, LINK_PARAM), share.SOURCE)
     check_references(claim, library or load_library(), share.SOURCE)
@@ -422,7 +422,7 @@ def from_link(text: str, library: Library | None = None) -> ClaimSpec:
 def find(path_or_name: str | Path) -> Path:
     """A claim file, or a shipped example claim by name (the library's checked path finder: a path
     too long or with control characters gets a one-line InputError)."""
-    from .library import _find
+    from roi.inputs.library import _find
 
     return _find(path_or_name, CLAIMS_DIR, "example claim")
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from .edit import apply
-from .errors import InputError
-from .library import Scenario
-from .model import Result, cases, financial_year, number, per_pound, percent, pounds, run
-from .schema import outcome_key
-from .summary import HEADLINE_WORDS
+from roi.analysis.summary import HEADLINE_WORDS
+from roi.engine.model import Result, cases, financial_year, number, per_pound, percent, pounds, run
+from roi.inputs.edit import apply
+from roi.inputs.errors import InputError
+from roi.inputs.library import Scenario
+from roi.inputs.schema import outcome_key
 
 INTERVENTION_FIELDS = ("cases_per_year", "cost_per_case", "fixed_cost_per_year")
 OUTCOME_FIELDS = ("quantity_per_case", "deadweight", "displacement", "attribution", "duration_years", "drop_off")

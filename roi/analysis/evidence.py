@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from .claims import load_claim_defaults
-from .library import ASSUMPTIONS_DIR, Library, Scenario, load_library, read_yaml, validate
-from .model import cost_optimism_bias, optimism_bias
-from .schema import Intervention, JudgementConvention, Source, UnitCost, follow_target
+from roi.analysis.claims import load_claim_defaults
+from roi.engine.model import cost_optimism_bias, optimism_bias
+from roi.inputs.library import ASSUMPTIONS_DIR, Library, Scenario, load_library, read_yaml, validate
+from roi.inputs.schema import Intervention, JudgementConvention, Source, UnitCost, follow_target
 
 PROVENANCES = ("published", "your figure", "local judgement")
 

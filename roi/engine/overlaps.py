@@ -5,7 +5,7 @@ unit cost (an outcome with ``effect: avoids`` on it), or the library tags them a
 (``service: home_adaptations`` on the DFG's outcomes and on the toolkit's "£2 per £1" for adaptations).
 Each such pair is reported in plain English with both labels and the pounds at stake; the user
 declares the share of people the two have in common in the scenario's ``overlaps:`` list, and
-:func:`remove_overlaps`, the one post-pass at the end of :func:`roi.model.build`, removes it once.
+:func:`remove_overlaps`, the one post-pass at the end of :func:`roi.engine.model.build`, removes it once.
 
 The rule (docs/method.md, "Double counting between interventions"):
 
@@ -30,13 +30,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .schema import follow_target
+from roi.inputs.errors import InputError
+from roi.inputs.schema import follow_target
 
-if TYPE_CHECKING:  # roi.model imports this module; these are for type hints only
-    from .library import Scenario
-    from .model import Line
-    from .schema import Intervention
+if TYPE_CHECKING:  # roi.engine.model imports this module; these are for type hints only
+    from roi.engine.model import Line
+    from roi.inputs.library import Scenario
+    from roi.inputs.schema import Intervention
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def remove_overlaps(scenario: Scenario, lines: list[Line]) -> list[Line]:
 def _present_values(scenario: Scenario, lines: list[Line]) -> dict[tuple[str, str], float]:
     """Present value of each line at the first draw, by (intervention, outcome), discounted as the engine
     discounts it (a health effect on the health schedule, or at the scenario's constant health rate)."""
-    from .model import discount_columns
+    from roi.engine.model import discount_columns
 
     standard, health = discount_columns(scenario)
     out: dict[tuple[str, str], float] = defaultdict(float)
@@ -145,12 +145,12 @@ def find(scenario: Scenario, lines: list[Line]) -> tuple[DoubleCount, ...]:
     """Every declared overlap and every pair found but not declared, with the pounds at stake and
     removed and the sentence to show (None for a declared share of 0: the warning is silenced).
 
-    ``lines`` are the engine's benefit lines after removal (one draw, as :func:`roi.model.run` builds);
+    ``lines`` are the engine's benefit lines after removal (one draw, as :func:`roi.engine.model.run` builds);
     where a declared share removed anything, the lines before removal are built again for the sums."""
     declared = scenario.spec.overlaps
     raw = lines
     if any(o.share > 0 for o in declared):
-        from .model import build
+        from roi.engine.model import build
 
         plain = scenario.model_copy(update={"spec": scenario.spec.model_copy(update={"overlaps": ()})})
         raw = build(plain, {}, 1)[1]
@@ -211,7 +211,7 @@ def _what(scenario: Scenario, item: DoubleCount) -> str:
 
 
 def _text(scenario: Scenario, item: DoubleCount) -> str | None:
-    from .model import pounds
+    from roi.engine.model import pounds
 
     if item.share == 0:
         return None
@@ -239,7 +239,7 @@ def notes(found: tuple[DoubleCount, ...]) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Checking a scenario's overlaps (roi.library.resolve calls this last)
+# Checking a scenario's overlaps (roi.inputs.library.resolve calls this last)
 
 
 def check_overlaps(scenario: Scenario, file: str) -> None:

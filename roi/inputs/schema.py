@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from . import limits
+from roi.inputs import limits
 
 ValueType = Literal["fiscal_cashable", "fiscal_non_cashable", "economic", "social"]
 VALUE_TYPES: tuple[str, ...] = ("fiscal_cashable", "fiscal_non_cashable", "economic", "social")
@@ -34,7 +34,7 @@ Provenance = Literal["published", "your figure", "local judgement"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="lower_snake_case id")]
 # A reference to a unit cost: a library id, or a row of the GMCA Unit Cost Database as ``ucd:`` and its
-# cost code (``ucd:HO1.0``, ``ucd:E&S1.0``; roi.ucd). Used wherever a unit cost is named.
+# cost code (``ucd:HO1.0``, ``ucd:E&S1.0``; roi.inputs.ucd). Used wherever a unit cost is named.
 UCD_PREFIX = "ucd:"
 UnitCostId = Annotated[
     str,
@@ -575,7 +575,7 @@ class Intervention(Frozen):
     service: Identifier | None = Field(
         default=None,
         description="the service it values (e.g. home_adaptations): two interventions with the same tag "
-        "value the same service, so a scenario with both is warned of double counting (roi.overlaps)",
+        "value the same service, so a scenario with both is warned of double counting (roi.engine.overlaps)",
     )
     cases_per_year: Cases
     cases_per_100k: float | None = Field(
@@ -915,7 +915,7 @@ class ReplacedFunding(Frozen):
 
 
 class AppliedDeal(Frozen):
-    """A funding deal applied to a scenario (roi.deal): the rule, the pooled shares it set on every
+    """A funding deal applied to a scenario (roi.analysis.deal): the rule, the pooled shares it set on every
     intervention (or the gain-share terms it added) and the funding it replaced."""
 
     rule: DealRule
@@ -941,7 +941,7 @@ class AppliedDeal(Frozen):
 
 
 class Overlap(Frozen):
-    """Two interventions of a scenario that value the same people (roi.overlaps): ``share`` is the
+    """Two interventions of a scenario that value the same people (roi.engine.overlaps): ``share`` is the
     share of the second-named intervention's people who are also the first's (0: different people,
     nothing removed; 1: the same people). The engine scales the second-named intervention's benefit
     lines on what they share (``unit_cost`` alone if given) by (1 - share)."""
@@ -960,9 +960,9 @@ InputName = Annotated[
 
 class Correlation(Frozen):
     """Two uncertain inputs that move together: the rank (Spearman) correlation their draws are given
-    in the Monte Carlo (roi.correlation). The names are the dotted keys of the scenario's ranged
+    in the Monte Carlo (roi.engine.correlation). The names are the dotted keys of the scenario's ranged
     inputs (``unit_cost.bed_day.value``, ``outcome.dfg_adaptation.0.quantity_per_case``); they are
-    checked against the scenario by roi.correlation.check_correlations. A correlation is a
+    checked against the scenario by roi.engine.correlation.check_correlations. A correlation is a
     judgement: ``source`` says where it comes from (or marks it a local judgement)."""
 
     inputs: tuple[InputName, InputName]
@@ -981,9 +981,9 @@ class ScenarioSpec(Frozen):
     settings: Settings = Field(default_factory=Settings)
     unit_costs: dict[UnitCostId, UnitCostOverride] = Field(default_factory=dict)
     interventions: tuple[InterventionChoice, ...] = Field(min_length=1, max_length=100)
-    deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.deal")
+    deal: AppliedDeal | None = Field(default=None, description="a funding deal applied by roi.analysis.deal")
     overlaps: tuple[Overlap, ...] = Field(
-        default=(), max_length=100, description="people two interventions have in common (roi.overlaps)"
+        default=(), max_length=100, description="people two interventions have in common (roi.engine.overlaps)"
     )
     correlations: tuple[Correlation, ...] = Field(
         default=(), max_length=MAX_CORRELATIONS, description="rank correlations between uncertain inputs"
@@ -1010,7 +1010,7 @@ class ClaimSaving(Frozen):
     ``partner`` and ``value_type`` say how the claim books the saving (to whom, and as cash or not);
     ``intervention`` names the scheme that claims it, to find two schemes claiming the same outcome.
     ``unit_cost`` and ``partner`` are plain text here and checked against the library by
-    ``roi.claims``, so that a typo is answered with the valid ids and a "did you mean".
+    ``roi.analysis.claims``, so that a typo is answered with the valid ids and a "did you mean".
 
     The checker's own figures and judgements, each optional (the library's convention applies
     where one is not given): ``cost_basis`` chooses the unit cost the recomputation uses (the

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InputError
+from roi.inputs.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from .library import Scenario
+    from roi.inputs.library import Scenario
 
 PSD_TOLERANCE = 1e-9  # a matrix is positive semi-definite when its smallest eigenvalue is at least -this
 _PIVOT = 1e-12  # a Cholesky pivot at most this is taken as zero (a singular target)
@@ -227,7 +227,7 @@ def matrix_of(scenario: Scenario) -> tuple[list[str], np.ndarray]:
 def check_correlations(scenario: Scenario, file: str = "scenario") -> None:
     """Refuse a scenario's ``correlations:`` that name an input without a range in this scenario,
     name one input twice, give a pair twice, or contradict each other (roi.resolve calls this)."""
-    from .uncertainty import parameters  # late: uncertainty imports the library, which calls this
+    from roi.engine.uncertainty import parameters  # late: uncertainty imports the library, which calls this
 
     pairs = scenario.spec.correlations
     if not pairs:

@@ -13,8 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .model import Result, pounds
-from .schema import VALUE_TYPES
+from roi.engine.model import Result, pounds
+from roi.inputs.schema import VALUE_TYPES
 
 PARTNER_COLOURS = {
     "district": "#332288",
@@ -586,7 +586,7 @@ def scenarios_by_partner(
     long: pd.DataFrame, result: Result, order: list[str], width: int | str = "container"
 ) -> alt.Chart:
     """Fiscal savings by partner, one bar per scenario. ``long``: scenario, partner, label, pv_fiscal
-    (from :func:`roi.compare.by_partner`); ``result`` gives the partner order; ``order`` the scenarios'."""
+    (from :func:`roi.analysis.compare.by_partner`); ``result`` gives the partner order; ``order`` the scenarios'."""
     data = long.assign(pv_text=long["pv_fiscal"].map(pounds))
     partners = result.scenario.library.partners
     ids = [p for p in partners if p in set(data["partner"])]
@@ -626,7 +626,7 @@ def scenarios_by_partner(
 
 
 def deal_positions(deal, measure: str = "cash_npv", width: int | str = "container") -> alt.Chart:  # noqa: ANN001
-    """Before and after a deal (:class:`roi.deal.Deal`): each partner's cash (``cash_npv``) or fiscal
+    """Before and after a deal (:class:`roi.analysis.deal.Deal`): each partner's cash (``cash_npv``) or fiscal
     (``fiscal_npv``) position, present values, one pair of bars per partner."""
     title = {"cash_npv": "Cash position", "fiscal_npv": "Fiscal position (cash and capacity)"}[measure]
     when = ["Funding as written", "Under the deal"]

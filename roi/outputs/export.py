@@ -25,13 +25,15 @@ import xlsxwriter
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from . import charts, summary, uncertainty
-from .deal_export import heads_of_terms_page, heads_of_terms_sheet
-from .evidence import parameter_table, plain, plain_citation, unit_cost_table
-from .library import dump_spec
-from .limits import standard_draws
-from .model import STANDARD_SEED, Result, cases, cases_tenths, financial_year, number, position_in, pounds
-from .summary import ordinal, partner_positions, year_label  # noqa: F401 - year_label: export's wording
+from roi.analysis import summary
+from roi.analysis.evidence import parameter_table, plain, plain_citation, unit_cost_table
+from roi.analysis.summary import ordinal, partner_positions, year_label  # noqa: F401 - year_label: export's wording
+from roi.engine import uncertainty
+from roi.engine.model import STANDARD_SEED, Result, cases, cases_tenths, financial_year, number, position_in, pounds
+from roi.inputs.library import dump_spec
+from roi.inputs.limits import standard_draws
+from roi.outputs import charts
+from roi.outputs.deal_export import heads_of_terms_page, heads_of_terms_sheet
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:  # noqa: ANN001 - an Altair chart
@@ -279,7 +281,7 @@ def cell_text(value: object) -> str:
 
 
 def _write_cases(sheet: Any, row: int, col: int, value: float, formats: dict) -> None:
-    """Cases a year as a number, by the one rule (:func:`roi.model.cases`): the tenth the screen and the
+    """Cases a year as a number, by the one rule (:func:`roi.engine.model.cases`): the tenth the screen and the
     board pack show, formatted without a decimal place when it is whole."""
     tenths = cases_tenths(value)
     sheet.write_number(row, col, tenths, formats["count" if tenths.is_integer() else "tenths"])
@@ -422,7 +424,7 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown = value
         shown = shown if shown != "" else "Not set"
         rows.append({"setting": labels.get(name, header(name)), "value": shown, "kind": kind})
-    from .model import _uprating_warning
+    from roi.engine.model import _uprating_warning
 
     note = _uprating_warning(scenario)
     rows.append(
@@ -530,9 +532,7 @@ def workbook(result: Result, document: str | None = None) -> bytes:
         result,
     )
     inputs = settings_table(result)
-    _sheet(
-        book, "Scenario inputs", inputs.drop(columns="kind"), formats, None, result, {"value": list(inputs["kind"])}
-    )
+    _sheet(book, "Scenario inputs", inputs.drop(columns="kind"), formats, None, result, {"value": list(inputs["kind"])})
     spec = book.add_worksheet("Scenario file")
     spec.write(0, 0, "The scenario as a file you can load back into the dashboard (YAML)", formats["header"])
     for r, line in enumerate(dump_spec(scenario.spec).splitlines(), start=1):
@@ -596,7 +596,7 @@ def workbook(result: Result, document: str | None = None) -> bytes:
     )
     _sheet(book, "Benefit flows", _labelled_flows(result, result.benefits), formats, None, result)
     _sheet(book, "Cost flows", _labelled_flows(result, result.costs), formats, None, result)
-    heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.deal)
+    heads_of_terms_sheet(book, result, formats)  # the agreed deal, if the scenario has one (roi.analysis.deal)
     book.close()
     return buffer.getvalue()
 
@@ -1050,7 +1050,7 @@ def evidence_page(pack: BoardPack, ctx: PackContext) -> None:
 
 
 def deal_page(pack: BoardPack, ctx: PackContext) -> None:
-    """The heads of terms of the agreed deal, if the scenario carries one (roi.deal_export)."""
+    """The heads of terms of the agreed deal, if the scenario carries one (roi.outputs.deal_export)."""
     heads_of_terms_page(pack, ctx.result)
 
 
@@ -1079,7 +1079,7 @@ def board_pack(
     position in cash and capacity with its range, who pays and who saves, how sure, the flags and the
     sources. ``pages`` are the page writers in order (see :func:`insert_page`). By default its ranges
     come from the scenario's standard simulation, the one the Overview and the Uncertainty page show
-    (:func:`roi.limits.standard_draws` draws, seed 1)."""
+    (:func:`roi.inputs.limits.standard_draws` draws, seed 1)."""
     pack = BoardPack(result.scenario.name)
     draws = standard_draws(result.scenario) if draws is None else draws
     context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()), document)

@@ -1,9 +1,9 @@
-"""The claim-check report: a one-page PDF and an Excel workbook from one :class:`roi.claims.ClaimCheck`.
+"""The claim-check report: a one-page PDF and an Excel workbook from one :class:`roi.analysis.claims.ClaimCheck`.
 
 Each has the claim as stated, the recomputation like for like, the step table from claimed to
 adjusted, the flags, who gets the money in cash and in capacity, and the source of every unit cost,
 so a health partner can send the check back to the scheme. Both reuse the board pack's PDF page
-and text helpers and the workbook's sheet writer (roi.export), and show the same figures as the app
+and text helpers and the workbook's sheet writer (roi.outputs.export), and show the same figures as the app
 and ``python -m roi check-claim``.
 """
 
@@ -15,10 +15,10 @@ from datetime import date
 import pandas as pd
 import xlsxwriter
 
-from .claims import FIGURE_LABELS, ClaimCheck
-from .export import BoardPack, _formats, _latin, _sheet, plain
-from .library import dump_spec
-from .model import pounds
+from roi.analysis.claims import FIGURE_LABELS, ClaimCheck
+from roi.engine.model import pounds
+from roi.inputs.library import dump_spec
+from roi.outputs.export import BoardPack, _formats, _latin, _sheet, plain
 
 
 def _percent(value: float) -> str:

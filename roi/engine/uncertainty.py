@@ -1,7 +1,7 @@
 """Uncertainty: vectorised Monte Carlo, one-way sensitivity (tornado) and switching values.
 
 Every unit cost and effect parameter with a low-high range is drawn at once as numpy arrays, and the
-one engine (:func:`roi.model.evaluate`) runs on all draws together, in chunks so that memory stays
+one engine (:func:`roi.engine.model.evaluate`) runs on all draws together, in chunks so that memory stays
 bounded for a million draws. With every range collapsed to its central value, each draw equals
 :func:`roi.run` exactly (a test checks). Tornado and switching values re-run only the interventions
 a parameter touches, so their cost grows in proportion to the number of parameters.
@@ -17,10 +17,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .correlation import correlate
-from .library import Scenario
-from .model import Evaluation, Values, evaluate, shared_judgements
-from .schema import FRACTION_FIELDS, follow_target
+from roi.engine.correlation import correlate
+from roi.engine.model import Evaluation, Values, evaluate, shared_judgements
+from roi.inputs.library import Scenario
+from roi.inputs.schema import FRACTION_FIELDS, follow_target
 
 Distribution = Literal["triangular", "pert"]
 DEFAULT_CHUNK = 50_000
@@ -79,7 +79,7 @@ def parameters(scenario: Scenario) -> list[Parameter]:
     """Every input of the scenario that has a low-high range, in a fixed order.
 
     A unit cost is one input however many outcomes use it; a judgement at the shipped convention is
-    one input for every outcome that uses it (:func:`roi.model.shared_judgements`)."""
+    one input for every outcome that uses it (:func:`roi.engine.model.shared_judgements`)."""
     found: list[Parameter] = []
     used = []
     shared = shared_judgements(scenario)
@@ -120,7 +120,7 @@ def parameters(scenario: Scenario) -> list[Parameter]:
             if outcome.unit_cost not in used:
                 used.append(outcome.unit_cost)
             # An outcome whose quantity follows this one's has no range of its own: this one's range
-            # moves both (roi.model.build), and the label says so.
+            # moves both (roi.engine.model.build), and the label says so.
             followers = [
                 labels[j].split(", ", 1)[1]
                 for j, o in enumerate(intervention.outcomes)

@@ -1,4 +1,4 @@
-"""`python -m roi deal FILE --rule RULE ...`: propose who should fund what (roi.deal)."""
+"""`python -m roi deal FILE --rule RULE ...`: propose who should fund what (roi.analysis.deal)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import argparse
 import json
 from typing import Any
 
-from . import deal
-from .cli import EXTRA_VERBS, _table
-from .errors import InputError
-from .library import load_scenario
-from .model import pounds, run
+from roi.analysis import deal
+from roi.cli.commands import EXTRA_VERBS, _table
+from roi.engine.model import pounds, run
+from roi.inputs.errors import InputError
+from roi.inputs.library import load_scenario
 
 MAX_DRAWS = 1_000_000
 
@@ -20,7 +20,7 @@ def simulation_for(scenario: Any, draws: int, seed: int) -> Any:
     no draws."""
     if draws <= 0:
         return None
-    from .uncertainty import simulate
+    from roi.engine.uncertainty import simulate
 
     return simulate(scenario, draws, seed)
 
@@ -153,7 +153,7 @@ def _service_table(proposal: deal.Deal) -> str:
 
 
 def _resolve_undone(scenario: Any) -> Any:
-    from .library import resolve
+    from roi.inputs.library import resolve
 
     return resolve(deal.undo_deal(scenario.spec), scenario.library, scenario.file)
 

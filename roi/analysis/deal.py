@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .model import TRANSFER, Result, build, capped_payments, financial_year, payback_years, pounds
-from .schema import SHARE_TOLERANCE, AppliedDeal, GainShareTerms, ReplacedFunding, ScenarioSpec
+from roi.engine.model import TRANSFER, Result, build, capped_payments, financial_year, payback_years, pounds
+from roi.inputs.errors import InputError
+from roi.inputs.schema import SHARE_TOLERANCE, AppliedDeal, GainShareTerms, ReplacedFunding, ScenarioSpec
 
 if TYPE_CHECKING:
-    from .library import Scenario
+    from roi.inputs.library import Scenario
 
 RULES: dict[str, str] = {
     "proportional": "In proportion to fiscal savings",
@@ -596,7 +596,7 @@ def _outcomes(scenario: Scenario) -> list[str]:
 def gain_share_payments(scenario: Scenario, terms: GainShareTerms) -> np.ndarray:
     """Undiscounted payments by year under a gain share, at the central values: price x units of the
     outcome avoided (every intervention, after every adjustment), at most the cap a year; a year in
-    which the offer adds units pays nothing. The engine's own rule (roi.model.capped_payments)."""
+    which the offer adds units pays nothing. The engine's own rule (roi.engine.model.capped_payments)."""
     lines = build(scenario, {}, 1)[1]
     named = [line for line in lines if line.outcome == terms.outcome]
     units = sum(line.units()[:, 0] for line in named) if named else np.zeros(scenario.settings.horizon_years)
@@ -607,7 +607,7 @@ def gain_share_payments(scenario: Scenario, terms: GainShareTerms) -> np.ndarray
 
 
 def _payback(received: np.ndarray, paid: np.ndarray) -> int | None:
-    """The engine's payback rule (roi.model.payback_years) on one partner's discounted flows."""
+    """The engine's payback rule (roi.engine.model.payback_years) on one partner's discounted flows."""
     year = int(payback_years(received[:, None], paid[:, None])[0])
     return year or None
 
@@ -720,7 +720,7 @@ def propose(
 
     ``shares`` (custom): partner id -> share of the cost, summing to 1. ``payer``, ``outcome`` (a unit
     cost id), ``price`` (pounds per unit) and ``cap`` (pounds per financial year, None for none):
-    the gain share. ``simulation``: a :class:`roi.uncertainty.Simulation` of the same scenario as
+    the gain share. ``simulation``: a :class:`roi.engine.uncertainty.Simulation` of the same scenario as
     written, for P10/P50/P90 of each partner's cash position and its chance of being worse off.
     ``confidence``, ``by_service``, ``weights``, ``fallbacks``, ``cores``: see :class:`Terms`.
     ``service_split`` (custom, an agreed deal by service): intervention id -> partner id -> share.
@@ -1176,7 +1176,7 @@ def agreed(result: Result, simulation: Any = None) -> Deal | None:
     record = in_force(result.scenario.spec)
     if record is None:
         return None
-    from .model import run
+    from roi.engine.model import run
 
     base = run(before_deal(result.scenario))
     if record.gain_share is not None:
@@ -1228,7 +1228,7 @@ def _as_solved(found: Deal, base: Result, record: AppliedDeal, simulation: Any) 
 
 def before_deal(scenario: Scenario) -> Scenario:
     """The scenario with its deal undone, resolved against the same library."""
-    from .library import resolve
+    from roi.inputs.library import resolve
 
     return resolve(undo_deal(scenario.spec), scenario.library, scenario.file)
 

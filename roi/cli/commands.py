@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError, printable
-from .library import load_library, load_scenario, shipped_scenarios
-from .model import Result, financial_year, per_pound, pounds, run
-from .summary import range_sentence, reconciliation
+from roi.analysis.summary import range_sentence, reconciliation
+from roi.engine.model import Result, financial_year, per_pound, pounds, run
+from roi.inputs.errors import InputError, printable
+from roi.inputs.library import load_library, load_scenario, shipped_scenarios
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAULT = 1
@@ -334,7 +334,7 @@ def write_output(target: str, data: bytes) -> str:
 
     The path is checked like an input path (no control characters, not too long), and a named pipe
     that nothing reads is refused at once rather than waited on. Any problem is an InputError."""
-    from .library import _checked_path
+    from roi.inputs.library import _checked_path
 
     path = _checked_path(target)
     shown = printable(target)
@@ -358,7 +358,7 @@ def write_output(target: str, data: bytes) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from . import verbs  # noqa: F401 - registers the verbs of the other modules
+    from roi.cli import verbs  # noqa: F401 - registers the verbs of the other modules
 
     argv = list(sys.argv[1:] if argv is None else argv)
     streams = sys.stdout, sys.stderr

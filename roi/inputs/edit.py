@@ -10,9 +10,9 @@ import copy
 from datetime import date
 from typing import Any
 
-from .errors import InputError
-from .library import Library, Scenario, load_library, move_range, resolve, validate
-from .schema import ScenarioSpec
+from roi.inputs.errors import InputError
+from roi.inputs.library import Library, Scenario, load_library, move_range, resolve, validate
+from roi.inputs.schema import ScenarioSpec
 
 
 def _dump(spec: ScenarioSpec) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def apply(spec: ScenarioSpec, change: dict[str, Any], library: Library | None = 
     ``{"interventions": [ids]}`` (or ``{"interventions": None, "value": [ids]}`` from a bound widget) to
     choose which interventions the offer runs (an overlap naming one taken out goes with it);
     ``{"overlap": [first, second], "value": share}`` to declare the share of people two interventions
-    have in common (roi.overlaps; the second-named one's benefits are reduced), or None to withdraw it.
+    have in common (roi.engine.overlaps; the second-named one's benefits are reduced), or None to withdraw it.
 
     A changed figure is the user's own: it is recorded with the user's ``"note"`` (if given) and
     today's date, and credited to the user, never to the publication behind the value it replaced.
@@ -132,7 +132,7 @@ _COST_FIELDS = ("cost_per_case", "fixed_cost_per_year")
 def _kept_correlations(data: dict[str, Any], library: Library | None) -> list[dict[str, Any]]:
     """The scenario's correlations whose two inputs are still ranged inputs of the offer as chosen
     (dropping an intervention drops the correlations that name its inputs, as it drops its overrides)."""
-    from .uncertainty import parameters  # late: the engine imports the library
+    from roi.engine.uncertainty import parameters  # late: the engine imports the library
 
     _, scenario = _check({**data, "correlations": []}, library)
     known = {".".join(p.key) for p in parameters(scenario)}
@@ -148,7 +148,7 @@ def _user_source(change: dict[str, Any]) -> dict[str, Any]:
 
 def _outcome_override(choice: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     """The override of the outcome a change names: by ``outcome_id`` if given, else the ``occurrence``-th
-    (default the first) override without an id on the unit cost ``outcome`` (roi.library matches the
+    (default the first) override without an id on the unit cost ``outcome`` (roi.inputs.library matches the
     n-th such override to the n-th library outcome on that unit cost). Missing ones are added empty."""
     outcomes = choice.setdefault("outcomes", [])
     if change.get("outcome_id"):

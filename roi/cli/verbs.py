@@ -8,11 +8,12 @@ import math
 import sys
 from typing import Any
 
-from . import deal_verb, uncertainty  # noqa: F401 - deal_verb registers `deal`
-from .cli import EXTRA_VERBS, _clean, _ratio, _table, write_output
-from .library import _checked_path as checked_path
-from .library import load_scenario
-from .model import number, pounds
+from roi.cli import deal_verb  # noqa: F401 - deal_verb registers `deal`
+from roi.cli.commands import EXTRA_VERBS, _clean, _ratio, _table, write_output
+from roi.engine import uncertainty
+from roi.engine.model import number, pounds
+from roi.inputs.library import _checked_path as checked_path
+from roi.inputs.library import load_scenario
 
 
 def register(adder: Any) -> Any:
@@ -68,7 +69,7 @@ def sensitivity_payload(scenario, max_seconds: float | None = None) -> dict[str,
 
 def cmd_simulate(args: argparse.Namespace) -> None:
     if args.draws < 1 or args.draws > 10_000_000:
-        from .errors import InputError
+        from roi.inputs.errors import InputError
 
         raise InputError("--draws", "", f"{args.draws} is not allowed; give 1 to 10,000,000 draws")
     sim = uncertainty.simulate(load_scenario(args.file), args.draws, args.seed, args.distribution)
@@ -97,7 +98,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
     if not (math.isfinite(args.max_seconds) and 0 < args.max_seconds <= MAX_SENSITIVITY_SECONDS):
-        from .errors import InputError
+        from roi.inputs.errors import InputError
 
         raise InputError(
             "--max-seconds",
@@ -169,13 +170,13 @@ def _register_uncertainty(verbs: Any) -> None:
 
 
 def cmd_check_claim(args: argparse.Namespace) -> None:
-    from . import claims
+    from roi.analysis import claims
 
     claim = claims.load(args.file)
     scenario = load_scenario(args.scenario) if args.scenario else None
     check = claims.check_claim(claim, file=claims.find(args.file).name, scenario=scenario)
     if args.pdf or args.xlsx:
-        from . import claim_report
+        from roi.outputs import claim_report
 
         written = []
         outputs = ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook))
@@ -246,10 +247,10 @@ def _register_claims(verbs: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
 
-    from . import export
-    from .errors import InputError
-    from .library import dump_spec
-    from .model import run
+    from roi.engine.model import run
+    from roi.inputs.errors import InputError
+    from roi.inputs.library import dump_spec
+    from roi.outputs import export
 
     result = run(load_scenario(args.file))
     written = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from .library import Scenario
+    from roi.inputs.library import Scenario
 
 # Files and links
 MAX_FILE_BYTES = 1_000_000  # an upload or file on disk; what the app writes must fit (see MAX_SCENARIO_*)
@@ -43,7 +43,7 @@ SENSITIVITY_SECONDS = 5.0  # the tornado and switching values together, on the s
 def cells_per_draw(scenario: Scenario) -> int:
     """Numbers the simulation computes per draw: each ranged input once, each outcome (or
     ratio-based intervention) once a year of the horizon."""
-    from .uncertainty import parameters  # late: the engine imports the library, which imports this
+    from roi.engine.uncertainty import parameters  # late: the engine imports the library, which imports this
 
     rows = sum(max(len(i.outcomes), 1) + 1 for i in scenario.interventions)
     return len(parameters(scenario)) + rows * scenario.settings.horizon_years
@@ -64,9 +64,9 @@ def draw_choices(scenario: Scenario) -> list[int]:
 
 def standard_draws(scenario: Scenario) -> int:
     """Draws of the scenario's one standard simulation, shown wherever its range is (Overview, the
-    Uncertainty page's default, board pack): 10,000 (``roi.model.STANDARD_DRAWS``), or the largest of
+    Uncertainty page's default, board pack): 10,000 (``roi.engine.model.STANDARD_DRAWS``), or the largest of
     the app's choices under :data:`STANDARD_SIMULATION_CELLS` for a very large scenario (at least 1,000)."""
-    from .model import STANDARD_DRAWS
+    from roi.engine.model import STANDARD_DRAWS
 
     allowed = STANDARD_SIMULATION_CELLS // max(cells_per_draw(scenario), 1)
     fitting = [n for n in draw_choices(scenario) if n <= min(allowed, STANDARD_DRAWS)]

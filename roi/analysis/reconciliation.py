@@ -20,12 +20,21 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .errors import InputError
-from .library import SCENARIOS_DIR, Library, Scenario, ScenarioSpec, load_library, read_yaml, resolve, validate
-from .model import evaluate, pounds, run
-from .schema import Frozen, Identifier, Source
+from roi.engine.model import evaluate, pounds, run
+from roi.inputs.errors import InputError
+from roi.inputs.library import (
+    SCENARIOS_DIR,
+    Library,
+    Scenario,
+    ScenarioSpec,
+    load_library,
+    read_yaml,
+    resolve,
+    validate,
+)
+from roi.inputs.schema import Frozen, Identifier, Source
 
-FIGURES_FILE = Path(__file__).resolve().parent.parent / "assumptions" / "published_figures.yaml"
+FIGURES_FILE = Path(__file__).resolve().parents[2] / "assumptions" / "published_figures.yaml"
 FACTOR = 1.5  # beyond this factor either way, the difference is itemised (issue 23)
 TOLERANCE = 0.005  # half a penny: a step sequence closer than this ends at the published figure
 

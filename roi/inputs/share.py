@@ -11,10 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import limits
-from .errors import InputError
-from .library import MAX_FILE_BYTES, check_size, validate
-from .schema import ScenarioSpec
+from roi.inputs import limits
+from roi.inputs.errors import InputError
+from roi.inputs.library import MAX_FILE_BYTES, check_size, validate
+from roi.inputs.schema import ScenarioSpec
 
 MAX_LINK_CHARS = 16_000
 SOURCE = "shared link"

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
-from . import limits
-from .errors import InputError, from_validation_error, printable
-from .schema import (
+from roi.inputs import limits
+from roi.inputs.errors import InputError, from_validation_error, printable
+from roi.inputs.schema import (
     FISCAL_VALUE_TYPES,
     FRACTION_FIELDS,
     INTERVENTION_RANGED,
@@ -42,7 +42,7 @@ from .schema import (
     UnitCost,
 )
 
-ASSUMPTIONS_DIR = Path(__file__).resolve().parent.parent / "assumptions"
+ASSUMPTIONS_DIR = Path(__file__).resolve().parents[2] / "assumptions"
 SCENARIOS_DIR = ASSUMPTIONS_DIR / "scenarios"
 CLAIMS_DIR = ASSUMPTIONS_DIR / "claims"
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
@@ -529,7 +529,7 @@ class Scenario(BaseModel):
     library: Library
     unit_costs: dict[str, UnitCost]
     interventions: tuple[Intervention, ...]
-    # What the engine derives from the scenario alone (roi.model.shared_judgements), kept with it: a
+    # What the engine derives from the scenario alone (roi.engine.model.shared_judgements), kept with it: a
     # scenario never changes, and the tornado asks for it on every one of its many engine calls.
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
     file: str = "scenario"
@@ -895,8 +895,8 @@ def _resolve_intervention(
 
 
 def _with_ucd_rows(spec: ScenarioSpec, library: Library, file: str) -> Library:
-    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) this scenario names (roi.ucd)."""
-    from . import ucd
+    """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) this scenario names (roi.inputs.ucd)."""
+    from roi.inputs import ucd
 
     named: list[tuple[str, str]] = [(c, f"unit_costs.{c}") for c in spec.unit_costs]
     for i, choice in enumerate(spec.interventions):
@@ -960,16 +960,16 @@ def resolve(spec: ScenarioSpec, library: Library | None = None, file: str = "sce
     scenario = Scenario(
         spec=spec, library=library, unit_costs=unit_costs, interventions=tuple(interventions), file=file
     )
-    if spec.deal is not None:  # a deal's partners and outcome (roi.deal)
-        from .deal import check_deal
+    if spec.deal is not None:  # a deal's partners and outcome (roi.analysis.deal)
+        from roi.analysis.deal import check_deal
 
         check_deal(scenario, file)
-    if spec.overlaps:  # people two interventions have in common (roi.overlaps)
-        from .overlaps import check_overlaps
+    if spec.overlaps:  # people two interventions have in common (roi.engine.overlaps)
+        from roi.engine.overlaps import check_overlaps
 
         check_overlaps(scenario, file)
-    if spec.correlations:  # names, pairs and a matrix that can hold (roi.correlation)
-        from .correlation import check_correlations
+    if spec.correlations:  # names, pairs and a matrix that can hold (roi.engine.correlation)
+        from roi.engine.correlation import check_correlations
 
         check_correlations(scenario, file)
     return scenario
@@ -1075,7 +1075,7 @@ def _texts(data: Any, path: str = "") -> Iterable[tuple[str, str]]:
 
 
 def check_size(spec: ScenarioSpec, file: str) -> ScenarioSpec:
-    """Refuse a scenario larger than the app can serve and write back (``roi.limits``): outcomes per
+    """Refuse a scenario larger than the app can serve and write back (``roi.inputs.limits``): outcomes per
     intervention, unit-cost overrides, ranged parameters, the length of any text, and the YAML the
     app would write for it (under the upload limit, so what the app writes it can read back)."""
     for i, choice in enumerate(spec.interventions):
@@ -1125,14 +1125,14 @@ def save_scenario(scenario: Scenario | ScenarioSpec, path: str | Path) -> Path:
 
 def load_claim(path_or_name: str | Path) -> ClaimSpec:
     """Load a savings-claim file, or a shipped example claim by name, checked against the library
-    (a typo names the file and field, lists the valid ids and suggests the nearest): roi.claims.load."""
-    from .claims import load
+    (a typo names the file and field, lists the valid ids and suggests the nearest): roi.analysis.claims.load."""
+    from roi.analysis.claims import load
 
     return load(path_or_name)
 
 
 def parse_claim(text: str | bytes, file: str = "claim") -> ClaimSpec:
-    """A claim from YAML text, checked like :func:`load_claim`: roi.claims.parse."""
-    from .claims import parse
+    """A claim from YAML text, checked like :func:`load_claim`: roi.analysis.claims.parse."""
+    from roi.analysis.claims import parse
 
     return parse(text, file)

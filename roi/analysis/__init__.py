@@ -1,0 +1,4 @@
+"""What is read from results: deals, claim checks, summaries, comparisons, evidence, reconciliation.
+
+Imports roi.engine and roi.inputs.
+"""
