@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 
 import roi  # noqa: E402
 from roi.engine import correlation, uncertainty  # noqa: E402
+from roi.inputs.correlation import matrix_of  # noqa: E402
 from roi.inputs.schema import Correlation  # noqa: E402
 
 
@@ -78,7 +79,7 @@ def correlation_cost(scenario: roi.Scenario, draws: int = 100_000) -> None:
         for _ in range(5):
             plain_s.append(_fastest(lambda: uncertainty.simulate(scenario, draws, seed=1), 1))
             correlated_s.append(_fastest(lambda: uncertainty.simulate(correlated, draws, seed=1), 1))  # noqa: B023
-        names, matrix = correlation.matrix_of(correlated)
+        names, matrix = matrix_of(correlated)
         samples = np.random.default_rng(1).random((draws, len(names)))
         alone = _fastest(lambda: correlation.iman_conover(samples, matrix, np.random.default_rng(2)))  # noqa: B023
         plain, seconds = min(plain_s), min(correlated_s)

@@ -4,7 +4,8 @@ import streamlit as st
 
 import ui
 from roi.analysis.evidence import effect_measure_options
-from roi.engine.model import cases, cases_tenths, cost_optimism_bias, optimism_bias, pounds
+from roi.engine.model import cost_optimism_bias, optimism_bias
+from roi.inputs.formats import cases, cases_tenths, pounds
 from roi.inputs.schema import follow_target, outcome_key
 from roi.outputs import charts
 from ui.text import md
@@ -145,7 +146,7 @@ def inputs(intervention) -> None:  # noqa: ANN001 - a resolved roi.engine.model 
             float(intervention.cases_per_year),
             {**base, "field": "cases_per_year"},
             step=10.0,
-            # Cases by their one rule (roi.engine.model.cases): a tenth where there is one (192.5), else whole.
+            # Cases by their one rule (roi.inputs.formats.cases): a tenth where there is one (192.5), else whole.
             format="%.0f" if cases_tenths(intervention.cases_per_year).is_integer() else "%.1f",
         )
     with cols[1]:

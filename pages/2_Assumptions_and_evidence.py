@@ -15,8 +15,8 @@ from roi.analysis.evidence import (
     unit_cost_table,
 )
 from roi.analysis.reconciliation import reconcile_all, step_rows, summary_rows, verdict
-from roi.engine.model import cases, number, pounds
 from roi.inputs import ucd
+from roi.inputs.formats import cases, number, pounds
 from roi.inputs.schema import ScenarioSpec
 from ui.text import md
 from ui.ucd_search import find_unit_cost
@@ -304,7 +304,7 @@ st.caption(
 
 # -- Intervention parameters ---------------------------------------------------------------------------
 st.subheader("Intervention parameters and their sources")
-readable = parameters.assign(  # cases a year by the one rule for fractional volumes (roi.engine.model.cases)
+readable = parameters.assign(  # cases a year by the one rule for fractional volumes (roi.inputs.formats.cases)
     **{
         c: [
             "" if v is None or v != v else cases(v) if name == "Cases per year" else number(v)

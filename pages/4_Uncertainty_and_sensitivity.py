@@ -6,8 +6,8 @@ import streamlit as st
 import roi
 import ui
 from roi.engine import uncertainty
-from roi.engine.model import number, pounds
-from roi.inputs import limits
+from roi.inputs import limits, parameters
+from roi.inputs.formats import number, pounds
 from roi.outputs import charts
 from ui import jobs
 from ui.tables import fit_table
@@ -25,8 +25,8 @@ st.caption(
 )
 
 cols = st.columns([1, 1, 1, 2])
-choices = limits.draw_choices(scenario)
-standard = limits.standard_draws(scenario)  # the Overview's and the board pack's simulation
+choices = parameters.draw_choices(scenario)
+standard = parameters.standard_draws(scenario)  # the Overview's and the board pack's simulation
 if st.session_state.get("mc-draws") not in choices:
     st.session_state["mc-draws"] = standard
 draws = cols[0].selectbox(
@@ -100,7 +100,7 @@ st.markdown(
         summary["prob_payback"], summary["prob_cash_payback"], draws, settings.horizon_years
     )
 )
-if (draws, int(seed), distribution) != (standard, roi.engine.model.STANDARD_SEED, "triangular"):
+if (draws, int(seed), distribution) != (standard, roi.inputs.limits.STANDARD_SEED, "triangular"):
     st.caption(
         f"A different simulation from the Overview's and the board pack's ({standard:,} simulations, random "
         "start 1, triangular), so its percentiles differ a little from theirs."
@@ -190,7 +190,7 @@ st.markdown(
 fit_table(shown, "switching-values", secondary=("Range",))
 shared = table[table["moves"] != ""]
 for _, row in shared.iterrows():
-    kind = roi.engine.model.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
+    kind = parameters.JUDGEMENT_CLASSES.get(row["key"].split(".")[1], "")
     st.caption(
         f"{md(row['parameter'])}: one judgement for {kind}, drawn once in each simulation draw for every "
         f"outcome that uses it: {md(row['moves'])}."

@@ -7,7 +7,7 @@ import streamlit as st
 import roi
 import ui
 from roi.analysis import claims
-from roi.engine.model import pounds
+from roi.inputs.formats import pounds
 from roi.inputs.library import MAX_FILE_BYTES
 from roi.inputs.schema import VALUE_TYPES
 from roi.outputs import claim_report

@@ -9,8 +9,8 @@ import roi
 import store
 import ui
 from roi.analysis import compare
-from roi.engine.model import per_pound, pounds
 from roi.inputs import limits
+from roi.inputs.formats import per_pound, pounds
 from roi.inputs.schema import ScenarioSpec
 from roi.outputs import charts
 from ui import saved

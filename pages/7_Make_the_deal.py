@@ -9,13 +9,14 @@ import ui
 import ui.deal_tables
 from roi.analysis import deal
 from roi.cli.deal_verb import simulation_for
-from roi.engine.model import STANDARD_SEED, pounds
-from roi.inputs.limits import standard_draws
+from roi.inputs.formats import pounds
+from roi.inputs.limits import STANDARD_SEED
+from roi.inputs.parameters import standard_draws
 from roi.outputs import charts
 from ui.text import md
 from ui.widgets import chart, export_buttons
 
-SEED = STANDARD_SEED  # with roi.inputs.limits.standard_draws: the one simulation the Overview and board pack show
+SEED = STANDARD_SEED  # with roi.inputs.parameters.standard_draws: the one simulation the Overview and board pack show
 
 current = ui.frame("Make the deal", ":material/balance:")
 spec = current.spec

@@ -7,7 +7,7 @@ import streamlit as st
 
 import store
 import ui
-from roi.engine.model import pounds
+from roi.inputs.formats import pounds
 from ui import saved
 from ui.text import md
 from ui.widgets import differences_table

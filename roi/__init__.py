@@ -9,23 +9,15 @@ A pure-Python library (no Streamlit): load a scenario, run the model, read tidy 
 """
 
 from roi.analysis import summary
-from roi.engine.model import Result, financial_year, position_in, pounds, run
+from roi.analysis.claims import load as load_claim
+from roi.analysis.claims import parse as parse_claim
+from roi.engine.model import Result, position_in, run
 from roi.engine.uncertainty import Simulation, simulate
 from roi.inputs import schema
 from roi.inputs.errors import InputError
-from roi.inputs.library import (
-    Library,
-    Scenario,
-    dump_spec,
-    load_claim,
-    load_library,
-    load_scenario,
-    parse_claim,
-    parse_scenario,
-    resolve,
-    save_scenario,
-    shipped_scenarios,
-)
+from roi.inputs.formats import financial_year, pounds
+from roi.inputs.library import Library, Scenario, dump_spec, load_library, save_scenario
+from roi.inputs.scenario import load_scenario, parse_scenario, resolve, shipped_scenarios
 
 __all__ = [
     "InputError",

@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 import roi  # noqa: E402
 from roi.analysis.evidence import effect_rows, library_counts_text, library_figure_counts, load_convention, read_mark  # noqa: E402
-from roi.engine.model import pounds  # noqa: E402
+from roi.inputs.formats import pounds  # noqa: E402
 
 
 def _volume(intervention) -> str:  # noqa: ANN001 - schema.Intervention

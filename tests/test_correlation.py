@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 import roi
 from roi.engine import uncertainty
-from roi.engine.correlation import check_matrix, correlate, iman_conover, spearman
+from roi.engine.correlation import correlate, iman_conover, spearman
 from roi.inputs import edit
+from roi.inputs.correlation import check_matrix
 from roi.inputs.library import SCENARIOS_DIR, dump_spec
 from roi.inputs.schema import Correlation
 

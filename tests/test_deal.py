@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import roi
 from roi.analysis import deal
 from roi.cli import main
-from roi.inputs.library import dump_spec, parse_scenario
+from roi.inputs.library import dump_spec
+from roi.inputs.scenario import parse_scenario
 from roi.inputs.schema import ScenarioSpec
 
 from .conftest import scenario_from

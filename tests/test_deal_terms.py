@@ -18,7 +18,7 @@ import roi
 from roi.analysis import deal
 from roi.cli import main
 from roi.cli.deal_verb import simulation_for
-from roi.inputs.library import load_scenario
+from roi.inputs.scenario import load_scenario
 
 from .conftest import scenario_from
 from .test_deal import PROFILE, VALUE, position, pv, three_partner_spec

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi.inputs import limits, share
+from roi.inputs import limits, parameters, share
 from roi.inputs.library import check_size, dump_spec, parse_yaml, validate
 from roi.inputs.schema import ScenarioSpec
 
@@ -79,7 +79,7 @@ def test_a_long_horizon_scenario_is_offered_fewer_simulations_on_the_page():
     data = base()
     data["settings"]["horizon_years"] = 60
     spec = ScenarioSpec.model_validate(data)
-    choices = limits.draw_choices(roi.resolve(spec))
+    choices = parameters.draw_choices(roi.resolve(spec))
     assert choices[-1] < 1_000_000
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["s"] = share.encode(spec)
@@ -91,4 +91,4 @@ def test_a_long_horizon_scenario_is_offered_fewer_simulations_on_the_page():
 
 def test_every_shipped_scenario_is_offered_a_million_simulations():
     for name in roi.shipped_scenarios():
-        assert limits.max_draws(roi.load_scenario(name)) == 1_000_000, name
+        assert parameters.max_draws(roi.load_scenario(name)) == 1_000_000, name

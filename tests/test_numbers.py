@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.analysis import compare
-from roi.engine.model import cases, cases_tenths, pounds
 from roi.inputs import share
+from roi.inputs.formats import cases, cases_tenths, pounds
 from roi.inputs.schema import ScenarioSpec
 from roi.outputs import export
 from tests.conftest import open_panels, start_app

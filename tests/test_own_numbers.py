@@ -13,7 +13,7 @@ import roi
 from roi.engine import uncertainty
 from roi.engine.model import position_in
 from roi.inputs import edit
-from roi.inputs.library import move_range
+from roi.inputs.scenario import move_range
 from roi.inputs.schema import ScenarioSpec
 
 from .conftest import scenario_from

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from roi.engine.model import pounds
+from roi.inputs.formats import pounds
 from roi.outputs.charts import short_pounds
 
 CHAR_PX = 8.2  # width of an average character of the table's text, in pixels

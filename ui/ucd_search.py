@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from roi import InputError
-from roi.engine.model import pounds
 from roi.inputs import ucd
+from roi.inputs.formats import pounds
 from ui.text import md
 
 

@@ -9,7 +9,7 @@ import altair as alt
 import streamlit as st
 
 import roi
-from roi.engine.model import per_pound, pounds
+from roi.inputs.formats import per_pound, pounds
 from roi.inputs.schema import ScenarioSpec
 from roi.outputs import charts
 

@@ -30,22 +30,24 @@ from typing import Any
 import pandas as pd
 from pydantic import Field, ValidationError
 
-from roi.engine.model import pounds
+from roi.inputs import share, ucd
 from roi.inputs.errors import InputError, from_validation_error
+from roi.inputs.formats import pounds
 from roi.inputs.library import (
     ASSUMPTIONS_DIR,
     CLAIMS_DIR,
     Library,
     Scenario,
     check_uplift,
+    find_file,
     load_library,
-    move_range,
     outside_message,
     parse_yaml,
     read_yaml,
     uprating_note,
     validate,
 )
+from roi.inputs.scenario import move_range
 from roi.inputs.schema import (
     FISCAL_VALUE_TYPES,
     VALUE_TYPES,
@@ -345,8 +347,6 @@ def _unknown(file: str, field_path: str, what: str, word: str, choices: dict[str
 
 def with_ucd_rows(claim: ClaimSpec, library: Library, file: str = "claim") -> Library:
     """The library with the GMCA Unit Cost Database rows (``ucd:CODE``) the claim's lines name (roi.inputs.ucd)."""
-    from roi.inputs import ucd
-
     for i, saving in enumerate(claim.savings):
         if saving.unit_cost is not None:
             library = ucd.extend(library, [saving.unit_cost], file, f"savings[{i}].unit_cost")
@@ -405,15 +405,11 @@ LINK_PARAM = "c"
 
 def to_link(claim: ClaimSpec) -> str:
     """The claim packed for the address bar (``?c=...``), the same way a scenario is shared."""
-    from roi.inputs import share
-
     return share.encode(claim)
 
 
 def from_link(text: str, library: Library | None = None) -> ClaimSpec:
     """The claim in a shared link, validated and checked against the library like an upload."""
-    from roi.inputs import share
-
     claim = validate_claim(share.unpack(text, LINK_PARAM), share.SOURCE)
     check_references(claim, library or load_library(), share.SOURCE)
     return claim
@@ -422,9 +418,7 @@ def from_link(text: str, library: Library | None = None) -> ClaimSpec:
 def find(path_or_name: str | Path) -> Path:
     """A claim file, or a shipped example claim by name (the library's checked path finder: a path
     too long or with control characters gets a one-line InputError)."""
-    from roi.inputs.library import _find
-
-    return _find(path_or_name, CLAIMS_DIR, "example claim")
+    return find_file(path_or_name, CLAIMS_DIR, "example claim")
 
 
 def load(path_or_name: str | Path, library: Library | None = None) -> ClaimSpec:
@@ -871,15 +865,15 @@ def _rows(
         )
     )
     rows = []
-    for partner, value_type, share in valued.bearers:
-        recomputed = saving.quantity * valued.value * share
+    for partner, value_type, fraction in valued.bearers:
+        recomputed = saving.quantity * valued.value * fraction
         annual = recomputed * annualise
         uprated = annual * uprate
         after_dw = uprated * (1 - dw)
         after_at = after_dw * at
         adjusted = after_at * (1 - ob)
         fiscal = value_type in FISCAL_VALUE_TYPES
-        scale = share * annualise * uprate * (1 - ob)
+        scale = fraction * annualise * uprate * (1 - ob)
         rows.append(
             {
                 "line": i,
@@ -898,7 +892,7 @@ def _rows(
                 "unit_value": valued.value,
                 "library_unit_value": valued.library_value,
                 "recomputed": recomputed,
-                "recomputed_library": saving.quantity * valued.library_value * share,
+                "recomputed_library": saving.quantity * valued.library_value * fraction,
                 "annualised": annual,
                 "uprated": uprated,
                 "fiscal_uprated": uprated if fiscal else 0.0,

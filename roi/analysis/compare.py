@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 
 from roi.analysis.summary import HEADLINE_WORDS
-from roi.engine.model import Result, cases, financial_year, number, per_pound, percent, pounds, run
+from roi.engine.model import Result, run
 from roi.inputs.edit import apply
 from roi.inputs.errors import InputError
+from roi.inputs.formats import cases, financial_year, number, per_pound, percent, pounds
 from roi.inputs.library import Scenario
 from roi.inputs.schema import outcome_key
 

@@ -37,8 +37,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from roi.engine.model import TRANSFER, Result, build, capped_payments, financial_year, payback_years, pounds
+from roi.engine.model import TRANSFER, Result, build, capped_payments, payback_years, run
+from roi.inputs.checks import check_gain_share, not_public
 from roi.inputs.errors import InputError
+from roi.inputs.formats import financial_year, pounds
+from roi.inputs.scenario import resolve
 from roi.inputs.schema import SHARE_TOLERANCE, AppliedDeal, GainShareTerms, ReplacedFunding, ScenarioSpec
 
 if TYPE_CHECKING:
@@ -531,7 +534,7 @@ def _custom_shares(ledger: _Ledger, shares: dict[str, float] | None, library: An
         if partner not in library.partners:
             raise InputError(file, where, f"'{partner}' is not a partner; allowed: {', '.join(library.partners)}")
         if not library.partners[partner].fiscal:
-            raise InputError(file, where, _not_public(partner, library))
+            raise InputError(file, where, not_public(partner, library))
         if not (isinstance(share, (int, float)) and math.isfinite(share) and 0 <= share <= 1):
             raise InputError(file, where, f"{share!r} is not allowed; a share from 0 to 1")
         if partner not in ledger.partners:
@@ -541,56 +544,6 @@ def _custom_shares(ledger: _Ledger, shares: dict[str, float] | None, library: An
     if abs(total - 1) > SHARE_TOLERANCE:
         raise InputError(file, "shares", f"custom shares must sum to 1 (100%); they sum to {total:g}")
     return out
-
-
-def _not_public(partner: str, library: Any) -> str:
-    public = [p for p, v in library.partners.items() if v.fiscal]
-    return f"'{partner}' is not a public body that can pay (a fiscal partner); allowed: {', '.join(public)}"
-
-
-def check_gain_share(scenario: Scenario, terms: GainShareTerms, file: str = "deal", prefix: str = "") -> None:
-    """Refuse gain-share terms that name a partner that cannot pay or an outcome the scenario lacks."""
-    library = scenario.library
-    for name in ("payer", "receiver"):
-        partner = getattr(terms, name)
-        if partner not in library.partners or not library.partners[partner].fiscal:
-            raise InputError(file, f"{prefix}gain_share.{name}", _not_public(partner, library))
-    if terms.payer == terms.receiver:
-        raise InputError(file, f"{prefix}gain_share.payer", f"'{terms.payer}' cannot pay itself; choose another payer")
-    used = _outcomes(scenario)
-    if terms.outcome not in used:
-        raise InputError(
-            file,
-            f"{prefix}gain_share.outcome",
-            f"the scenario has no outcome '{terms.outcome}'; allowed: {', '.join(used) or 'none'}",
-        )
-
-
-def check_deal(scenario: Scenario, file: str = "scenario") -> None:
-    """Refuse a scenario's ``deal:`` section that names a partner that cannot pay or an outcome the
-    scenario lacks (roi.resolve calls this, so a hand-edited file or a link fails on loading)."""
-    deal = scenario.spec.deal
-    if deal is None:
-        return
-    library = scenario.library
-    named = [(f"deal.shares.{p}", p) for p in deal.shares]
-    named += [(f"deal.by_intervention.{i}.{p}", p) for i, split in deal.by_intervention.items() for p in split]
-    for where, partner in named:
-        if partner not in library.partners or not library.partners[partner].fiscal:
-            raise InputError(file, where, _not_public(partner, library))
-    if deal.gain_share is not None:
-        check_gain_share(scenario, deal.gain_share, file, "deal.")
-    elif not (deal.shares or deal.by_intervention):
-        raise InputError(file, "deal.shares", "a deal needs shares that sum to 1, or gain_share terms")
-
-
-def _outcomes(scenario: Scenario) -> list[str]:
-    seen: list[str] = []
-    for intervention in scenario.interventions:
-        for outcome in intervention.outcomes:
-            if outcome.unit_cost not in seen:
-                seen.append(outcome.unit_cost)
-    return seen
 
 
 def gain_share_payments(scenario: Scenario, terms: GainShareTerms) -> np.ndarray:
@@ -1064,7 +1017,7 @@ def _gain_share_terms(
         raise InputError(file, "cap", f"{cap!r} is not allowed; pounds a financial year, 0 or more (or no cap)")
     library = scenario.library
     if payer not in library.partners or not library.partners[payer].fiscal:
-        raise InputError(file, "payer", _not_public(str(payer), library))
+        raise InputError(file, "payer", not_public(str(payer), library))
     terms = GainShareTerms(payer=payer, outcome=outcome, price=float(price), cap=cap, receiver=receiver)
     check_gain_share(scenario, terms, file)
     return terms
@@ -1176,7 +1129,6 @@ def agreed(result: Result, simulation: Any = None) -> Deal | None:
     record = in_force(result.scenario.spec)
     if record is None:
         return None
-    from roi.engine.model import run
 
     base = run(before_deal(result.scenario))
     if record.gain_share is not None:
@@ -1228,8 +1180,6 @@ def _as_solved(found: Deal, base: Result, record: AppliedDeal, simulation: Any) 
 
 def before_deal(scenario: Scenario) -> Scenario:
     """The scenario with its deal undone, resolved against the same library."""
-    from roi.inputs.library import resolve
-
     return resolve(undo_deal(scenario.spec), scenario.library, scenario.file)
 
 

@@ -20,18 +20,11 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from roi.engine.model import evaluate, pounds, run
+from roi.engine.model import evaluate, run
 from roi.inputs.errors import InputError
-from roi.inputs.library import (
-    SCENARIOS_DIR,
-    Library,
-    Scenario,
-    ScenarioSpec,
-    load_library,
-    read_yaml,
-    resolve,
-    validate,
-)
+from roi.inputs.formats import pounds
+from roi.inputs.library import SCENARIOS_DIR, Library, Scenario, ScenarioSpec, load_library, read_yaml, validate
+from roi.inputs.scenario import resolve
 from roi.inputs.schema import Frozen, Identifier, Source
 
 FIGURES_FILE = Path(__file__).resolve().parents[2] / "assumptions" / "published_figures.yaml"

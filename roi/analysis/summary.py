@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from roi.engine.model import Result, financial_year, position_in, pounds
+from roi.engine.model import Result, position_in
+from roi.inputs.formats import financial_year, pounds
 
 NHS_GROUP = "NHS (ICB)"
 HEADLINE_WORDS = {"central": "Central estimate", "median": "Median of the simulation"}  # settings.headline

@@ -20,9 +20,11 @@ from typing import Any
 import pandas as pd
 
 from roi.analysis.summary import range_sentence, reconciliation
-from roi.engine.model import Result, financial_year, per_pound, pounds, run
+from roi.engine.model import Result, run
 from roi.inputs.errors import InputError, printable
-from roi.inputs.library import load_library, load_scenario, shipped_scenarios
+from roi.inputs.formats import financial_year, per_pound, pounds
+from roi.inputs.library import load_library
+from roi.inputs.scenario import load_scenario, shipped_scenarios
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAULT = 1
@@ -334,9 +336,9 @@ def write_output(target: str, data: bytes) -> str:
 
     The path is checked like an input path (no control characters, not too long), and a named pipe
     that nothing reads is refused at once rather than waited on. Any problem is an InputError."""
-    from roi.inputs.library import _checked_path
+    from roi.inputs.library import checked_path
 
-    path = _checked_path(target)
+    path = checked_path(target)
     shown = printable(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -8,9 +8,10 @@ from typing import Any
 
 from roi.analysis import deal
 from roi.cli.commands import EXTRA_VERBS, _table
-from roi.engine.model import pounds, run
+from roi.engine.model import run
 from roi.inputs.errors import InputError
-from roi.inputs.library import load_scenario
+from roi.inputs.formats import pounds
+from roi.inputs.scenario import load_scenario
 
 MAX_DRAWS = 1_000_000
 
@@ -153,7 +154,7 @@ def _service_table(proposal: deal.Deal) -> str:
 
 
 def _resolve_undone(scenario: Any) -> Any:
-    from roi.inputs.library import resolve
+    from roi.inputs.scenario import resolve
 
     return resolve(deal.undo_deal(scenario.spec), scenario.library, scenario.file)
 

@@ -11,9 +11,9 @@ from typing import Any
 from roi.cli import deal_verb  # noqa: F401 - deal_verb registers `deal`
 from roi.cli.commands import EXTRA_VERBS, _clean, _ratio, _table, write_output
 from roi.engine import uncertainty
-from roi.engine.model import number, pounds
-from roi.inputs.library import _checked_path as checked_path
-from roi.inputs.library import load_scenario
+from roi.inputs.formats import number, pounds
+from roi.inputs.library import checked_path
+from roi.inputs.scenario import load_scenario
 
 
 def register(adder: Any) -> Any:

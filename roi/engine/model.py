@@ -23,9 +23,7 @@ All amounts are pounds at the scenario's price year.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
@@ -33,7 +31,11 @@ import numpy as np
 import pandas as pd
 
 from roi.engine.overlaps import DoubleCount, find, notes, remove_overlaps
-from roi.inputs.library import Scenario
+from roi.inputs.checks import check_gain_share
+from roi.inputs.formats import financial_year, percent
+from roi.inputs.library import Scenario, uprating_note
+from roi.inputs.limits import STANDARD_SEED
+from roi.inputs.parameters import shared_judgements
 from roi.inputs.schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, Outcome, follow_target
 
 # Stages a benefit passes through, gross to net (before discounting); the waterfall's steps.
@@ -48,16 +50,8 @@ STAGE_LABELS = {
 }
 
 
-def financial_year(start: int) -> str:
-    """'2024/25' for the financial year starting in April 2024."""
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 # The one simulation of a scenario, wherever its range is shown (Overview, Uncertainty page by default,
 # board pack): the same count, seed and distribution, so every page gives the same P10-P90.
-STANDARD_DRAWS = 10_000
-STANDARD_SEED = 1
-POSITION_DRAWS, POSITION_SEED = STANDARD_DRAWS, STANDARD_SEED  # their earlier names, kept for callers
 
 Values = dict[tuple[str, ...], np.ndarray]
 PAYBACK_TOLERANCE = 1e-9  # relative: rounding in sums of thousands of pounds, never pence of real money
@@ -221,54 +215,6 @@ def cash_split(bearers: tuple[Bearer, ...], cashable_share: float | None) -> tup
     return tuple(out)
 
 
-JUDGEMENT_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
-JUDGEMENT_CLASSES = {
-    "controlled": "effects measured against a control group",
-    "uncontrolled": "effects measured without a control group",
-}
-
-
-def shared_judgements(scenario: Scenario) -> dict[tuple[str, int, str], tuple[str, ...]]:
-    """Judgements at the shipped convention, which are one uncertain input each, not one per outcome.
-
-    Maps (intervention, outcome position, field) to the shared key ("judgement", class, field) for
-    every outcome whose adjustments are marked as the library's convention and whose value and range
-    for that field are the convention's (appraisal/judgement_convention.yaml). An outcome whose
-    adjustments a user has changed is drawn on its own. Only ranged judgements are shared: a
-    judgement with no range does not vary."""
-    cached = scenario._derived.get("shared_judgements")
-    if cached is None:
-        cached = scenario._derived["shared_judgements"] = _shared_judgements(scenario)
-    return cached
-
-
-def _shared_judgements(scenario: Scenario) -> dict[tuple[str, int, str], tuple[str, ...]]:
-    convention = scenario.library.convention
-    if convention is None:
-        return {}
-    classes = {name: getattr(convention, name) for name in JUDGEMENT_CLASSES}
-    out: dict[tuple[str, int, str], tuple[str, ...]] = {}
-    for intervention in scenario.interventions:
-        for k, outcome in enumerate(intervention.outcomes):
-            source = outcome.adjustments_source
-            if source is None or not source.convention:
-                continue
-            for name in JUDGEMENT_FIELDS:
-                if name not in outcome.ranges:
-                    continue
-                low, high = outcome.ranges[name]
-                for cls, values in classes.items():
-                    rule = values.get(name)
-                    if (
-                        rule is not None
-                        and rule.low is not None
-                        and (rule.central, rule.low, rule.high) == (getattr(outcome, name), low, high)
-                    ):
-                        out[(intervention.id, k, name)] = ("judgement", cls, name)
-                        break
-    return out
-
-
 def build(
     scenario: Scenario, values: Values, count: int, only: frozenset[str] | None = None
 ) -> tuple[list[CostLine], list[Line]]:
@@ -382,8 +328,6 @@ def transfers(scenario: Scenario, lines: list[Line]) -> list[tuple[str, np.ndarr
     deal = scenario.spec.deal
     if deal is None or deal.gain_share is None:
         return []
-    from roi.analysis.deal import check_gain_share  # roi.analysis.deal builds on this module
-
     terms = deal.gain_share
     check_gain_share(scenario, terms, scenario.file)
     named = [line for line in lines if line.outcome == terms.outcome]
@@ -632,11 +576,11 @@ class Result:
     @cached_property
     def central_position(self) -> dict[str, Any]:
         """Where the central NPV falls in a seeded simulation of the same scenario
-        (its standard simulation, :func:`roi.inputs.limits.standard_draws`): its percentile, P10/P25/P50/P75/P90,
+        (its standard simulation, :func:`roi.inputs.parameters.standard_draws`): its percentile, P10/P25/P50/P75/P90,
         whether it lies outside P25-P75, and the headline NPV (the central one, or the median if the
         settings ask for it)."""
         from roi.engine.uncertainty import simulate  # the simulation is built on this module
-        from roi.inputs.limits import standard_draws
+        from roi.inputs.parameters import standard_draws
 
         draws = standard_draws(self.scenario)
         sim = simulate(self.scenario, draws, STANDARD_SEED)
@@ -845,17 +789,15 @@ def _warnings(scenario: Scenario) -> tuple[str, ...]:
             "for health effects (QALYs); costs and savings normally use the standard 3.5%."
         )
     notes.extend(_discount_warnings(scenario))
-    uprating = _uprating_warning(scenario)
+    uprating = uprating_warning(scenario)
     if uprating:
         notes.append(uprating)
     return tuple(notes)
 
 
-def _uprating_warning(scenario: Scenario) -> str | None:
+def uprating_warning(scenario: Scenario) -> str | None:
     """Prices past the GDP deflator's outturn (an OBR forecast, the library's proxy or the scenario's own
     price_uplift) said in one sentence: the scenario's price year and the price year of every figure used."""
-    from roi.inputs.library import uprating_note
-
     years = {scenario.settings.price_year} | {i.price_year for i in scenario.interventions}
     years |= {scenario.unit_costs[o.unit_cost].price_year for i in scenario.interventions for o in i.outcomes}
     return uprating_note(scenario.library, years, scenario.settings.price_uplift)
@@ -894,7 +836,11 @@ def run(scenario: Scenario) -> Result:
     years = np.arange(horizon)
     cost_lines, lines = build(scenario, {}, 1)
     evaluation = evaluate_lines(scenario, cost_lines, lines, 1)
-    double_counts = find(scenario, lines)
+    before = lines
+    if any(o.share > 0 for o in scenario.spec.overlaps):  # the lines before any removal, for the sums at stake
+        plain = scenario.model_copy(update={"spec": scenario.spec.model_copy(update={"overlaps": ()})})
+        before = build(plain, {}, 1)[1]
+    double_counts = find(scenario, before, discount_columns(scenario))
     cost_parts: list[dict[str, np.ndarray]] = []
     benefit_parts: list[dict[str, np.ndarray]] = []
     for cost in cost_lines:
@@ -969,44 +915,3 @@ def _frame(parts: list[dict[str, np.ndarray]], columns: list[str], extra: list[s
         return frame
     data = {c: np.concatenate([p[c] for p in parts]) for c in columns}
     return pd.DataFrame(data)
-
-
-def pounds(value: float | None, pence: bool = False) -> str:
-    """£1,234 (or £1,234.56): the one formatter of pounds; negative as -£1,234; None as '-'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    text = f"£{abs(value):,.2f}" if pence else f"£{abs(round(value)):,.0f}"
-    return f"-{text}" if value < 0 and text not in ("£0", "£0.00") else text
-
-
-def percent(rate: float) -> str:
-    """A rate in words: 0.035 is '3.5%', 0.1 is '10%', 0.0128571 is '1.286%'."""
-    return f"{rate * 100:.4g}%"
-
-
-def per_pound(value: float | None) -> str:
-    """£0.31 back per £1, or 'no cost' when nothing is spent: the one formatter of returns per £1."""
-    return "no cost" if value is None else f"£{value:,.2f}"
-
-
-def cases_tenths(value: float) -> float:
-    """Cases a year to the tenth shown everywhere (screen, board pack, workbook): half a tenth rounds
-    up, as a spreadsheet rounds, so 192.45 is 192.5 and 72.60000000000001 is 72.6. The model itself
-    uses the unrounded volume (a rate per 100,000 people times the population)."""
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
-def cases(value: float | None) -> str:
-    """Cases a year in words, the one rule for fractional volumes: to one decimal place, a whole
-    number without it (193, 192.5, 1,400); None as '-'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    tenths = cases_tenths(value)
-    return f"{tenths:,.0f}" if tenths.is_integer() else f"{tenths:,.1f}"
-
-
-def number(value: float | None) -> str:
-    """A plain number for tables: 29,000 or 0.75 (never scientific notation); None as '-'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"

@@ -30,7 +30,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from roi.inputs.errors import InputError
+import numpy as np
+
+from roi.inputs.checks import avoided_costs
+from roi.inputs.formats import pounds
 from roi.inputs.schema import follow_target
 
 if TYPE_CHECKING:  # roi.engine.model imports this module; these are for type hints only
@@ -60,17 +63,13 @@ class DoubleCount:
     text: str | None = None
 
 
-def _avoided(intervention: Intervention) -> list[str]:
-    return [o.unit_cost for o in intervention.outcomes if o.effect == "avoids"]
-
-
 def _same_service(a: Intervention, b: Intervention) -> str | None:
     return a.service if a.service is not None and a.service == b.service else None
 
 
 def _shared(a: Intervention, b: Intervention) -> tuple[str, ...]:
-    theirs = set(_avoided(b))
-    return tuple(u for u in _avoided(a) if u in theirs)
+    theirs = set(avoided_costs(b))
+    return tuple(u for u in avoided_costs(a) if u in theirs)
 
 
 def pairs(scenario: Scenario) -> Iterator[tuple[Intervention, Intervention, str | None, tuple[str, ...]]]:
@@ -128,12 +127,10 @@ def remove_overlaps(scenario: Scenario, lines: list[Line]) -> list[Line]:
 # What the user is told
 
 
-def _present_values(scenario: Scenario, lines: list[Line]) -> dict[tuple[str, str], float]:
+def _present_values(lines: list[Line], discount: tuple[np.ndarray, np.ndarray]) -> dict[tuple[str, str], float]:
     """Present value of each line at the first draw, by (intervention, outcome), discounted as the engine
-    discounts it (a health effect on the health schedule, or at the scenario's constant health rate)."""
-    from roi.engine.model import discount_columns
-
-    standard, health = discount_columns(scenario)
+    discounts it (``discount``: the standard and health columns of :func:`roi.engine.model.discount_columns`)."""
+    standard, health = discount
     out: dict[tuple[str, str], float] = defaultdict(float)
     for line in lines:
         factors = health if line.health else standard
@@ -141,20 +138,14 @@ def _present_values(scenario: Scenario, lines: list[Line]) -> dict[tuple[str, st
     return out
 
 
-def find(scenario: Scenario, lines: list[Line]) -> tuple[DoubleCount, ...]:
+def find(scenario: Scenario, before: list[Line], discount: tuple[np.ndarray, np.ndarray]) -> tuple[DoubleCount, ...]:
     """Every declared overlap and every pair found but not declared, with the pounds at stake and
     removed and the sentence to show (None for a declared share of 0: the warning is silenced).
 
-    ``lines`` are the engine's benefit lines after removal (one draw, as :func:`roi.engine.model.run` builds);
-    where a declared share removed anything, the lines before removal are built again for the sums."""
+    ``before`` are the engine's benefit lines before any overlap is removed (one draw, as
+    :func:`roi.engine.model.run` builds them) and ``discount`` its discount columns."""
     declared = scenario.spec.overlaps
-    raw = lines
-    if any(o.share > 0 for o in declared):
-        from roi.engine.model import build
-
-        plain = scenario.model_copy(update={"spec": scenario.spec.model_copy(update={"overlaps": ()})})
-        raw = build(plain, {}, 1)[1]
-    pv = _present_values(scenario, raw)
+    pv = _present_values(before, discount)
     by_id = {i.id: i for i in scenario.interventions}
     keep: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)
 
@@ -211,8 +202,6 @@ def _what(scenario: Scenario, item: DoubleCount) -> str:
 
 
 def _text(scenario: Scenario, item: DoubleCount) -> str | None:
-    from roi.engine.model import pounds
-
     if item.share == 0:
         return None
     labels = {i.id: i.label for i in scenario.interventions}
@@ -236,47 +225,3 @@ def _text(scenario: Scenario, item: DoubleCount) -> str | None:
 def notes(found: tuple[DoubleCount, ...]) -> tuple[str, ...]:
     """The sentences to show, in order: declared overlaps first, then pairs not declared."""
     return tuple(item.text for item in found if item.text)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Checking a scenario's overlaps (roi.inputs.library.resolve calls this last)
-
-
-def check_overlaps(scenario: Scenario, file: str) -> None:
-    """Each overlap names two different interventions of the scenario, at most once per unit cost,
-    and a ``unit_cost`` the second-named one avoids. Share bounds are the schema's."""
-    by_id = {i.id: i for i in scenario.interventions}
-    ids = ", ".join(by_id)
-    seen: set[tuple[frozenset[str], str | None]] = set()
-    for n, overlap in enumerate(scenario.spec.overlaps):
-        where = f"overlaps[{n}]"
-        for j, iid in enumerate(overlap.interventions):
-            if iid not in by_id:
-                raise InputError(
-                    file,
-                    f"{where}.interventions[{j}]",
-                    f"'{iid}' is not in this scenario; allowed: two different interventions of it ({ids})",
-                )
-        first, second = overlap.interventions
-        if first == second:
-            raise InputError(
-                file,
-                f"{where}.interventions",
-                f"names '{first}' twice; allowed: two different interventions of this scenario ({ids})",
-            )
-        key = (frozenset(overlap.interventions), overlap.unit_cost)
-        if key in seen:
-            raise InputError(
-                file, where, f"'{first}' and '{second}' are declared twice; allowed: one overlap per pair and unit cost"
-            )
-        seen.add(key)
-        if overlap.unit_cost is not None:
-            avoided = _avoided(by_id[second])
-            if overlap.unit_cost not in avoided:
-                allowed = ", ".join(avoided) if avoided else "none (it avoids no unit cost: leave unit_cost out)"
-                raise InputError(
-                    file,
-                    f"{where}.unit_cost",
-                    f"'{second}' (named second, whose benefits are reduced) does not avoid '{overlap.unit_cost}'; "
-                    f"allowed: a unit cost it avoids: {allowed}",
-                )

@@ -11,7 +11,9 @@ from datetime import date
 from typing import Any
 
 from roi.inputs.errors import InputError
-from roi.inputs.library import Library, Scenario, load_library, move_range, resolve, validate
+from roi.inputs.library import Library, Scenario, load_library, validate
+from roi.inputs.parameters import parameters
+from roi.inputs.scenario import move_range, resolve
 from roi.inputs.schema import ScenarioSpec
 
 
@@ -132,8 +134,6 @@ _COST_FIELDS = ("cost_per_case", "fixed_cost_per_year")
 def _kept_correlations(data: dict[str, Any], library: Library | None) -> list[dict[str, Any]]:
     """The scenario's correlations whose two inputs are still ranged inputs of the offer as chosen
     (dropping an intervention drops the correlations that name its inputs, as it drops its overrides)."""
-    from roi.engine.uncertainty import parameters  # late: the engine imports the library
-
     _, scenario = _check({**data, "correlations": []}, library)
     known = {".".join(p.key) for p in parameters(scenario)}
     return [pair for pair in data["correlations"] if set(pair["inputs"]) <= known]

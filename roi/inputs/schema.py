@@ -962,7 +962,7 @@ class Correlation(Frozen):
     """Two uncertain inputs that move together: the rank (Spearman) correlation their draws are given
     in the Monte Carlo (roi.engine.correlation). The names are the dotted keys of the scenario's ranged
     inputs (``unit_cost.bed_day.value``, ``outcome.dfg_adaptation.0.quantity_per_case``); they are
-    checked against the scenario by roi.engine.correlation.check_correlations. A correlation is a
+    checked against the scenario by roi.inputs.correlation.check_correlations. A correlation is a
     judgement: ``source`` says where it comes from (or marks it a local judgement)."""
 
     inputs: tuple[InputName, InputName]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from roi.inputs.errors import InputError
-from roi.inputs.library import read_yaml
+from roi.inputs.library import load_library, read_yaml
 from roi.inputs.schema import GRADE_CONFIDENCE, UCD_PREFIX, Bearer, Source, UnitCost
 
 UCD_FILE = "gmca_ucd.yaml"
@@ -185,8 +185,6 @@ def _load(root: str, partners: tuple[str, ...]) -> Database:
 def load(library: Any = None) -> Database:
     """The database of ``library``'s folder (default: the shipped one), checked against its partners."""
     if library is None:
-        from roi.inputs.library import load_library
-
         library = load_library()
     return _load(str(library.root), tuple(sorted(library.partners)))
 
@@ -213,8 +211,6 @@ def unit_cost(row: Row) -> UnitCost:
     for kind, value in row.values.items():
         amount = value.value
         if value.price_year != year:
-            from roi.inputs.library import load_library
-
             amount = amount * load_library().deflator_factor(value.price_year, year)
             moved.append(f"{kind} £{value.value:,.2f} at {value.year_as_given} prices moved to {year}")
         parts[kind] = amount

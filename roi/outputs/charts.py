@@ -13,7 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from roi.engine.model import Result, pounds
+from roi.engine.model import Result
+from roi.inputs.formats import pounds
 from roi.inputs.schema import VALUE_TYPES
 
 PARTNER_COLOURS = {

@@ -16,7 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from roi.analysis.claims import FIGURE_LABELS, ClaimCheck
-from roi.engine.model import pounds
+from roi.inputs.formats import pounds
 from roi.inputs.library import dump_spec
 from roi.outputs.export import BoardPack, _formats, _latin, _sheet, plain
 

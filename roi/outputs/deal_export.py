@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from roi.analysis import deal
-from roi.engine.model import STANDARD_DRAWS, STANDARD_SEED, Result, pounds
+from roi.engine.model import Result
+from roi.inputs.formats import pounds
+from roi.inputs.limits import STANDARD_DRAWS, STANDARD_SEED
 from roi.outputs import charts
 
 DRAWS, SEED = STANDARD_DRAWS, STANDARD_SEED  # the one simulation the Overview and board pack show
@@ -23,7 +25,7 @@ def heads_of_terms(result: Result, draws: int | None = None, seed: int = SEED) -
     if deal.in_force(result.scenario.spec) is None:
         return None
     from roi.cli.deal_verb import simulation_for
-    from roi.inputs.limits import standard_draws
+    from roi.inputs.parameters import standard_draws
 
     draws = standard_draws(result.scenario) if draws is None else draws
     simulation = simulation_for(deal.before_deal(result.scenario), draws, seed)

@@ -29,9 +29,11 @@ from roi.analysis import summary
 from roi.analysis.evidence import parameter_table, plain, plain_citation, unit_cost_table
 from roi.analysis.summary import ordinal, partner_positions, year_label  # noqa: F401 - year_label: export's wording
 from roi.engine import uncertainty
-from roi.engine.model import STANDARD_SEED, Result, cases, cases_tenths, financial_year, number, position_in, pounds
+from roi.engine.model import Result, position_in, uprating_warning
+from roi.inputs.formats import cases, cases_tenths, financial_year, number, pounds
 from roi.inputs.library import dump_spec
-from roi.inputs.limits import standard_draws
+from roi.inputs.limits import STANDARD_SEED
+from roi.inputs.parameters import standard_draws
 from roi.outputs import charts
 from roi.outputs.deal_export import heads_of_terms_page, heads_of_terms_sheet
 
@@ -281,7 +283,7 @@ def cell_text(value: object) -> str:
 
 
 def _write_cases(sheet: Any, row: int, col: int, value: float, formats: dict) -> None:
-    """Cases a year as a number, by the one rule (:func:`roi.engine.model.cases`): the tenth the screen and the
+    """Cases a year as a number, by the one rule (:func:`roi.inputs.formats.cases`): the tenth the screen and the
     board pack show, formatted without a decimal place when it is whole."""
     tenths = cases_tenths(value)
     sheet.write_number(row, col, tenths, formats["count" if tenths.is_integer() else "tenths"])
@@ -424,9 +426,8 @@ def settings_table(result: Result) -> pd.DataFrame:
             shown = value
         shown = shown if shown != "" else "Not set"
         rows.append({"setting": labels.get(name, header(name)), "value": shown, "kind": kind})
-    from roi.engine.model import _uprating_warning
 
-    note = _uprating_warning(scenario)
+    note = uprating_warning(scenario)
     rows.append(
         {"setting": "Uprating", "value": note or f"Every price year used is outturn (to {table_end}).", "kind": "text"}
     )
@@ -1079,7 +1080,7 @@ def board_pack(
     position in cash and capacity with its range, who pays and who saves, how sure, the flags and the
     sources. ``pages`` are the page writers in order (see :func:`insert_page`). By default its ranges
     come from the scenario's standard simulation, the one the Overview and the Uncertainty page show
-    (:func:`roi.inputs.limits.standard_draws` draws, seed 1)."""
+    (:func:`roi.inputs.parameters.standard_draws` draws, seed 1)."""
     pack = BoardPack(result.scenario.name)
     draws = standard_draws(result.scenario) if draws is None else draws
     context = PackContext(result, uncertainty.simulate(result.scenario, draws, seed), tuple(flags or ()), document)
