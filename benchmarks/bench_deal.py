@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import roi  # noqa: E402
 from roi.analysis import deal  # noqa: E402
-from roi.cli.deal_verb import simulation_for  # noqa: E402
+from roi.engine.uncertainty import simulation_for  # noqa: E402
 
 DRAWS, SEED, REPEATS = 2_000, 1, 7
 OPTIONS = {

@@ -8,7 +8,7 @@ import roi
 import ui
 import ui.deal_tables
 from roi.analysis import deal
-from roi.cli.deal_verb import simulation_for
+from roi.engine.uncertainty import simulation_for
 from roi.inputs.formats import pounds
 from roi.inputs.limits import STANDARD_SEED
 from roi.inputs.parameters import standard_draws

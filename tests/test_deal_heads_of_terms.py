@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 import roi
 from roi.analysis import deal
-from roi.cli.deal_verb import simulation_for
+from roi.engine.uncertainty import simulation_for
 from roi.outputs import deal_export, export
 
 

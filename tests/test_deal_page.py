@@ -99,7 +99,7 @@ def test_a_gain_share_on_the_page_applies_payments_between_partners():
 
 def _deal_at(confidence: float | None = None, **options) -> deal.Deal:  # noqa: ANN003
     """The page's deal worked out directly: the same standard simulation (its draws, seed 1)."""
-    from roi.cli.deal_verb import simulation_for
+    from roi.engine.uncertainty import simulation_for
     from roi.inputs.limits import STANDARD_SEED
     from roi.inputs.parameters import standard_draws
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import roi
 from roi.analysis import deal
 from roi.cli import main
-from roi.cli.deal_verb import simulation_for
+from roi.engine.uncertainty import simulation_for
 from roi.inputs.scenario import load_scenario
 
 from .conftest import scenario_from

@@ -16,7 +16,7 @@ import pypdf
 import pytest
 
 import roi
-from roi.outputs import charts, export
+from roi.outputs import charts, documents, export
 
 from .conftest import ROOT
 
@@ -244,8 +244,8 @@ def test_sources_read_in_plain_english():
 
 def test_charts_export_as_png_and_svg(result):
     chart = charts.savings_by_partner(result, width=500)
-    assert export.chart_png(chart).startswith(b"\x89PNG")
-    assert "<svg" in export.chart_svg(chart)
+    assert documents.chart_png(chart).startswith(b"\x89PNG")
+    assert "<svg" in documents.chart_svg(chart)
 
 
 def test_export_without_a_target_is_an_input_error():

@@ -9,7 +9,7 @@ import pytest
 
 import roi
 from roi.inputs.schema import ScenarioSpec
-from roi.outputs import export
+from roi.outputs import documents, export
 from tests.conftest import workbook_texts
 
 NAME = '=HYPERLINK("https://evil.example","click")'
@@ -38,7 +38,7 @@ def hostile_result() -> roi.Result:
     ],
 )
 def test_cell_text_neutralises_a_leading_formula_character(text, written):
-    assert export.cell_text(text) == written
+    assert documents.cell_text(text) == written
 
 
 def test_workbook_writes_the_scenario_name_and_labels_as_text_never_formulas():

@@ -7,19 +7,20 @@ A problem with the input prints one line on stderr and exits with code 2, never 
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import io
 import json
-import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+import roi.cli.deal_verb  # noqa: F401 - registers `deal` (first, as --help lists the verbs)
+import roi.cli.verbs  # noqa: F401 - registers simulate, sensitivity, check-claim and export
 from roi.analysis.summary import range_sentence, reconciliation
+from roi.cli.common import EXTRA_VERBS, clean, ratio, table
 from roi.engine.model import Result, run
 from roi.inputs.errors import InputError, printable
 from roi.inputs.formats import financial_year, per_pound, pounds
@@ -51,25 +52,12 @@ def _check_options(args: argparse.Namespace) -> None:
             raise InputError(f"--{name}", "", f"{value} is not allowed; give a whole number from {low:,} to {high:,}")
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe values: numpy scalars to Python, money rounded to the penny, NaN to None."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return None if not math.isfinite(value) else round(value, 6)
-    return value
-
-
 def run_payload(result: Result) -> dict[str, Any]:
     """The `run --json` document: scenario, totals, by_partner, by_intervention, warnings."""
     totals = result.totals
     partners = result.by_partner()
     interventions = result.by_intervention()
-    return _clean(
+    return clean(
         {
             "scenario": result.scenario.name,
             "price_year": result.scenario.settings.price_year,
@@ -112,27 +100,6 @@ def run_payload(result: Result) -> dict[str, Any]:
     )
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table: first column left-aligned, figures right-aligned. A header may break onto
-    a second line at a newline ("Capacity\nfreed"), to keep a wide table narrow."""
-    rows = [[printable(cell, 200) for cell in row] for row in rows]  # a name's escape codes stay text
-    parts = [h.split("\n") for h in headers]
-    depth = max(len(p) for p in parts)
-    header_lines = [[p[k - (depth - len(p))] if k >= depth - len(p) else "" for p in parts] for k in range(depth)]
-    widths = [max([*(len(line) for line in p), *(len(r[i]) for r in rows)]) for i, p in enumerate(parts)]
-
-    def render(cells: Sequence[str]) -> str:
-        pairs = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
-
-    lines = [render(cells) for cells in header_lines]
-    return "\n".join([*lines, "-" * len(lines[-1]), *(render(row) for row in rows)])
-
-
-def _ratio(value: float | None) -> str:
-    return "no cost" if value is None else f"{value:,.2f}"
-
-
 def _financial_year(result: Result, year: int | None, none: str) -> str:
     """'2027/28' for appraisal year 3 of a scenario starting in 2025/26, or what to say instead."""
     if year is None or year is pd.NA:
@@ -165,7 +132,7 @@ def _print_run(result: Result) -> None:
         ("  of which social value", pounds(totals["pv_social"])),
         ("Net present value (all value types)", pounds(totals["npv"])),
         ("Cash NPV (cash savings less costs)", pounds(totals["cash_npv"])),
-        ("Benefit-cost ratio", _ratio(totals["bcr"])),
+        ("Benefit-cost ratio", ratio(totals["bcr"])),
         ("Fiscal savings per £1 spent (cash and capacity)", per_pound(totals["fiscal_roi"])),
         ("Cash savings per £1 spent", per_pound(totals["cash_roi"])),
         ("Payback on fiscal savings", _year(result, totals["payback_year"])),
@@ -173,7 +140,7 @@ def _print_run(result: Result) -> None:
     ]
     if totals["headline"] == "median":
         headline.insert(9, ("Median NPV of the simulation (the headline)", pounds(totals["headline_npv"])))
-    print(_table(["Headline", "Value"], headline))
+    print(table(["Headline", "Value"], headline))
     print()
     print(range_sentence(result))
     print(reconciliation(result))
@@ -181,7 +148,7 @@ def _print_run(result: Result) -> None:
     print()
     print("What each partner puts in and gets back (present values):")
     print(
-        _table(
+        table(
             [
                 "Partner",
                 "Puts in",
@@ -210,7 +177,7 @@ def _print_run(result: Result) -> None:
     interventions = result.by_intervention()
     print()
     print(
-        _table(
+        table(
             ["Intervention", "PV costs", "PV benefits", "NPV", "BCR"],
             [
                 (
@@ -218,7 +185,7 @@ def _print_run(result: Result) -> None:
                     pounds(r.pv_costs),
                     pounds(r.pv_benefits),
                     pounds(r.npv),
-                    _ratio(r.bcr),
+                    ratio(r.bcr),
                 )
                 for r in interventions.itertuples()
             ],
@@ -264,7 +231,7 @@ def cmd_list(args: argparse.Namespace) -> None:
         print(json.dumps(payload, indent=2))
         return
     print(
-        _table(
+        table(
             ["Intervention", "Id", "Valued by"],
             [
                 (i["label"], i["id"], "published ratio" if i["ratio_based"] else "outcomes")
@@ -274,7 +241,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     )
     print()
     print(
-        _table(
+        table(
             ["Unit cost", "Id", "Value", "Price year"],
             [
                 (c["label"], c["id"], f"{pounds(c['value'], pence=True)} {c['unit']}", str(c["price_year"]))
@@ -309,7 +276,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Other modules (uncertainty, claims, export) add their verbs here, keeping this file the one entry.
-EXTRA_VERBS: list[Callable[[Any], None]] = []
 
 
 class _Printable(io.TextIOBase):
@@ -331,37 +297,7 @@ class _Printable(io.TextIOBase):
         return True
 
 
-def write_output(target: str, data: bytes) -> str:
-    """Write ``data`` to the file a user named on the command line and return the name to show.
-
-    The path is checked like an input path (no control characters, not too long), and a named pipe
-    that nothing reads is refused at once rather than waited on. Any problem is an InputError."""
-    from roi.inputs.library import checked_path
-
-    path = checked_path(target)
-    shown = printable(target)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        descriptor = os.open(path, flags, 0o666)
-    except OSError as exc:
-        problem = "a named pipe that nothing is reading" if exc.errno == errno.ENXIO else exc.strerror
-        raise InputError(shown, "", f"cannot write the file: {problem or type(exc).__name__}") from exc
-    try:
-        if getattr(os, "O_NONBLOCK", 0):
-            os.set_blocking(descriptor, True)
-        with os.fdopen(descriptor, "wb", closefd=False) as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise InputError(shown, "", f"cannot write the file: {exc.strerror or type(exc).__name__}") from exc
-    finally:
-        os.close(descriptor)
-    return shown
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from roi.cli import verbs  # noqa: F401 - registers the verbs of the other modules
-
     argv = list(sys.argv[1:] if argv is None else argv)
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Printable(streams[0]), _Printable(streams[1])

@@ -7,23 +7,14 @@ import json
 from typing import Any
 
 from roi.analysis import deal
-from roi.cli.commands import EXTRA_VERBS, _table
+from roi.cli.common import register, table
 from roi.engine.model import run
+from roi.engine.uncertainty import simulation_for
 from roi.inputs.errors import InputError
 from roi.inputs.formats import pounds
 from roi.inputs.scenario import load_scenario
 
 MAX_DRAWS = 1_000_000
-
-
-def simulation_for(scenario: Any, draws: int, seed: int) -> Any:
-    """A Monte Carlo of the scenario (per-partner draws for the chance of losing cash), or None for
-    no draws."""
-    if draws <= 0:
-        return None
-    from roi.engine.uncertainty import simulate
-
-    return simulate(scenario, draws, seed)
 
 
 def _shares(pairs: list[str] | None, flag: str = "--share", what: str = "FRACTION, e.g. district=0.6") -> dict | None:
@@ -65,7 +56,7 @@ def cmd_deal(args: argparse.Namespace) -> None:
     if not 0 <= args.draws <= MAX_DRAWS:
         raise InputError("--draws", "", f"{args.draws} is not allowed; give 0 to {MAX_DRAWS:,} draws")
     scenario = load_scenario(args.file)
-    base = run(scenario) if scenario.spec.deal is None else run(_resolve_undone(scenario))
+    base = run(scenario) if scenario.spec.deal is None else run(deal.before_deal(scenario))
     proposal = deal.propose(
         base,
         args.rule,
@@ -89,7 +80,7 @@ def cmd_deal(args: argparse.Namespace) -> None:
     print(f"{scenario.name}: {proposal.label}\n")
     years = list(proposal.years)
     print(
-        _table(
+        table(
             ["Partner", "Share", "PV", *years],
             [
                 (row["label"], f"{row['share']:.1%}", pounds(row["pv"]), *(pounds(row[y]) for y in years))
@@ -99,7 +90,7 @@ def cmd_deal(args: argparse.Namespace) -> None:
     )
     print()
     print(
-        _table(
+        table(
             [
                 "Partner",
                 "Cash NPV",
@@ -150,13 +141,7 @@ def _service_table(proposal: deal.Deal) -> str:
     for service, group in table.groupby("intervention_label", sort=False):
         share = dict(zip(group["label"], group["share"], strict=True))
         rows.append((service, *(f"{share[p]:.1%}" for p in payers)))
-    return _table(["Intervention", *payers], rows)
-
-
-def _resolve_undone(scenario: Any) -> Any:
-    from roi.inputs.scenario import resolve
-
-    return resolve(deal.undo_deal(scenario.spec), scenario.library, scenario.file)
+    return table(["Intervention", *payers], rows)
 
 
 def _register_deal(verbs: Any) -> None:
@@ -181,5 +166,4 @@ def _register_deal(verbs: Any) -> None:
     parser.set_defaults(handler=cmd_deal)
 
 
-if _register_deal not in EXTRA_VERBS:
-    EXTRA_VERBS.append(_register_deal)
+register(_register_deal)

@@ -8,25 +8,21 @@ import math
 import sys
 from typing import Any
 
-from roi.cli import deal_verb  # noqa: F401 - deal_verb registers `deal`
-from roi.cli.commands import EXTRA_VERBS, _clean, _ratio, _table, write_output
+from roi.analysis import claims
+from roi.cli.common import clean, ratio, register, table, write_output
 from roi.engine import uncertainty
+from roi.engine.model import run
+from roi.inputs.errors import InputError
 from roi.inputs.formats import number, pounds
-from roi.inputs.library import checked_path
+from roi.inputs.library import checked_path, dump_spec
 from roi.inputs.scenario import load_scenario
-
-
-def register(adder: Any) -> Any:
-    """Add a verb-registering function to the command line (once, however often this module loads)."""
-    if adder not in EXTRA_VERBS:
-        EXTRA_VERBS.append(adder)
-    return adder
+from roi.outputs import claim_report, export
 
 
 def simulate_payload(sim: uncertainty.Simulation) -> dict[str, Any]:
     """The `simulate --json` document: draws, P10/P50/P90 of npv and bcr, prob_payback, by_partner."""
     p = sim.percentiles()
-    return _clean(
+    return clean(
         {
             "scenario": sim.scenario.name,
             "draws": sim.draws,
@@ -52,7 +48,7 @@ def sensitivity_payload(scenario, max_seconds: float | None = None) -> dict[str,
     """The `sensitivity --json` document: the tornado and switching values, and whether the time
     budget let them finish (``complete``; ``checked`` of ``total`` ranged inputs; ``note`` if not)."""
     tornado, switching = uncertainty.sensitivity_tables(scenario, max_seconds=max_seconds)
-    return _clean(
+    return clean(
         {
             "scenario": scenario.name,
             "tornado": tornado[["parameter", "low", "high", "npv_low", "npv_high", "swing"]].to_dict(orient="records"),
@@ -69,8 +65,6 @@ def sensitivity_payload(scenario, max_seconds: float | None = None) -> dict[str,
 
 def cmd_simulate(args: argparse.Namespace) -> None:
     if args.draws < 1 or args.draws > 10_000_000:
-        from roi.inputs.errors import InputError
-
         raise InputError("--draws", "", f"{args.draws} is not allowed; give 1 to 10,000,000 draws")
     sim = uncertainty.simulate(load_scenario(args.file), args.draws, args.seed, args.distribution)
     payload = simulate_payload(sim)
@@ -80,15 +74,15 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     print(f"{sim.scenario.name}: {sim.draws:,} draws ({sim.distribution}), seed {sim.seed}\n")
     rows = [
         ("Net present value", *(pounds(payload["npv"][k]) for k in ("p10", "p50", "p90"))),
-        ("Benefit-cost ratio", *(_ratio(payload["bcr"][k]) for k in ("p10", "p50", "p90"))),
-        ("£ saved per £1 (fiscal)", *(_ratio(payload["fiscal_roi"][k]) for k in ("p10", "p50", "p90"))),
+        ("Benefit-cost ratio", *(ratio(payload["bcr"][k]) for k in ("p10", "p50", "p90"))),
+        ("£ saved per £1 (fiscal)", *(ratio(payload["fiscal_roi"][k]) for k in ("p10", "p50", "p90"))),
         ("Cash NPV", *(pounds(payload["cash_npv"][k]) for k in ("p10", "p50", "p90"))),
-        ("Cash £ per £1", *(_ratio(payload["cash_roi"][k]) for k in ("p10", "p50", "p90"))),
+        ("Cash £ per £1", *(ratio(payload["cash_roi"][k]) for k in ("p10", "p50", "p90"))),
     ]
     rows += [
         (f"NPV: {r['label']}", pounds(r["p10"]), pounds(r["p50"]), pounds(r["p90"])) for r in payload["by_partner"]
     ]
-    print(_table(["", "P10", "P50", "P90"], rows))
+    print(table(["", "P10", "P50", "P90"], rows))
     horizon = sim.scenario.settings.horizon_years
     print(
         f"\nIn {sim.prob_payback:.0%} of {sim.draws:,} simulations the offer pays back within {horizon} years on "
@@ -98,8 +92,6 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
     if not (math.isfinite(args.max_seconds) and 0 < args.max_seconds <= MAX_SENSITIVITY_SECONDS):
-        from roi.inputs.errors import InputError
-
         raise InputError(
             "--max-seconds",
             "",
@@ -112,7 +104,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         print(json.dumps(payload, indent=2))
         return
     print(
-        _table(
+        table(
             ["Parameter", "Low", "High", "NPV at low", "NPV at high", "Swing"],
             [
                 (
@@ -129,7 +121,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     )
     print()
     print(
-        _table(
+        table(
             ["Parameter", "Central", "Range", "NPV is zero at", "Against its range"],
             [
                 (
@@ -170,14 +162,10 @@ def _register_uncertainty(verbs: Any) -> None:
 
 
 def cmd_check_claim(args: argparse.Namespace) -> None:
-    from roi.analysis import claims
-
     claim = claims.load(args.file)
     scenario = load_scenario(args.scenario) if args.scenario else None
     check = claims.check_claim(claim, file=claims.find(args.file).name, scenario=scenario)
     if args.pdf or args.xlsx:
-        from roi.outputs import claim_report
-
         written = []
         outputs = ((args.pdf, claim_report.pdf), (args.xlsx, claim_report.workbook))
         for target, _ in outputs:  # every name checked before anything is written
@@ -189,14 +177,14 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
         print("Wrote " + ", ".join(written), file=sys.stderr if args.json else sys.stdout)
         if not args.json:
             return
-    payload = _clean(check.payload())
+    payload = clean(check.payload())
     if args.json:
         print(json.dumps(payload, indent=2))
         return
     weeks = f"{check.period_weeks:g} weeks"
     print(f"{claim.claim}  (adjusted figures at {check.current_price_year} prices)\n")
     print(
-        _table(
+        table(
             ["Figure", weeks, "A year"],
             [
                 (claims.FIGURE_LABELS[row.figure], pounds(row.period), pounds(row.annual))
@@ -207,7 +195,7 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
     print(f"\nThe claim's prices: {check.price_year}, {check.price_year_reason}.")
     print(f"Adjusted for the {weeks}: {check.range_text(period=True)}; a year: {check.range_text()}.\n")
     print(
-        _table(
+        table(
             [f"From claimed to adjusted ({weeks})", "Change", "Running total"],
             [("Claimed", "", pounds(check.claimed))]
             + [(r.label, pounds(r.amount), pounds(r.running_total)) for r in check.steps.itertuples()],
@@ -216,7 +204,7 @@ def cmd_check_claim(args: argparse.Namespace) -> None:
     print(f"A year (52 weeks), for comparison and not a step: adjusted {pounds(check.adjusted)}.")
     print()
     print(
-        _table(
+        table(
             ["Who gets the money (a year)", "Fiscal", "Cash", "Capacity", "Economic", "Social"],
             [
                 (
@@ -246,11 +234,6 @@ def _register_claims(verbs: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-
-    from roi.engine.model import run
-    from roi.inputs.errors import InputError
-    from roi.inputs.library import dump_spec
-    from roi.outputs import export
 
     result = run(load_scenario(args.file))
     written = []

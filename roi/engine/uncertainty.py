@@ -508,9 +508,16 @@ def collapse_ranges(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"unit_costs": unit_costs, "interventions": tuple(interventions)})
 
 
+def simulation_for(scenario: Scenario, draws: int, seed: int) -> Simulation | None:
+    """A Monte Carlo of the scenario (per-partner draws for the chance of losing cash), or None for
+    no draws."""
+    return simulate(scenario, draws, seed) if draws > 0 else None
+
+
 __all__ = [
     "Evaluation",
     "Parameter",
+    "simulation_for",
     "Simulation",
     "collapse_ranges",
     "parameters",

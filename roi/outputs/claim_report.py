@@ -16,9 +16,10 @@ import pandas as pd
 import xlsxwriter
 
 from roi.analysis.claims import FIGURE_LABELS, ClaimCheck
+from roi.analysis.evidence import plain
 from roi.inputs.formats import pounds
 from roi.inputs.library import dump_spec
-from roi.outputs.export import BoardPack, _formats, _latin, _sheet, plain
+from roi.outputs.documents import BoardPack, latin, sheet_formats, write_sheet
 
 
 def _percent(value: float) -> str:
@@ -100,7 +101,7 @@ class _Report(BoardPack):
         self.cell(
             0,
             5,
-            _latin(f"Prevention ROI claim check - {self.pack_title} - {date.today():%d %B %Y} - page 1 of 1"),
+            latin(f"Prevention ROI claim check - {self.pack_title} - {date.today():%d %B %Y} - page 1 of 1"),
             align="C",
         )
 
@@ -210,7 +211,7 @@ def workbook(check: ClaimCheck) -> bytes:
     the money, the lines with their judgements and the library's conventions, and the sources."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    formats = _formats(book)
+    formats = sheet_formats(book)
     weeks = f"{check.period_weeks:g} weeks"
     note = (
         f"{check.claim.claim}. Checked {date.today():%d %B %Y}. Adjusted figures: fiscal savings a year at "
@@ -222,9 +223,9 @@ def workbook(check: ClaimCheck) -> bytes:
         ignore_index=True,
     )
     kinds = {"As stated": [STATED_KINDS[k] for k in stated["Kind"]]}
-    _sheet(book, "Claim as stated", stated[["Field", "As stated"]], formats, note, kinds=kinds)
+    write_sheet(book, "Claim as stated", stated[["Field", "As stated"]], formats, note, kinds=kinds)
     table = check.like_for_like()
-    _sheet(
+    write_sheet(
         book,
         "Like for like",
         pd.DataFrame(
@@ -250,7 +251,7 @@ def workbook(check: ClaimCheck) -> bytes:
         ],
         ignore_index=True,
     )
-    _sheet(
+    write_sheet(
         book,
         "Steps",
         steps,
@@ -259,7 +260,7 @@ def workbook(check: ClaimCheck) -> bytes:
         f"bias they sum to adjusted less claimed. A year (52 weeks), not a step: adjusted {pounds(check.adjusted)}.",
         kinds={"Change (£)": "money", "Running total (£)": "money"},
     )
-    _sheet(
+    write_sheet(
         book,
         "Flags",
         pd.DataFrame(
@@ -268,7 +269,7 @@ def workbook(check: ClaimCheck) -> bytes:
         formats,
     )
     money = check.value_by_partner()
-    _sheet(
+    write_sheet(
         book,
         "Who gets the money",
         pd.DataFrame(
@@ -286,9 +287,9 @@ def workbook(check: ClaimCheck) -> bytes:
     )
     lines = line_table(check)
     shares = [c for c in lines.columns if c in SHARE_COLUMNS or c.startswith("Library's ")]
-    _sheet(book, "Lines", lines, formats, kinds={**dict.fromkeys(shares, "share"), "Quantity": "number"})
+    write_sheet(book, "Lines", lines, formats, kinds={**dict.fromkeys(shares, "share"), "Quantity": "number"})
     sources = check.sources
-    _sheet(
+    write_sheet(
         book,
         "Sources",
         pd.DataFrame(

@@ -11,9 +11,13 @@ import pandas as pd
 
 from roi.analysis import deal
 from roi.engine.model import Result
+from roi.engine.uncertainty import simulation_for
 from roi.inputs.formats import pounds
 from roi.inputs.limits import STANDARD_DRAWS, STANDARD_SEED
+from roi.inputs.parameters import standard_draws
 from roi.outputs import charts
+from roi.outputs.charts import short_pounds
+from roi.outputs.documents import chart_png, latin, write_sheet
 
 DRAWS, SEED = STANDARD_DRAWS, STANDARD_SEED  # the one simulation the Overview and board pack show
 
@@ -24,9 +28,6 @@ def heads_of_terms(result: Result, draws: int | None = None, seed: int = SEED) -
     no deal is in force. ``draws`` defaults to the scenario's standard simulation (roi.inputs.limits)."""
     if deal.in_force(result.scenario.spec) is None:
         return None
-    from roi.cli.deal_verb import simulation_for
-    from roi.inputs.parameters import standard_draws
-
     draws = standard_draws(result.scenario) if draws is None else draws
     simulation = simulation_for(deal.before_deal(result.scenario), draws, seed)
     agreed = deal.agreed(result, simulation)
@@ -112,14 +113,12 @@ def _terms_text(agreed: deal.Deal, result: Result) -> str:
 
 def heads_of_terms_sheet(book: Any, result: Result, formats: dict) -> None:
     """Add a 'Heads of terms' sheet to an xlsxwriter workbook, if a deal is in force."""
-    from roi.outputs.export import _sheet
-
     found = heads_of_terms(result)
     if found is None:
         return
     agreed, table = found
-    _sheet(book, "Heads of terms", table, formats, _terms_text(agreed, result))
-    _sheet(
+    write_sheet(book, "Heads of terms", table, formats, _terms_text(agreed, result))
+    write_sheet(
         book,
         "Deal cash by year",
         cash_by_year(agreed),
@@ -129,7 +128,7 @@ def heads_of_terms_sheet(book: Any, result: Result, formats: dict) -> None:
     if agreed.by_service:
         split = service_split(agreed)
         kinds = dict.fromkeys([c for c in split.columns if c != "Intervention"], "share")
-        _sheet(
+        write_sheet(
             book, "Deal by service", split, formats, "Each partner's share of each intervention's cost.", kinds=kinds
         )
 
@@ -139,8 +138,6 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
     found = heads_of_terms(result)
     if found is None:
         return
-    from roi.outputs.export import _latin, chart_png
-
     agreed, table = found
     pack.add_page(orientation="L")
     width = pack.w - pack.l_margin - pack.r_margin
@@ -160,16 +157,16 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
     ) as grid:
         header = grid.row()
         for column in columns:
-            header.cell(_latin(column))
+            header.cell(latin(column))
         for values in table.itertuples(index=False):
             row = grid.row()
             for column, value in zip(columns, values, strict=True):
                 if column in ("Partner", "Cash turns positive"):
-                    row.cell(_latin(str(value)))
+                    row.cell(latin(str(value)))
                 elif column == "Chance of losing cash":
                     row.cell("-" if value is None or pd.isna(value) else f"{value:.0%}")
                 else:
-                    row.cell(_latin(pounds(value)))
+                    row.cell(latin(pounds(value)))
     pack.ln(3)
     pack.para(
         "Contributions by financial year are undiscounted, at constant prices; the rest are present values. "
@@ -189,8 +186,6 @@ def heads_of_terms_page(pack: Any, result: Result) -> None:
 
 def _grid(pack: Any, header: list[str], rows: list[list[str]], width: float, first: float = 46) -> None:
     """A small PDF table: a text column, then right-aligned figures of equal width."""
-    from roi.outputs.export import _latin
-
     pack.set_font("Helvetica", size=8)
     rest = (width - first) / (len(header) - 1)
     with pack.table(
@@ -202,13 +197,11 @@ def _grid(pack: Any, header: list[str], rows: list[list[str]], width: float, fir
         for values in [header, *rows]:
             line = grid.row()
             for value in values:
-                line.cell(_latin(value))
+                line.cell(latin(value))
 
 
 def _running_cash_table(pack: Any, agreed: deal.Deal, width: float) -> None:
     """The PDF's running cash position by financial year, partners that pay or save cash only."""
-    from roi.outputs.charts import short_pounds
-
     positions = agreed.positions
     keep = (positions["pv_contribution"].abs() > 0.005) | (positions["pv_cash"].abs() > 0.005)
     pack.ln(2)
