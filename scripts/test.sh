@@ -18,5 +18,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >&2
 fi
 "$python" -m ruff check roi store ui pages app.py tests benchmarks scripts
+# The layers of the package, no import circle, no project import inside a function (docs/architecture.md).
+"$(dirname "$python")/lint-imports" --config pyproject.toml
 # Two workers (this is a 2-core machine); an idle worker takes tests from the other's queue.
 "$python" -m pytest -q -p no:cacheprovider -n "${ROI_TEST_WORKERS:-2}" --dist worksteal "$@"
