@@ -105,3 +105,15 @@ def test_no_package_imports_a_page() -> None:
                 a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
             ]
             assert not any(name == "pages" or name.startswith("pages.") for name in names), path
+
+
+def test_the_architecture_doc_is_written_from_the_contract() -> None:
+    """docs/architecture.md is what scripts/write_architecture_doc.py writes from pyproject.toml's
+    contracts and the modules' docstrings: run the script after moving or adding a module."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "write_architecture_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, "docs/architecture.md is out of date: run python scripts/write_architecture_doc.py"
