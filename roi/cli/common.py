@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from roi.inputs.errors import InputError, printable
@@ -25,7 +25,7 @@ def register(adder: Any) -> Any:
 
 def clean(value: Any) -> Any:
     """JSON-safe values: numpy scalars to Python, money rounded to the penny, NaN to None."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # a dict, or a result's totals
         return {k: clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean(v) for v in value]

@@ -23,6 +23,7 @@ All amounts are pounds at the scenario's price year.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -34,7 +35,6 @@ from roi.engine.overlaps import DoubleCount, find, notes, remove_overlaps
 from roi.inputs.checks import check_gain_share
 from roi.inputs.formats import financial_year, percent
 from roi.inputs.library import Scenario, uprating_note
-from roi.inputs.limits import STANDARD_SEED
 from roi.inputs.parameters import shared_judgements
 from roi.inputs.schema import FISCAL_VALUE_TYPES, VALUE_TYPES, Bearer, Intervention, Outcome, follow_target
 
@@ -509,6 +509,66 @@ def position_in(central: float, draws: np.ndarray) -> dict[str, Any]:
     }
 
 
+# Where the central NPV falls in the scenario's own standard simulation. The simulation is built on this
+# module (roi.engine.uncertainty), so it registers the function that computes the position here, and
+# a result's totals ask it only when one of these keys is read.
+POSITION_KEYS = (
+    "central_percentile",
+    "npv_p10",
+    "npv_p25",
+    "npv_p50",
+    "npv_p75",
+    "npv_p90",
+    "central_outside_iqr",
+    "headline",
+    "headline_npv",
+    "position_draws",
+)
+_position_source: list[Callable[[Result], dict[str, Any]]] = []
+
+
+def provide_position(source: Callable[[Result], dict[str, Any]]) -> None:
+    """Register how a result's position in its standard simulation is computed (roi.engine.uncertainty
+    does, when it is imported; ``import roi`` always imports it)."""
+    _position_source[:] = [source]
+
+
+class Totals(Mapping[str, Any]):
+    """A result's headline figures: the engine's own, computed with the run, and the central NPV's
+    position in the scenario's standard simulation (POSITION_KEYS), computed the first time one of
+    them is read and then kept with the scenario. Reading ``totals["npv"]`` never runs a simulation."""
+
+    def __init__(self, figures: dict[str, Any], result: Result) -> None:
+        self._figures = figures
+        self._result = result
+
+    def _position(self) -> dict[str, Any]:
+        if not _position_source:
+            raise RuntimeError("no simulation registered: import roi (roi.engine.uncertainty registers it)")
+        return _position_source[0](self._result)
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._figures:
+            return self._figures[key]
+        if key in POSITION_KEYS:
+            return self._position()[key]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._figures
+        yield from POSITION_KEYS
+
+    def __len__(self) -> int:
+        return len(self._figures) + len(POSITION_KEYS)
+
+    def figures(self) -> dict[str, Any]:
+        """The engine's own totals alone (no simulation)."""
+        return dict(self._figures)
+
+    def __repr__(self) -> str:
+        return f"Totals({self._figures!r}, position on demand)"
+
+
 def _year_or_none(year: int) -> int | None:
     return int(year) or None
 
@@ -535,7 +595,7 @@ class Result:
     # -- headline figures --------------------------------------------------------------------------
 
     @cached_property
-    def totals(self) -> dict[str, Any]:
+    def totals(self) -> Totals:
         """PV costs and benefits by value type, NPV, BCR, fiscal and cash returns, paybacks, and where
         the central NPV falls in its own simulation. Computed once per result."""
         e = self.evaluation
@@ -570,30 +630,7 @@ class Result:
             "investment": float(self.costs["amount"].sum()),
             "gross_benefits": float(self.benefits["gross"].sum()),
         }
-        totals.update(self.central_position)
-        return totals
-
-    @cached_property
-    def central_position(self) -> dict[str, Any]:
-        """Where the central NPV falls in a seeded simulation of the same scenario
-        (its standard simulation, :func:`roi.inputs.parameters.standard_draws`): its percentile, P10/P25/P50/P75/P90,
-        whether it lies outside P25-P75, and the headline NPV (the central one, or the median if the
-        settings ask for it)."""
-        from roi.engine.uncertainty import simulate  # the simulation is built on this module
-        from roi.inputs.parameters import standard_draws
-
-        draws = standard_draws(self.scenario)
-        sim = simulate(self.scenario, draws, STANDARD_SEED)
-        position = position_in(float(self.evaluation.npv[0]), sim.npv)
-        headline = self.scenario.settings.headline
-        position.update(
-            {
-                "headline": headline,
-                "headline_npv": position["npv_p50"] if headline == "median" else float(self.evaluation.npv[0]),
-                "position_draws": draws,
-            }
-        )
-        return position
+        return Totals(totals, self)
 
     def payback_year(self) -> int | None:
         """First appraisal year (1 = the first) by whose end discounted fiscal savings cover

@@ -12,15 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from roi.engine.correlation import correlate
-from roi.engine.model import Evaluation, Values, evaluate
+from roi.engine.model import Evaluation, Result, Values, evaluate, position_in, provide_position
 from roi.inputs.library import Scenario
-from roi.inputs.parameters import RANGE_BASIS, Parameter, parameters, shared_judgements
+from roi.inputs.limits import STANDARD_SEED
+from roi.inputs.parameters import RANGE_BASIS, Parameter, parameters, shared_judgements, standard_draws
 
 Distribution = Literal["triangular", "pert"]
 DEFAULT_CHUNK = 50_000
@@ -508,6 +509,33 @@ def collapse_ranges(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"unit_costs": unit_costs, "interventions": tuple(interventions)})
 
 
+def central_position(result: Result) -> dict[str, Any]:
+    """Where the central NPV falls in the scenario's standard simulation (:func:`standard_draws` draws,
+    seed 1): its percentile, P10/P25/P50/P75/P90, whether it lies outside P25-P75, and the headline NPV
+    (the central one, or the median if the settings ask for it). Computed once per scenario and kept
+    with it; ``result.totals`` reads it from here (roi.engine.model.provide_position)."""
+    scenario = result.scenario
+    cached = scenario._derived.get("central_position")
+    if cached is None:
+        draws = standard_draws(scenario)
+        sim = simulate(scenario, draws, STANDARD_SEED)
+        central = float(result.evaluation.npv[0])
+        cached = position_in(central, sim.npv)
+        headline = scenario.settings.headline
+        cached.update(
+            {
+                "headline": headline,
+                "headline_npv": cached["npv_p50"] if headline == "median" else central,
+                "position_draws": draws,
+            }
+        )
+        scenario._derived["central_position"] = cached
+    return dict(cached)
+
+
+provide_position(central_position)
+
+
 def simulation_for(scenario: Scenario, draws: int, seed: int) -> Simulation | None:
     """A Monte Carlo of the scenario (per-partner draws for the chance of losing cash), or None for
     no draws."""
@@ -519,6 +547,7 @@ __all__ = [
     "Parameter",
     "simulation_for",
     "Simulation",
+    "central_position",
     "collapse_ranges",
     "parameters",
     "sensitivity_tables",

@@ -530,6 +530,13 @@ class Scenario(BaseModel):
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
     file: str = "scenario"
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+        """A copy, changed by ``update``, that derives its own figures: what was derived from this
+        scenario may not hold for the copy (pydantic's copy would share the same cache)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._derived = {}
+        return copy
+
     @property
     def name(self) -> str:
         return self.spec.name
