@@ -181,8 +181,7 @@ def clean_name(name: str, what: str = "name") -> str:
     name = names.normal_form(raw)
     if not names.look_alike_key(name):
         raise roi.InputError(what, "name", f"give a name (1 to {NAME_MAX} characters)")
-    if len(name) > NAME_MAX:
-        raise roi.InputError(what, "name", f"{len(name)} characters is too long; the limit is {NAME_MAX}")
+    _refuse_long(name, what, "name", NAME_MAX)
     return name
 
 
@@ -192,25 +191,27 @@ def _refuse_controls(text: str, what: str, field: str, allowed: str = "") -> Non
         raise roi.InputError(what, field, f"control characters ({', '.join(found[:3])}) are not allowed")
 
 
+def _refuse_long(text: str, what: str, field: str, limit: int) -> None:
+    """Refuse a typed text (name, message, description) longer than its column holds."""
+    if len(text) > limit:
+        raise roi.InputError(what, field, f"{len(text):,} characters is too long; the limit is {limit:,}")
+
+
 def clean_message(message: str) -> str:
     _refuse_controls(str(message or ""), "message", "message", allowed="\t\n\r")
     message = " ".join(str(message or "").split())
     if not message:
-        raise roi.InputError("message", "message", "say in one line what changed and why (1 to 500 characters)")
-    if len(message) > MESSAGE_MAX:
-        raise roi.InputError("message", "message", f"{len(message)} characters is too long; the limit is {MESSAGE_MAX}")
+        raise roi.InputError(
+            "message", "message", f"say in one line what changed and why (1 to {MESSAGE_MAX} characters)"
+        )
+    _refuse_long(message, "message", "message", MESSAGE_MAX)
     return message
 
 
 def clean_description(description: str) -> str:
     _refuse_controls(str(description or ""), "description", "description", allowed="\t\n\r")
     description = str(description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise roi.InputError(
-            "description",
-            "description",
-            f"{len(description):,} characters is too long; the limit is {DESCRIPTION_MAX:,}",
-        )
+    _refuse_long(description, "description", "description", DESCRIPTION_MAX)
     return description
 
 
