@@ -10,7 +10,6 @@ workspace's audit log.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 import roi
 from roi.inputs.errors import printable
+from roi.inputs.library import MAX_FILE_BYTES, parse_yaml
 
 from . import names
 from .errors import StoreError
@@ -33,11 +33,12 @@ from .service import (
     LOCAL_USER,
     Store,
     UserStore,
-    _clean_description,
+    add_audit_entry,
+    clean_description,
     clean_email,
     clean_message,
     clean_name,
-    now,
+    sha256_hex,
     utc,
 )
 
@@ -53,10 +54,6 @@ HASH = re.compile(r"^[0-9a-f]{64}$")
 
 def _time(value: datetime) -> str:
     return utc(value).isoformat()
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def backup(user: UserStore, workspace_id: str) -> bytes:
@@ -110,7 +107,7 @@ def backup(user: UserStore, workspace_id: str) -> bytes:
                         {
                             "number": version.number,
                             "file": path,
-                            "sha256": _sha(version.spec),
+                            "sha256": sha256_hex(version.spec),
                             "author": version.author,
                             "created_at": _time(version.created_at),
                             "message": version.message,
@@ -160,10 +157,8 @@ def _read(archive: zipfile.ZipFile, name: str) -> str:
         info = archive.getinfo(name)
     except KeyError as exc:
         raise _bad(f"'{printable(name, 80)}' is missing from the zip") from exc
-    if info.file_size > roi.inputs.library.MAX_FILE_BYTES:
-        raise _bad(
-            f"'{printable(name, 80)}' is {info.file_size:,} bytes; the limit is {roi.inputs.library.MAX_FILE_BYTES:,}"
-        )
+    if info.file_size > MAX_FILE_BYTES:
+        raise _bad(f"'{printable(name, 80)}' is {info.file_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     try:
         return archive.read(info).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -288,7 +283,7 @@ class _Checker:
             "id": _id(d["id"], f"document '{name}' id"),
             "kind": d["kind"],
             "name": name,
-            "description": _clean_description(d["description"]),
+            "description": clean_description(d["description"]),
             "archived": d["archived"],
             "head": head,
             "created_at": _when(d["created_at"], f"document '{name}'"),
@@ -302,9 +297,9 @@ class _Checker:
         number = _number(v["number"], f"document '{name}' version number")
         where = f"document '{name}' version {number}"
         text = _read(self.archive, str(v["file"]))
-        if _sha(text) != v["sha256"]:
+        if sha256_hex(text) != v["sha256"]:
             raise _bad(f"{printable(str(v['file']), 80)} does not match its checksum in the manifest")
-        roi.inputs.library.parse_yaml(text, str(v["file"]))  # safe to read back; validated again on open
+        parse_yaml(text, str(v["file"]))  # safe to read back; validated again on open
         based_on = v["based_on"]
         if based_on is not None and not (isinstance(based_on, int) and 1 <= based_on < number):
             raise _bad(f"{where}: based_on {printable(str(based_on), 20)} is not an earlier version")
@@ -420,16 +415,8 @@ def _write(store: Store, plan: dict[str, Any], actor: str) -> dict[str, Any]:
                 "versions": sum(len(d["versions"]) for d in plan["documents"]),
                 "share_links": len(plan["links"]),
             }
-            session.add(
-                AuditEntry(
-                    at=now(),
-                    actor=actor,
-                    workspace_id=ws["id"],
-                    document_id=None,
-                    action="workspace.restore",
-                    detail="restored from a backup: " + ", ".join(_count(n, what) for what, n in counts.items()),
-                )
-            )
+            detail = "restored from a backup: " + ", ".join(_count(n, what) for what, n in counts.items())
+            add_audit_entry(session, actor, "workspace.restore", ws["id"], None, detail)
     except IntegrityError as exc:
         raise StoreError("The backup clashes with what is already in this database; nothing was restored") from exc
     return {"workspace_id": ws["id"], "workspace": ws["name"], **counts}

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy import Engine, Row, event, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,8 +67,32 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def sha256_hex(text: str) -> str:
+    """The SHA-256 of a text (UTF-8) in 64 hex digits: how a share token or a draft key is kept, and a
+    backup's checksum of each version's text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def add_audit_entry(
+    session: Session,
+    actor: str,
+    action: str,
+    workspace_id: str | None,
+    document_id: str | None,
+    detail: str,
+    at: datetime | None = None,
+) -> None:
+    """Record one entry in the audit log (``at`` is now unless given)."""
+    session.add(
+        AuditEntry(
+            at=at or now(),
+            actor=actor,
+            workspace_id=workspace_id,
+            document_id=document_id,
+            action=action,
+            detail=detail,
+        )
+    )
 
 
 def display_name(email: str) -> str:
@@ -157,8 +181,7 @@ def clean_name(name: str, what: str = "name") -> str:
     name = names.normal_form(raw)
     if not names.look_alike_key(name):
         raise roi.InputError(what, "name", f"give a name (1 to {NAME_MAX} characters)")
-    if len(name) > NAME_MAX:
-        raise roi.InputError(what, "name", f"{len(name)} characters is too long; the limit is {NAME_MAX}")
+    _refuse_long(name, what, "name", NAME_MAX)
     return name
 
 
@@ -168,14 +191,28 @@ def _refuse_controls(text: str, what: str, field: str, allowed: str = "") -> Non
         raise roi.InputError(what, field, f"control characters ({', '.join(found[:3])}) are not allowed")
 
 
+def _refuse_long(text: str, what: str, field: str, limit: int) -> None:
+    """Refuse a typed text (name, message, description) longer than its column holds."""
+    if len(text) > limit:
+        raise roi.InputError(what, field, f"{len(text):,} characters is too long; the limit is {limit:,}")
+
+
 def clean_message(message: str) -> str:
     _refuse_controls(str(message or ""), "message", "message", allowed="\t\n\r")
     message = " ".join(str(message or "").split())
     if not message:
-        raise roi.InputError("message", "message", "say in one line what changed and why (1 to 500 characters)")
-    if len(message) > MESSAGE_MAX:
-        raise roi.InputError("message", "message", f"{len(message)} characters is too long; the limit is {MESSAGE_MAX}")
+        raise roi.InputError(
+            "message", "message", f"say in one line what changed and why (1 to {MESSAGE_MAX} characters)"
+        )
+    _refuse_long(message, "message", "message", MESSAGE_MAX)
     return message
+
+
+def clean_description(description: str) -> str:
+    _refuse_controls(str(description or ""), "description", "description", allowed="\t\n\r")
+    description = str(description or "").strip()
+    _refuse_long(description, "description", "description", DESCRIPTION_MAX)
+    return description
 
 
 def clean_email(email: str) -> str:
@@ -291,15 +328,13 @@ class Store:
         with self.transaction() as session:
             for member in session.scalars(select(Member).where(*waiting)):
                 member.subject = identity.subject
-                session.add(
-                    AuditEntry(
-                        at=now(),
-                        actor=identity.label,
-                        workspace_id=member.workspace_id,
-                        document_id=None,
-                        action="member.bind",
-                        detail=f"invitation for {identity.email} as {member.role} taken up by a verified sign-in",
-                    )
+                add_audit_entry(
+                    session,
+                    identity.label,
+                    "member.bind",
+                    member.workspace_id,
+                    None,
+                    f"invitation for {identity.email} as {member.role} taken up by a verified sign-in",
                 )
 
     # ---- sign-in sessions (store.identity explains the model) -------------------------------
@@ -358,16 +393,8 @@ class Store:
             for row in rows:
                 row.ended_at, row.ended_why = stamp, why
             who = subject or email or "everyone"
-            session.add(
-                AuditEntry(
-                    at=stamp,
-                    actor=actor or who,
-                    workspace_id=None,
-                    document_id=None,
-                    action="session.end",
-                    detail=f"{why}: {len(rows)} sign-in(s) of {email or who} ended",
-                )
-            )
+            detail = f"{why}: {len(rows)} sign-in(s) of {email or who} ended"
+            add_audit_entry(session, actor or who, "session.end", None, None, detail, at=stamp)
             return len(rows)
 
     # ---- the scenario on screen, kept while its user signs in --------------------------------
@@ -375,12 +402,12 @@ class Store:
     def keep_draft(self, key: str, text: str) -> None:
         """Keep unsaved work under a key the browser holds, for the round trip to the provider."""
         with self.transaction() as session:
-            session.merge(Draft(id=token_hash(key), spec=text, saved_at=now()))
+            session.merge(Draft(id=sha256_hex(key), spec=text, saved_at=now()))
 
     def take_draft(self, key: str) -> str | None:
         """The work kept under ``key`` (within the last hour), once: it is deleted as it is handed back."""
         with self.transaction() as session:
-            draft = session.get(Draft, token_hash(str(key or "")))
+            draft = session.get(Draft, sha256_hex(str(key or "")))
             if draft is None:
                 return None
             text, saved_at = draft.spec, utc(draft.saved_at)
@@ -398,7 +425,7 @@ class Store:
         """A document through a read-only share link: the version it was made for, or the newest for
         a link made to follow it. A revoked or unknown token, or an archived document, is NotFound."""
         with self.transaction(write=False) as session:
-            link = session.get(ShareLink, token_hash(str(token or "")))
+            link = session.get(ShareLink, sha256_hex(str(token or "")))
             document = session.get(Document, link.document_id) if link is not None else None
             if link is None or link.revoked_at is not None or document is None or document.archived:
                 raise NotFound("This share link is not valid: it was revoked, or it was never made")
@@ -435,8 +462,7 @@ class UserStore:
         role = self._role(session, workspace.id) if workspace else None
         if workspace is None or role is None:
             raise NotFound("No such workspace among yours")
-        if RANK[role] < RANK[need]:
-            raise Forbidden(f"You are a {role} of '{workspace.name}': only {_who(need)} can do that")
+        _require(role, need, f"'{workspace.name}'")
         return workspace, role
 
     def _document(self, session: Session, document_id: str, need: str = "viewer", lock: bool = False) -> Document:
@@ -447,23 +473,13 @@ class UserStore:
         role = self._role(session, document.workspace_id) if document else None
         if document is None or role is None:
             raise NotFound("No such document in your workspaces")
-        if RANK[role] < RANK[need]:
-            raise Forbidden(f"You are a {role} of this workspace: only {_who(need)} can do that")
+        _require(role, need, "this workspace")
         return document
 
     def _audit(
         self, session: Session, action: str, workspace_id: str | None, document_id: str | None, detail: str
     ) -> None:
-        session.add(
-            AuditEntry(
-                at=now(),
-                actor=self.email,
-                workspace_id=workspace_id,
-                document_id=document_id,
-                action=action,
-                detail=detail,
-            )
-        )
+        add_audit_entry(session, self.email, action, workspace_id, document_id, detail)
 
     # ---- workspaces and members ------------------------------------------------------------
 
@@ -616,25 +632,7 @@ class UserStore:
             query = query.order_by(Document.updated_at.desc(), Document.name)
             if limit is not None:
                 query = query.limit(limit)
-            return [
-                DocumentInfo(
-                    id=r.id,
-                    workspace_id=r.workspace_id,
-                    workspace_name=r.workspace_name,
-                    kind=r.kind,
-                    name=r.name,
-                    description=r.description,
-                    archived=bool(r.archived),
-                    head=r.head,
-                    created_at=utc(r.created_at),
-                    created_by=r.created_by,
-                    updated_at=utc(r.updated_at),
-                    updated_by=r.updated_by,
-                    role=r.role,
-                    message=r.message,
-                )
-                for r in session.execute(query)
-            ]
+            return [_info(r, r.workspace_name, r.role, r.message) for r in session.execute(query)]
 
     def document(self, document_id: str) -> DocumentInfo:
         with self.store.transaction(write=False) as session:
@@ -667,7 +665,7 @@ class UserStore:
         """A new document with its first version. Editors and owners only."""
         name = clean_name(name)
         message = clean_message(message)
-        description = _clean_description(description)
+        description = clean_description(description)
         canonical, _ = validate_spec(kind, text, name, name=name)
         with self.store.transaction() as session:
             self._workspace(session, workspace_id, "editor")
@@ -693,10 +691,7 @@ class UserStore:
             )
             session.add(version)
             self._audit(session, "document.create", workspace_id, document.id, f"{kind} '{name}': {message}")
-            try:
-                session.flush()
-            except IntegrityError as exc:
-                raise _name_taken(name) from exc
+            _flush_name(session, name)
             return _version_info(version)
 
     def save(
@@ -766,9 +761,7 @@ class UserStore:
                 .where(Version.document_id == document_id)
                 .order_by(Version.number.desc())
             )
-            return [
-                VersionInfo(r.document_id, r.number, r.author, utc(r.created_at), r.message, r.based_on) for r in rows
-            ]
+            return [_version_info(r) for r in rows]
 
     def open(self, document_id: str, number: int | None = None) -> Loaded:
         """A version (the newest by default), validated again against today's library."""
@@ -805,13 +798,10 @@ class UserStore:
                 session, "document.rename", document.workspace_id, document.id, f"'{document.name}' to '{name}'"
             )
             document.name, document.name_key = name, name.casefold()
-            try:
-                session.flush()
-            except IntegrityError as exc:
-                raise _name_taken(name) from exc
+            _flush_name(session, name)
 
     def describe(self, document_id: str, description: str) -> None:
-        description = _clean_description(description)
+        description = clean_description(description)
         with self.store.transaction() as session:
             document = self._document(session, document_id, "editor")
             document.description = description
@@ -840,7 +830,7 @@ class UserStore:
             pinned = None if follow_newest else document.head
             session.add(
                 ShareLink(
-                    token_hash=token_hash(token),
+                    token_hash=sha256_hex(token),
                     document_id=document.id,
                     created_at=now(),
                     created_by=self.email,
@@ -867,19 +857,10 @@ class UserStore:
         """Revoke one link (by its token or fingerprint), or every link of the document; returns how many."""
         with self.store.transaction() as session:
             document = self._document(session, document_id, "owner")
-            rows = list(
-                session.scalars(
-                    select(ShareLink).where(ShareLink.document_id == document.id, ShareLink.revoked_at.is_(None))
-                )
-            )
-            if token_or_fingerprint:
-                wanted = token_hash(token_or_fingerprint)
-                rows = [r for r in rows if r.token_hash == wanted or r.token_hash[:8] == token_or_fingerprint]
-            for row in rows:
-                row.revoked_at = now()
-            if rows:
-                self._audit(session, "share.revoke", document.workspace_id, document.id, f"{len(rows)} link(s) revoked")
-            return len(rows)
+            revoked = _revoke_links(session, document.workspace_id, document_id=document.id, token=token_or_fingerprint)
+            if revoked:
+                self._audit(session, "share.revoke", document.workspace_id, document.id, f"{revoked} link(s) revoked")
+            return revoked
 
     def audit(self, workspace_id: str, limit: int = 200) -> list[AuditInfo]:
         """The workspace's log, newest first: who did what, when."""
@@ -897,20 +878,11 @@ class UserStore:
 # --------------------------------------------------------------------------------------------
 
 
-def _who(role: str) -> str:
-    return {"owner": "owners", "editor": "editors and owners", "viewer": "members"}[role]
-
-
-def _clean_description(description: str) -> str:
-    _refuse_controls(str(description or ""), "description", "description", allowed="\t\n\r")
-    description = str(description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise roi.InputError(
-            "description",
-            "description",
-            f"{len(description):,} characters is too long; the limit is {DESCRIPTION_MAX:,}",
-        )
-    return description
+def _require(role: str, need: str, of: str) -> None:
+    """Refuse a member whose role ranks below ``need`` (``of`` names the workspace in the message)."""
+    if RANK[role] < RANK[need]:
+        who = {"owner": "owners", "editor": "editors and owners", "viewer": "members"}[need]
+        raise Forbidden(f"You are a {role} of {of}: only {who} can do that")
 
 
 def _member_key(email: str) -> str:
@@ -926,9 +898,14 @@ def _session_row(key: str, identity: Identity, started: datetime, stamp: datetim
 
 
 def _revoke_links(
-    session: Session, workspace_id: str, document_id: str | None = None, made_by: str | None = None
+    session: Session,
+    workspace_id: str,
+    document_id: str | None = None,
+    made_by: str | None = None,
+    token: str | None = None,
 ) -> int:
-    """Revoke the live links of one document, or those one person made in a workspace; how many."""
+    """Revoke the live links of a workspace: of one document, those one person made, or the one a
+    token or its 8-character fingerprint names; returns how many."""
     query = (
         select(ShareLink)
         .join(Document, Document.id == ShareLink.document_id)
@@ -939,6 +916,9 @@ def _revoke_links(
     if made_by is not None:
         query = query.where(ShareLink.created_by == made_by)
     rows = list(session.scalars(query))
+    if token:
+        wanted = sha256_hex(token)
+        rows = [r for r in rows if r.token_hash == wanted or r.token_hash[:8] == token]
     for row in rows:
         row.revoked_at = now()
     return len(rows)
@@ -946,6 +926,15 @@ def _revoke_links(
 
 def _name_taken(name: str) -> roi.InputError:
     return roi.InputError("name", "name", f"'{name}' is already used in this workspace; choose another name")
+
+
+def _flush_name(session: Session, name: str) -> None:
+    """Write a document's new name now: a clash the unique index catches (a saver in between) reads
+    as the name being taken."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise _name_taken(name) from exc
 
 
 def _check_name_free(session: Session, workspace_id: str, name: str, renaming: str | None = None) -> None:
@@ -966,7 +955,8 @@ def _check_name_free(session: Session, workspace_id: str, name: str, renaming: s
             )
 
 
-def _info(document: Document, workspace_name: str, role: str, message: str) -> DocumentInfo:
+def _info(document: Document | Row[Any], workspace_name: str, role: str, message: str) -> DocumentInfo:
+    """A document's record, from its row or from a query's row of the same columns."""
     return DocumentInfo(
         id=document.id,
         workspace_id=document.workspace_id,
@@ -974,7 +964,7 @@ def _info(document: Document, workspace_name: str, role: str, message: str) -> D
         kind=document.kind,
         name=document.name,
         description=document.description,
-        archived=document.archived,
+        archived=bool(document.archived),
         head=document.head,
         created_at=utc(document.created_at),
         created_by=document.created_by,
@@ -993,7 +983,8 @@ def _document_info(session: Session, document: Document, role: str) -> DocumentI
     return _info(document, workspace_name, role, message or "")
 
 
-def _version_info(version: Version) -> VersionInfo:
+def _version_info(version: Version | Row[Any]) -> VersionInfo:
+    """A version's record, from its row or from a query's row of the same columns."""
     return VersionInfo(
         version.document_id, version.number, version.author, utc(version.created_at), version.message, version.based_on
     )
