@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import roi
+from roi.inputs.schema import Settings
 from roi.outputs.offer_text import optimism_bias_note
 
 from .state import bound, change, key, number_field
@@ -122,7 +123,7 @@ def _discounting(scenario: roi.Scenario) -> None:
     )
 
 
-def _optimism_bias_mode(settings: object) -> None:
+def _optimism_bias_mode(settings: Settings) -> None:
     """Optimism bias on benefits by the table of effect confidence, or one rate for all."""
     ob_key = key("ob-mode")
     if ob_key not in st.session_state:

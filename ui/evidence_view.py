@@ -3,6 +3,7 @@ and their studies, the parameters with their sources, and how this compares with
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import roi
@@ -113,7 +114,7 @@ def effects(scenario: roi.Scenario) -> None:
     st.caption(evidence_tables.convention_sentence(load_convention()))
 
 
-def parameters_view(parameters: object) -> None:
+def parameters_view(parameters: pd.DataFrame) -> None:
     """Every intervention parameter with its range, provenance and source."""
     st.subheader("Intervention parameters and their sources")
     st.dataframe(

@@ -11,7 +11,7 @@ import streamlit as st
 import roi
 from roi.analysis.evidence import effect_measure_options
 from roi.engine.model import cases_tenths, pounds
-from roi.inputs.schema import follow_target, outcome_key
+from roi.inputs.schema import Settings, follow_target, outcome_key
 from roi.outputs.offer_text import benefit_split_sentence, cost_sentence, funding_sentence, intervention_figures
 
 from .headline import partner_table
@@ -75,7 +75,7 @@ def overlap_inputs(scenario: roi.Scenario, result: roi.Result) -> None:
             )
 
 
-def population_input(settings: Any) -> None:
+def population_input(settings: Settings) -> None:
     """The area's population, from which cases per year follow."""
     with st.columns([1, 3])[0]:
         number_field(
