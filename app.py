@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-import roi
 import ui
 from roi.analysis import deal
 from roi.analysis.summary import headline_sentence
 from roi.inputs.schema import FISCAL_VALUE_TYPES, VALUE_TYPES
-from roi.outputs.offer_text import undeclared_overlaps_warning
+from roi.outputs.offer_text import appraisal_basis, undeclared_overlaps_warning
 from ui.chart_view import result_chart
 from ui.exports import export_buttons
 from ui.headline import local_example_note, partner_table, tiles
@@ -15,7 +14,6 @@ from ui.text import md
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
-settings = current.scenario.settings
 
 presenting = st.toggle(  # while it is on, ui/style.css lays the page out for a projector
     "Presentation view",
@@ -24,11 +22,7 @@ presenting = st.toggle(  # while it is on, ui/style.css lays the page out for a 
     "screen in large type, without the sidebar. Switch it off to return.",
 )
 st.title(md(current.scenario.name))
-st.caption(
-    f"£ at {settings.price_year} prices · {settings.programme_years} programme year(s) from "
-    f"{roi.financial_year(settings.first_year)} · appraised over {settings.horizon_years} years · "
-    "present values"
-)
+st.caption(appraisal_basis(current.scenario.settings))
 tiles(result)
 partner_table(result)
 if presenting:

@@ -1,6 +1,6 @@
 """The sentences Build the offer and the Overview show about an offer's inputs: what an intervention
-costs, who funds it, how its published ratio splits, how optimism bias is set, and the double counting
-still to be declared.
+costs, who funds it, how its published ratio splits, how optimism bias is set, the double counting
+still to be declared, and the basis of the appraisal (prices, years, horizon).
 
 Labels a user can type (partner, intervention and unit-cost labels, a cost's basis) pass through
 ``escape``: the dashboard gives its Markdown escaping, anything else may keep the default (as written).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from roi.engine.model import Result, cases, cost_optimism_bias, optimism_bias, pounds
+from roi.engine.model import Result, cases, cost_optimism_bias, financial_year, optimism_bias, pounds
 from roi.inputs.library import Library, Scenario
 from roi.inputs.schema import Settings
 from roi.outputs.charts import VALUE_TYPE_LABELS
@@ -89,4 +89,14 @@ def undeclared_overlaps_warning(result: Result, escape: Escape = _as_written) ->
     return (
         f"Possible double counting: {pairs} may count up to {escape(pounds(at_stake))} of benefits twice "
         "(see the notes below). Say how many people they have in common on Build the offer."
+    )
+
+
+def appraisal_basis(settings: Settings) -> str:
+    """The basis every figure is on: '£ at 2024 prices · 3 programme year(s) from 2025/26 · appraised over
+    10 years · present values'."""
+    return (
+        f"£ at {settings.price_year} prices · {settings.programme_years} programme year(s) from "
+        f"{financial_year(settings.first_year)} · appraised over {settings.horizon_years} years · "
+        "present values"
     )
