@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-import roi
 import ui
 from roi.analysis import deal
-from roi.inputs.schema import FISCAL_VALUE_TYPES
+from roi.analysis.summary import headline_sentence
+from roi.inputs.schema import FISCAL_VALUE_TYPES, VALUE_TYPES
+from roi.outputs.offer_text import appraisal_basis, undeclared_overlaps_warning
+from ui.chart_view import result_chart
+from ui.exports import export_buttons
+from ui.headline import local_example_note, partner_table, tiles
 from ui.text import md
-from ui.widgets import export_buttons, local_example_note, partner_table, result_chart, tiles
 
 current = ui.frame("Overview", ":material/dashboard:")
 result = current.result
-settings = current.scenario.settings
 
 presenting = st.toggle(  # while it is on, ui/style.css lays the page out for a projector
     "Presentation view",
@@ -20,16 +22,12 @@ presenting = st.toggle(  # while it is on, ui/style.css lays the page out for a 
     "screen in large type, without the sidebar. Switch it off to return.",
 )
 st.title(md(current.scenario.name))
-st.caption(
-    f"£ at {settings.price_year} prices · {settings.programme_years} programme year(s) from "
-    f"{roi.financial_year(settings.first_year)} · appraised over {settings.horizon_years} years · "
-    "present values"
-)
+st.caption(appraisal_basis(current.scenario.settings))
 tiles(result)
 partner_table(result)
 if presenting:
     st.stop()
-st.markdown(md(roi.analysis.summary.headline_sentence(result)))  # a sentence, read as one: not set as a heading
+st.markdown(md(headline_sentence(result)))  # a sentence, read as one: not set as a heading
 st.markdown(md(deal.funding_sentence(result)))  # who funds it, and the deal agreed (Make the deal)
 local_example_note(result)
 
@@ -40,18 +38,12 @@ fiscal_only = st.toggle(
     key="overview-fiscal-only",
     help="Off: include economic and social value as well.",
 )
-value_types = FISCAL_VALUE_TYPES if fiscal_only else roi.inputs.schema.VALUE_TYPES
+value_types = FISCAL_VALUE_TYPES if fiscal_only else VALUE_TYPES
 result_chart(current.spec, "who_pays_who_saves", tuple(value_types), key="overview-matrix")
 
-undeclared = [item for item in result.overlaps if item.share is None]
-if undeclared:  # possible double counting: said here as well as in the notes, never only in a closed panel
-    at_stake = sum(item.at_stake for item in undeclared)
-    pairs = "1 pair of interventions" if len(undeclared) == 1 else f"{len(undeclared)} pairs of interventions"
-    st.warning(
-        f"Possible double counting: {pairs} may count up to {md(roi.pounds(at_stake))} of benefits twice "
-        "(see the notes below). Say how many people they have in common on Build the offer.",
-        icon=":material/warning:",
-    )
+double_counting = undeclared_overlaps_warning(result, escape=md)  # said here too, never only in a closed panel
+if double_counting:
+    st.warning(double_counting, icon=":material/warning:")
 if result.warnings:
     with st.expander(f"Notes on this result ({len(result.warnings)})"):
         for warning in result.warnings:

@@ -1,6 +1,10 @@
-"""Streamlit glue shared by the pages: the frame, widgets and formatting. No maths lives here."""
+"""Streamlit glue shared by the pages: the frame, widgets and formatting. No maths lives here.
 
-from .frame import Current, bound, change, compute, frame, key, last_edited, redo, set_spec, shipped_spec, undo
+``ui.frame(...)`` sets up a page; the scenario's state and the widgets bound to it are :mod:`ui.state`.
+"""
+
+from .frame import Current, frame
+from .state import bound, change, compute, key, last_edited, number_field, redo, set_spec, shipped_spec, undo
 
 __all__ = [
     "Current",
@@ -10,6 +14,7 @@ __all__ = [
     "frame",
     "key",
     "last_edited",
+    "number_field",
     "redo",
     "set_spec",
     "shipped_spec",

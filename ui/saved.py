@@ -20,10 +20,12 @@ import roi
 import store
 from roi.analysis import compare
 from roi.inputs import limits
+from roi.inputs.library import dump_spec
 from roi.inputs.schema import ScenarioSpec
 from store import LOCAL_USER, Identity, Store, StoreError, UserStore
+from ui.differences import differences_table
+from ui.state import set_spec
 from ui.text import md
-from ui.widgets import differences_table
 
 FAILURE_RECHECK_SECONDS = 30
 SHARED_ANONYMOUS_VARIABLE = "ROI_ALLOW_SHARED_ANONYMOUS"
@@ -250,7 +252,7 @@ def restore_draft() -> None:
     except (StoreError, ValueError):
         return
     if spec is not None:
-        _frame().set_spec(spec, base_name="unsaved work")
+        set_spec(spec, base_name="unsaved work")
         state.saved["unsaved work"] = spec
         _flash("success", "Signed in. The scenario you were working on is back as you left it, not yet saved.")
 
@@ -351,12 +353,6 @@ PICKER_LIMIT = 100  # the most recently saved; the History page lists them all
 SCENARIO_KINDS = ("scenario", "deal")  # a deal is a scenario with a funding deal applied
 
 
-def _frame():  # noqa: ANN202 - the frame module (imported late: it imports this one)
-    import importlib
-
-    return importlib.import_module("ui.frame")  # `ui.frame` the attribute is the frame() function
-
-
 def _flash(kind: str, text: str) -> None:
     st.session_state[f"flash_saved_{kind}"] = text
 
@@ -390,7 +386,7 @@ def open_document(document_id: str, number: int | None = None) -> bool:
 
 def _show(loaded: store.Loaded, shared_token: str | None = None) -> None:
     state = st.session_state
-    _frame().set_spec(loaded.spec, base_name=DOC_PREFIX + loaded.document.id)
+    set_spec(loaded.spec, base_name=DOC_PREFIX + loaded.document.id)
     state.doc = describe_loaded(loaded, shared_token)
     state.doc_spec = loaded.spec
     state.pop("conflict", None)
@@ -456,8 +452,6 @@ def _save(on_top: bool = False) -> None:
     state = st.session_state
     doc: OpenDocument = state.doc
     person = user()
-    from roi import dump_spec
-
     message = state.get("save-message", "")
     try:
         version = person.save(doc.id, dump_spec(state.spec), message, based_on=doc.version, on_top=on_top)
@@ -477,8 +471,6 @@ def _save(on_top: bool = False) -> None:
 def _save_as() -> None:
     state = st.session_state
     person = user()
-    from roi import dump_spec
-
     try:
         workspaces = person.workspaces()
         workspace = next((w for w in workspaces if w.id == state.get("save-as-workspace")), workspaces[0])
@@ -506,8 +498,6 @@ def _refused(error: Exception) -> None:
 
 
 def _download_after_refusal() -> None:
-    from roi import dump_spec
-
     spec = st.session_state.spec
     st.download_button(
         "Download this scenario (YAML) to keep your work",
@@ -698,7 +688,7 @@ def _offer_repair(unloadable: dict[str, Any]) -> None:
         except (StoreError, ValueError) as error:
             _flash("error", f"It could not be repaired: {error}")
             return
-        _frame().set_spec(spec, base_name="repaired")
+        set_spec(spec, base_name="repaired")
         state.saved["repaired"] = spec
         state.doc = None
         _flash("success", "Opened with these fields reset to the library's values: " + "; ".join(reset))
@@ -727,7 +717,7 @@ def _save_claim() -> None:
             workspace.id,
             "claim",
             state.get("claim-save-name", ""),
-            roi.dump_spec(state.claim),
+            dump_spec(state.claim),
             state.get("claim-save-message", ""),
         )
         name = person.document(version.document_id).name

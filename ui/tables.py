@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from roi.inputs.formats import pounds
-from roi.outputs.charts import short_pounds
+from roi.outputs.charts import chart_table, short_pounds
 
 CHAR_PX = 8.2  # width of an average character of the table's text, in pixels
 PAD_PX = 14  # a cell's left and right padding together
@@ -120,8 +120,6 @@ def _classes(column: Any, money: set[str], secondary: Sequence[str]) -> str:
 def chart_figures(spec: dict, key: str) -> None:
     """A chart's figures as a table that a screen reader reaches right after the chart (the chart's
     description says so), out of sight on the screen."""
-    from roi.outputs.charts import chart_table
-
     table = chart_table(spec)
     if table is None:
         return

@@ -220,7 +220,7 @@ def build(
 ) -> tuple[list[CostLine], list[Line]]:
     """Every cost and benefit stream of the scenario for ``count`` draws.
 
-    ``values`` maps a parameter key (see :func:`roi.engine.uncertainty.parameters`) to an array of ``count``
+    ``values`` maps a parameter key (see :func:`roi.inputs.parameters.parameters`) to an array of ``count``
     values; an input not given stays at its central value. ``only`` restricts the work to some
     interventions (the others contribute nothing), which keeps one-way sensitivity linear in the
     number of parameters."""
