@@ -1329,3 +1329,15 @@ def check_price_years(claim: ClaimSpec, library: Library, file: str = "claim") -
         if saving.own_price_year is not None and saving.own_price_year not in index:
             problem = outside_message(library, saving.own_price_year, uplift)
             raise InputError(file, f"savings[{i}].own_price_year", problem)
+
+
+def own_value_start(
+    saving: ClaimSaving, claim: ClaimSpec, library: Library, scenario_costs: dict[str, UnitCost]
+) -> tuple[float, int]:
+    """Where "your own value" starts when a line first takes it, and its price year: the scenario's
+    unit cost (or the claim's own value) uprated to the last year of the GDP deflator table."""
+    latest = library.deflator_years()[1]
+    if saving.unit_cost:
+        mine = scenario_costs.get(saving.unit_cost, library.unit_costs[saving.unit_cost])
+        return round(mine.value * library.deflator_factor(mine.price_year, latest, claim.price_uplift), 2), latest
+    return saving.value * library.deflator_factor(claim.price_year or latest, latest, claim.price_uplift), latest
