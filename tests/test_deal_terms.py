@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import roi
 from roi.analysis import deal
 from roi.cli import main
+from roi.engine.model import first_payback_year
 from roi.engine.uncertainty import simulation_for
 from roi.inputs.scenario import load_scenario
 
@@ -224,8 +225,8 @@ def test_payback_is_the_engines_rule(three):
         ours, theirs = before.loc[partner, "payback_year"], engine.loc[partner, "payback_year"]
         assert (0 if pd.isna(ours) else ours) == (0 if pd.isna(theirs) else theirs)
     # Half a penny short of £10,000 is not paid back (the engine's tolerance is relative, 1e-9).
-    assert deal._payback(np.array([9999.996]), np.array([10_000.0])) is None
-    assert deal._payback(np.array([10_000.0]), np.array([10_000.0])) == 1
+    assert first_payback_year(np.array([9999.996]), np.array([10_000.0])) is None
+    assert first_payback_year(np.array([10_000.0]), np.array([10_000.0])) == 1
 
 
 # -- properties -----------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from roi.engine.model import TRANSFER, Result, build, capped_payments, payback_years, run
+from roi.engine.model import TRANSFER, Result, build, capped_payments, first_payback_year, run
 from roi.inputs.checks import check_gain_share, not_public
 from roi.inputs.errors import InputError
 from roi.inputs.formats import financial_year, pounds
@@ -559,12 +559,6 @@ def gain_share_payments(scenario: Scenario, terms: GainShareTerms) -> np.ndarray
 # -- positions ---------------------------------------------------------------------------------------
 
 
-def _payback(received: np.ndarray, paid: np.ndarray) -> int | None:
-    """The engine's payback rule (roi.engine.model.payback_years) on one partner's discounted flows."""
-    year = int(payback_years(received[:, None], paid[:, None])[0])
-    return year or None
-
-
 def cash_flow(cash: np.ndarray, paid: np.ndarray, years: tuple[str, ...]) -> dict[str, Any]:
     """One partner's budget view, undiscounted: cumulative cash position by financial year (cash
     saved less contributions), the year from which it stays at zero or above (None if it pays
@@ -607,8 +601,8 @@ def _positions(
             "cash_npv": float(cash.sum()) - pv_paid,
             "fiscal_npv": float(fiscal.sum()) - pv_paid,
             "roi": float(fiscal.sum()) / pv_paid if pv_paid > PENNY else None,
-            "payback_year": _payback(fiscal, paid),
-            "cash_payback_year": _payback(cash, paid),
+            "payback_year": first_payback_year(fiscal, paid),  # the engine's payback rule
+            "cash_payback_year": first_payback_year(cash, paid),
             "fallback": float(fallback[i]),
             **cash_flow(ledger.cash[i], contributions[i], ledger.years),
         }

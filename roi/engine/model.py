@@ -357,6 +357,12 @@ def payback_years(saved: np.ndarray, spent: np.ndarray) -> np.ndarray:
     return _payback(cumulative(saved), cumulative(spent))
 
 
+def first_payback_year(saved: np.ndarray, spent: np.ndarray) -> int | None:
+    """:func:`payback_years` of one series (years only, such as one partner's discounted flows): the
+    first year (1 = the first), or None where there is none within the horizon or nothing is spent."""
+    return _year_or_none(payback_years(saved[:, None], spent[:, None])[0])
+
+
 def _payback(cum_saved: np.ndarray, cum_spent: np.ndarray) -> np.ndarray:
     """:func:`payback_years` from running totals."""
     covered = (cum_spent > 0) & (cum_saved >= cum_spent * (1.0 - PAYBACK_TOLERANCE))
