@@ -363,10 +363,10 @@ def first_payback_year(saved: np.ndarray, spent: np.ndarray) -> int | None:
     return _year_or_none(payback_years(saved[:, None], spent[:, None])[0])
 
 
-def _payback(cum_saved: np.ndarray, cum_spent: np.ndarray) -> np.ndarray:
-    """:func:`payback_years` from running totals."""
+def _payback(cum_saved: np.ndarray, cum_spent: np.ndarray, axis: int = 0) -> np.ndarray:
+    """:func:`payback_years` from running totals, with years on ``axis``."""
     covered = (cum_spent > 0) & (cum_saved >= cum_spent * (1.0 - PAYBACK_TOLERANCE))
-    return np.where(covered.any(axis=0), covered.argmax(axis=0) + 1, 0).astype(np.int16)
+    return np.where(covered.any(axis=axis), covered.argmax(axis=axis) + 1, 0).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -389,6 +389,8 @@ class Evaluation:
     partner_payback: dict[str, np.ndarray]
     partner_cash_payback: dict[str, np.ndarray]
     intervention_npv: dict[str, np.ndarray]
+    # For each of TABLES, the partners some line reaches: another partner's figure is zero in every draw.
+    reached: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def npv(self) -> np.ndarray:
@@ -434,7 +436,10 @@ def discount_columns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[Line], count: int) -> Evaluation:
-    """Reduce built streams (see :func:`build`) to present values by draw, partner and year."""
+    """Reduce built streams (see :func:`build`) to present values by draw, partner and year.
+
+    Its arrays by table, partner and year are for these ``count`` draws only: a caller with many draws
+    evaluates them in slices (roi.engine.uncertainty.simulate)."""
     settings = scenario.settings
     factors, health = discount_columns(scenario)
     moved = transfers(scenario, lines)
@@ -442,9 +447,11 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
     involved |= {partner for partner, _ in moved}
     present = [p for p in scenario.library.partners if p in involved]
     index = {p: j for j, p in enumerate(present)}
-    # by_year[t, table, partner] is (draws,) of present values in year t, summed line by line.
-    by_year = np.zeros((settings.horizon_years, len(TABLES), len(present), count))
-    costs, benefits, fiscal, cash = (by_year[:, k] for k in range(len(TABLES)))
+    # by_year[table, partner] is (years, draws) of present values, summed line by line; each slice is
+    # contiguous, so a line adds to it in one pass.
+    by_year = np.zeros((len(TABLES), len(present), settings.horizon_years, count))
+    costs, benefits, fiscal, cash = by_year
+    reached: dict[str, set[str]] = {table: set() for table in TABLES}
     pv_costs_base = np.zeros(count)
     intervention_npv: dict[str, np.ndarray] = {}
     for line in cost_lines:
@@ -453,44 +460,53 @@ def evaluate_lines(scenario: Scenario, cost_lines: list[CostLine], lines: list[L
         pv_costs_base += pv_base
         intervention_npv[line.intervention] = -(1.0 + line.uplift) * pv_base
         for funder, share in line.funded_by.items():
-            costs[:, index[funder]] += (share * (1.0 + line.uplift)) * pv_by_year
+            costs[index[funder]] += (share * (1.0 + line.uplift)) * pv_by_year
+            reached["costs"].add(funder)
     for partner, payments in moved:
-        costs[:, index[partner]] += payments * factors
+        costs[index[partner]] += payments * factors
+        reached["costs"].add(partner)
     for line in lines:
         pv_by_year = line.amount() * (health if line.health else factors)
         intervention_npv[line.intervention] = intervention_npv[line.intervention] + pv_by_year.sum(axis=0)
         for bearer in line.bearers:
             j = index[bearer.partner]
             share = bearer.share * pv_by_year
-            benefits[:, j] += share
+            benefits[j] += share
+            reached["benefits"].add(bearer.partner)
             if bearer.value_type in FISCAL_VALUE_TYPES:
-                fiscal[:, j] += share
+                fiscal[j] += share
+                reached["fiscal"].add(bearer.partner)
                 if bearer.value_type == "fiscal_cashable":
-                    cash[:, j] += share
-    # One running total serves every payback; its last year is each present value.
-    running = cumulative(by_year)  # (years, tables, partners, draws)
-    pv = running[-1]  # (tables, partners, draws)
-    overall = running.sum(axis=2)  # (years, tables, draws)
-    spent, spent_total = running[:, 0], overall[:, 0]
+                    cash[j] += share
+                    reached["cash"].add(bearer.partner)
+    # One running total serves every payback; its last year is each present value. Summed in place,
+    # year by year (the same additions as a running total into a new array).
+    for t in range(1, settings.horizon_years):
+        np.add(by_year[:, :, t - 1], by_year[:, :, t], out=by_year[:, :, t])
+    running = by_year  # (tables, partners, years, draws)
+    pv = running[:, :, -1]  # (tables, partners, draws)
+    overall = running.sum(axis=1)  # (tables, years, draws)
+    spent, spent_total = running[0], overall[0]
 
     def by_partner(array: np.ndarray) -> dict[str, np.ndarray]:
         return dict(zip(present, array, strict=True))
 
     return Evaluation(
-        pv_costs=overall[-1, 0],
+        pv_costs=overall[0, -1],
         pv_costs_base=pv_costs_base,
-        pv_benefits=overall[-1, 1],
-        pv_fiscal=overall[-1, 2],
-        pv_cashable=overall[-1, 3],
-        payback_year=_payback(overall[:, 2], spent_total),
-        cash_payback_year=_payback(overall[:, 3], spent_total),
+        pv_benefits=overall[1, -1],
+        pv_fiscal=overall[2, -1],
+        pv_cashable=overall[3, -1],
+        payback_year=_payback(overall[2], spent_total),
+        cash_payback_year=_payback(overall[3], spent_total),
         partner_costs=by_partner(pv[0]),
         partner_benefits=by_partner(pv[1]),
         partner_fiscal=by_partner(pv[2]),
         partner_cash=by_partner(pv[3]),
-        partner_payback=by_partner(_payback(running[:, 2], spent)),
-        partner_cash_payback=by_partner(_payback(running[:, 3], spent)),
+        partner_payback=by_partner(_payback(running[2], spent, axis=1)),
+        partner_cash_payback=by_partner(_payback(running[3], spent, axis=1)),
         intervention_npv=intervention_npv,
+        reached={table: frozenset(partners) for table, partners in reached.items()},
     )
 
 

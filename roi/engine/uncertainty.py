@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -25,7 +26,11 @@ from roi.inputs.parameters import RANGE_BASIS, Parameter, parameters, shared_jud
 
 Distribution = Literal["triangular", "pert"]
 DEFAULT_CHUNK = 50_000
-CHUNK_BYTES = 256_000_000  # the most one chunk's by-partner-and-year arrays may take
+# Where the random blocks fall (see chunk_size): each block has its own generator, so this rule is fixed
+# (another would give other numbers for the same seed). It no longer bounds memory: MEMORY_BYTES does.
+CHUNK_BYTES = 256_000_000
+MEMORY_BYTES = 256_000_000  # the default bound on a simulation's memory (see simulate)
+MIN_SLICE = 1_000  # draws evaluated at once, at the least, however tight the bound
 DOMAIN_MULTIPLE = 20  # switching values are sought for money and quantities from 0 to 20 x central
 
 
@@ -65,16 +70,14 @@ class Simulation:
     Paybacks are 1-based years, 0 where there is none within the horizon (or nothing is spent).
     ``partner_*`` map a partner id to its per-draw present values: ``partner_costs`` what it funds,
     ``partner_cash`` the cashable savings it receives, ``partner_fiscal`` cash and freed capacity,
-    ``partner_npv`` every value type less its costs."""
+    ``partner_npv`` every value type less its costs. A partner's figure that no line reaches (the
+    costs of a partner that funds nothing, say) is zero in every draw, and is one shared read-only
+    array of zeros rather than a copy of its own."""
 
     scenario: Scenario
     draws: int
     seed: int
     distribution: str
-    npv: np.ndarray
-    bcr: np.ndarray
-    fiscal_roi: np.ndarray
-    cash_roi: np.ndarray
     pv_costs: np.ndarray
     pv_benefits: np.ndarray
     pv_fiscal: np.ndarray
@@ -87,6 +90,25 @@ class Simulation:
     partner_fiscal: dict[str, np.ndarray] = field(default_factory=dict)
     partner_payback: dict[str, np.ndarray] = field(default_factory=dict)
     partner_cash_payback: dict[str, np.ndarray] = field(default_factory=dict)
+
+    # Figures derived from the present values, computed when first read (a million draws of each is
+    # 8 MB the simulation itself need not hold).
+
+    @cached_property
+    def npv(self) -> np.ndarray:
+        return self.pv_benefits - self.pv_costs
+
+    @cached_property
+    def bcr(self) -> np.ndarray:
+        return _safe_ratio(self.pv_benefits, self.pv_costs)
+
+    @cached_property
+    def fiscal_roi(self) -> np.ndarray:
+        return _safe_ratio(self.pv_fiscal, self.pv_costs)
+
+    @cached_property
+    def cash_roi(self) -> np.ndarray:
+        return _safe_ratio(self.pv_cashable, self.pv_costs)
 
     @property
     def cash_npv(self) -> np.ndarray:
@@ -163,14 +185,38 @@ def _p10_50_90(values: np.ndarray) -> dict[str, float | None]:
 
 
 def chunk_size(scenario: Scenario, requested: int = DEFAULT_CHUNK) -> int:
-    """Draws per chunk, so that one chunk's arrays by partner and year stay within CHUNK_BYTES."""
+    """Draws per random block: each block has its own generator spawned from the seed, so where the
+    blocks fall is part of what a seed means, and this rule is fixed (CHUNK_BYTES over a size by
+    partner and year). Memory is bounded separately, by evaluating a block in slices (see :func:`simulate`)."""
     partners = len(scenario.library.partners)
     per_draw = 8 * scenario.settings.horizon_years * (4 * partners + 8)
     return max(1, min(requested, CHUNK_BYTES // per_draw))
 
 
+def working_bytes(scenario: Scenario, partners: int) -> int:
+    """An upper estimate of the engine's working memory a draw: its arrays by table (costs, benefits,
+    fiscal, cash), partner and year and their running totals and payback tests (``partners`` taking
+    part), every line's per-draw factors and every cost's yearly stream."""
+    years = scenario.settings.horizon_years
+    lines = sum(len(i.outcomes) + (i.ratio is not None) for i in scenario.interventions)
+    costs = len(scenario.interventions)
+    return 8 * years * (6 * partners + 8 + 3 * costs) + 8 * 8 * lines
+
+
+# What a simulation keeps a draw, by partner: each array's name, the table whose partners have it.
+_KEPT = {
+    "partner_costs": ("costs",),
+    "partner_cash": ("cash",),
+    "partner_fiscal": ("fiscal",),
+    "partner_npv": ("costs", "benefits"),
+    "partner_payback": ("costs",),
+    "partner_cash_payback": ("costs",),
+}
 _PER_DRAW = ("pv_costs", "pv_benefits", "pv_fiscal", "pv_cashable", "payback_year", "cash_payback_year")
-_PER_PARTNER = ("partner_costs", "partner_cash", "partner_fiscal", "partner_payback", "partner_cash_payback")
+
+
+def _dtype(name: str) -> type:
+    return np.int16 if "payback" in name else np.float64
 
 
 def simulate(
@@ -180,13 +226,20 @@ def simulate(
     distribution: Distribution = "triangular",
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[float], None] | None = None,
+    memory: int = MEMORY_BYTES,
 ) -> Simulation:
     """Draw every ranged input ``draws`` times and run the engine on all draws at once.
 
-    Work proceeds in chunks of at most ``chunk`` draws (fewer where a long horizon would make a
-    chunk's arrays large), each with its own generator spawned from ``seed``, so memory stays
-    bounded and the same seed gives the same numbers. ``progress`` (if given) is called with the
-    share done after each chunk; if it raises, the simulation stops there.
+    Draws come in random blocks of at most ``chunk`` (fewer where a long horizon makes a block's
+    arrays large, see :func:`chunk_size`), each with its own generator spawned from ``seed``, so the
+    same seed gives the same numbers. A block's inputs are drawn (and rank-correlated) together; the
+    engine then evaluates them in slices small enough that what the simulation keeps (present values
+    a draw, in total and by partner: about 200 bytes a draw for the district offer) and one slice's
+    working arrays (:func:`working_bytes`) stay within ``memory`` bytes, with slices of at least
+    MIN_SLICE draws. Only what the simulation keeps grows with the draws; where it alone passes
+    ``memory``, slices are the smallest. Slicing never changes a figure: every draw is computed on
+    its own. ``progress`` (if given) is called with the share done after each block; if it raises,
+    the simulation stops there.
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -195,42 +248,46 @@ def simulate(
     if distribution not in ("triangular", "pert"):
         raise ValueError("distribution must be 'triangular' or 'pert'")
     uncertain = parameters(scenario)
-    chunk = chunk_size(scenario, chunk)
-    out = {name: np.empty(draws, dtype=np.int16 if "payback" in name else float) for name in _PER_DRAW}
-    partner: dict[str, dict[str, np.ndarray]] = {name: {} for name in _PER_PARTNER + ("partner_benefits",)}
-    starts = range(0, draws, chunk)
+    block = chunk_size(scenario, chunk)
+    central = evaluate(scenario, {}, 1)  # which partners take part, and which figures each has: alike in every draw
+    reached, taking_part = central.reached, list(central.partner_costs)
+    kept_partners = {name: set().union(*(reached[t] for t in tables)) for name, tables in _KEPT.items()}
+    kept = sum(np.dtype(_dtype(n)).itemsize for n in _PER_DRAW)
+    kept += sum(np.dtype(_dtype(n)).itemsize * len(p) for n, p in kept_partners.items())
+    drawn = 16 * len(uncertain) * min(block, draws)  # a block's inputs and their temporaries
+    room = memory - kept * draws - drawn
+    slice_size = max(MIN_SLICE, min(block, room // working_bytes(scenario, len(taking_part))))
+    out = {name: np.empty(draws, dtype=_dtype(name)) for name in _PER_DRAW}
+    partner: dict[str, dict[str, np.ndarray]] = {}
+    for name, present in kept_partners.items():
+        zeros = np.broadcast_to(np.zeros(1, dtype=_dtype(name)), (draws,))  # read-only, no memory a draw
+        partner[name] = {p: np.empty(draws, dtype=_dtype(name)) if p in present else zeros for p in taking_part}
+    starts = range(0, draws, block)
     generators = np.random.SeedSequence(seed).spawn(len(starts))
     for index, (start, sequence) in enumerate(zip(starts, generators, strict=True)):
-        count = min(chunk, draws - start)
+        count = min(block, draws - start)
         rng = np.random.default_rng(sequence)
         values = {p.key: _draw(rng, p, count, distribution) for p in uncertain}
         values = correlate(scenario, values, rng)  # the scenario's rank correlations, if any
-        result = evaluate(scenario, values, count)
-        stop = start + count
-        for name in _PER_DRAW:
-            out[name][start:stop] = getattr(result, name)
-        for name, store in partner.items():
-            for pid, array in getattr(result, name).items():
-                if pid not in store:
-                    store[pid] = np.zeros(draws, dtype=array.dtype)
-                store[pid][start:stop] = array
+        for first in range(0, count, slice_size):
+            last = min(count, first + slice_size)
+            part = values if (first, last) == (0, count) else {k: v[first:last] for k, v in values.items()}
+            result = evaluate(scenario, part, last - first)
+            at = slice(start + first, start + last)
+            for name in _PER_DRAW:
+                out[name][at] = getattr(result, name)
+            for name, present in kept_partners.items():
+                source = result.partner_benefits if name == "partner_npv" else getattr(result, name)
+                for pid in present:
+                    target = partner[name][pid][at]
+                    target[...] = source[pid]
+                    if name == "partner_npv":
+                        target -= result.partner_costs[pid]
+            del result, part
+        del values
         if progress is not None:
             progress((index + 1) / len(starts))
-    npv = out["pv_benefits"] - out["pv_costs"]
-    partner_npv = {p: partner["partner_benefits"][p] - partner["partner_costs"][p] for p in partner["partner_costs"]}
-    return Simulation(
-        scenario=scenario,
-        draws=draws,
-        seed=seed,
-        distribution=distribution,
-        npv=npv,
-        bcr=_safe_ratio(out["pv_benefits"], out["pv_costs"]),
-        fiscal_roi=_safe_ratio(out["pv_fiscal"], out["pv_costs"]),
-        cash_roi=_safe_ratio(out["pv_cashable"], out["pv_costs"]),
-        partner_npv=partner_npv,
-        **out,
-        **{name: partner[name] for name in _PER_PARTNER},
-    )
+    return Simulation(scenario=scenario, draws=draws, seed=seed, distribution=distribution, **out, **partner)
 
 
 # -- one-way sensitivity ---------------------------------------------------------------------------
