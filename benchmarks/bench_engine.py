@@ -11,8 +11,9 @@ total and by partner. Its structure (profiles, bearers, shares) is taken once fr
 timed. It keeps no per-partner results and does no checks, rank correlations or layout.
 
 Times are the fastest of several runs (the machine is shared; the fastest run is the least
-disturbed); the floor is timed before and after the engines, and the faster kept. Peak memory is tracemalloc's, during the call. ``--before PATH`` also times the engine of
-another checkout (its own module paths), in a subprocess, in the same run.
+disturbed); the floor is timed before and after the engines, and the faster kept. Peak memory is
+tracemalloc's, during the call. ``--before PATH`` also times the engine of another checkout (its own
+module paths), in a subprocess, in the same run.
 """
 
 from __future__ import annotations
