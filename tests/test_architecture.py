@@ -117,3 +117,21 @@ def test_the_architecture_doc_is_written_from_the_contract() -> None:
         timeout=60,
     )
     assert done.returncode == 0, "docs/architecture.md is out of date: run python scripts/write_architecture_doc.py"
+
+
+def test_every_verb_named_by_module_resolves_to_a_function() -> None:
+    """check-claim and export are named by module (loaded only when they run); a renamed function
+    would otherwise fail only when a user runs that verb."""
+    import argparse
+    import importlib
+
+    from roi.cli.commands import build_parser
+
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    named = {verb: sub.get_default("handler") for verb, sub in verbs.choices.items()}
+    by_name = {verb: handler for verb, handler in named.items() if isinstance(handler, str)}
+    assert set(by_name) == {"check-claim", "export"}
+    for handler in by_name.values():
+        module, _, name = handler.partition(":")
+        assert callable(getattr(importlib.import_module(module), name))

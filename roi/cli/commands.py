@@ -315,7 +315,11 @@ def _main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         _check_options(args)
-        args.handler(args)
+        handler = args.handler
+        if isinstance(handler, str):  # a verb whose module loads only when it runs (roi.cli.verbs)
+            module, _, name = handler.partition(":")
+            handler = getattr(importlib.import_module(module), name)
+        handler(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
