@@ -43,8 +43,10 @@ GUIDE = {
     "roi.cli": (
         "python -m roi VERB",
         "`python -m roi VERB`: argument parsing, plain-text tables and JSON for scripts.",
-        "A new verb (register it in `roi/cli/common.py`'s list); printing only, no sums. A verb that "
-        "writes documents names its handler by module (`roi.cli.document_verbs`), loaded only when it runs.",
+        (
+            "A new verb (register it in `roi/cli/common.py`'s list); printing only, no sums. A verb that "
+            "writes documents names its handler by module (`roi.cli.document_verbs`), loaded only when it runs."
+        ),
     ),
     "roi.outputs": (
         "charts, workbook, board pack, reports",
