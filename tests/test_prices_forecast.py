@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import roi
 from roi.analysis import claims
-from roi.engine.uncertainty import run
+from roi.engine.model import run
 from roi.inputs.library import ASSUMPTIONS_DIR, load_library
 from roi.inputs.scenario import load_scenario
 from roi.outputs import export
