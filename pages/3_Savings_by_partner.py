@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.chart_view import result_chart
+from ui.exports import export_buttons
 from ui.tables import fit_table
-from ui.widgets import export_buttons, result_chart
 
 current = ui.frame("Savings by partner", ":material/handshake:")
 result = current.result

@@ -14,10 +14,10 @@ from roi.inputs.formats import per_pound, pounds
 from roi.inputs.schema import ScenarioSpec
 from roi.outputs import charts
 from ui import saved
+from ui.differences import differences_table, unbroken
 from ui.frame import DEFAULT_SCENARIO
 from ui.tables import chart_figures
 from ui.text import md
-from ui.widgets import differences_table, unbroken
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

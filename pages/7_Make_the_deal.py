@@ -6,8 +6,8 @@ import ui
 from roi.analysis import deal
 from roi.inputs.parameters import standard_draws
 from ui import deal_view
+from ui.exports import export_buttons
 from ui.text import md
-from ui.widgets import export_buttons
 
 current = ui.frame("Make the deal", ":material/balance:")
 spec = current.spec

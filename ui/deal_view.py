@@ -18,8 +18,8 @@ from roi.inputs.schema import ScenarioSpec
 from roi.outputs import charts, deal_screen
 
 from . import deal_tables
+from .chart_view import chart
 from .text import md
-from .widgets import chart
 
 SEED = STANDARD_SEED  # with roi.inputs.limits.standard_draws: the one simulation the Overview and board pack show
 

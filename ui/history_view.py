@@ -14,9 +14,9 @@ import store
 from roi.outputs import history_screen
 
 from . import saved
+from .differences import differences_table
 from .frame import compute
 from .text import md
-from .widgets import differences_table
 
 
 def guarded(action, *args, failure: str = "Not changed") -> None:  # noqa: ANN001 - a UserStore method

@@ -1,9 +1,8 @@
-"""Reading an uploaded file, and the names pages have long imported from here.
+"""Reading an uploaded file: one reader for every upload (a scenario, a claim).
 
-The display helpers this module once held now live in smaller modules, each below the page frame and
-saved work so that none imports another in a circle: :mod:`ui.headline` (tiles, the partner table),
-:mod:`ui.chart_view` (charts), :mod:`ui.differences` (the differences between two scenarios) and
-:mod:`ui.exports` (download buttons). Their names stay importable from here for the pages that use them.
+The display helpers this module once held live in :mod:`ui.headline` (tiles, the partner table),
+:mod:`ui.chart_view` (charts), :mod:`ui.differences` (two scenarios compared) and :mod:`ui.exports`
+(download buttons).
 """
 
 from __future__ import annotations
@@ -13,12 +12,7 @@ import streamlit as st
 import roi
 from roi.inputs.limits import MAX_FILE_BYTES
 
-from .chart_view import chart, result_chart
-from .differences import differences_table, unbroken
-from .exports import export_buttons
 from .text import md
-
-__all__ = ["chart", "differences_table", "export_buttons", "read_upload", "result_chart", "unbroken"]
 
 
 def read_upload(upload, parse, unchanged: str):  # noqa: ANN001, ANN201 - an UploadedFile and a roi parser

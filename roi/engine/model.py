@@ -576,6 +576,9 @@ class Totals(Mapping[str, Any]):
             return self._position()[key]
         raise KeyError(key)
 
+    def __contains__(self, key: object) -> bool:  # without this, Mapping would read the key (a simulation)
+        return key in self._figures or key in POSITION_KEYS
+
     def __iter__(self) -> Iterator[str]:
         yield from self._figures
         yield from POSITION_KEYS
